@@ -1,0 +1,4 @@
+import { Testing } from 'cdktf';
+
+// Adds cdktf's matchers (toHaveResourceWithProperties, toBeValidTerraform, ...).
+Testing.setupJest();

@@ -1,0 +1,40 @@
+/**
+ * What the users half (Terraform) and the welcome function agree on.
+ *
+ * Both halves import this module, so a rename here changes both at once: the
+ * function only acts on users the stack marked as managed, and it finds the
+ * person's address in the tag the stack wrote.
+ */
+
+/** IAM path of every user this project manages; IAM permissions are scoped to it. */
+export const MANAGED_USER_PATH = '/iam-onboarding/';
+
+/** Tag that marks a user as managed by this project. */
+export const MANAGED_BY_TAG_KEY = 'managed-by';
+export const MANAGED_BY_TAG_VALUE = 'iam-onboarding';
+
+/** Tag holding the person's email address: where the welcome email goes. */
+export const EMAIL_TAG_KEY = 'email';
+
+/** Tag holding the person's display name, when the roster gives one. */
+export const DISPLAY_NAME_TAG_KEY = 'display-name';
+
+/** AWS-managed policy that lets a user change their own password (DESIGN fact 7). */
+export const CHANGE_PASSWORD_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
+
+/**
+ * Environment variables the pipeline sets on the welcome function. Only
+ * non-secret settings travel this way.
+ */
+export const WELCOME_ENV = {
+  /** The From address, e.g. `Example IT <onboarding@example.com>`. */
+  senderAddress: 'SENDER_ADDRESS',
+  /** SES identity ARN the sender belongs to (for logging and checks). */
+  senderIdentityArn: 'SENDER_IDENTITY_ARN',
+  /** Optional account alias for the sign-in address; IAM is asked when unset. */
+  accountAlias: 'ACCOUNT_ALIAS',
+  /** Organisation name shown in the email ("your Example Corp AWS account"). */
+  organisationName: 'ORGANISATION_NAME',
+  /** Whom the new person asks for help (free text, e.g. an address or a channel). */
+  helpContact: 'HELP_CONTACT',
+} as const;

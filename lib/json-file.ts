@@ -1,0 +1,116 @@
+/**
+ * Reads a JSON file people edit, keeping positions so that every problem can
+ * point at a line and column. jsonc-parser (the parser behind VS Code's JSON
+ * support) gives offsets for syntax errors and for any JSON path, which
+ * JSON.parse does not; it runs in strict mode here: no comments, no trailing
+ * commas, because the files are plain JSON.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  findNodeAtLocation,
+  parseTree,
+  printParseErrorCode,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
+import { InputFileError, type Problem } from './errors';
+
+export interface JsonDocument {
+  /** The path the file was read from, as given (for messages). */
+  readonly file: string;
+  readonly value: unknown;
+  /** 1-based line and column of the value at a JSON path, or of its nearest parent. */
+  position(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function toLineColumn(starts: readonly number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}
+
+const SYNTAX_MESSAGES: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'malformed number',
+  PropertyNameExpected: 'a property name in double quotes was expected',
+  ValueExpected: 'a value was expected',
+  ColonExpected: 'a colon was expected',
+  CommaExpected: 'a comma was expected',
+  CloseBraceExpected: 'a closing brace } was expected',
+  CloseBracketExpected: 'a closing bracket ] was expected',
+  EndOfFileExpected: 'nothing more was expected after the top-level value',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'the string is not closed',
+  UnexpectedEndOfNumber: 'the number is not finished',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in string (control characters must be escaped)',
+};
+
+/** Parses JSON text; syntax errors become an InputFileError with line and column. */
+export function parseJsonDocument(file: string, text: string): JsonDocument {
+  const starts = lineStarts(text);
+  const errors: ParseError[] = [];
+  const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const tree = parseTree(body, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
+  if (errors.length > 0 || tree === undefined) {
+    const problems: Problem[] = (errors.length > 0 ? errors : []).map((e) => {
+      const code = printParseErrorCode(e.error);
+      return {
+        path: '$',
+        message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`,
+        ...toLineColumn(starts, e.offset),
+      };
+    });
+    if (problems.length === 0) problems.push({ path: '$', message: 'the file is empty' });
+    // The first error is the real one; later ones are mostly the parser recovering.
+    throw new InputFileError(file, problems.slice(0, 1));
+  }
+  const value = JSON.parse(body) as unknown;
+  return {
+    file,
+    value,
+    position(path) {
+      for (let n = path.length; n >= 0; n--) {
+        const node: Node | undefined = findNodeAtLocation(
+          tree,
+          path.slice(0, n).map((s) => (typeof s === 'number' ? s : String(s))),
+        );
+        if (node) {
+          // For a property, point at its key rather than its value.
+          const at = node.parent?.type === 'property' ? node.parent.offset : node.offset;
+          return toLineColumn(starts, at);
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Reads and parses a JSON file; a missing or unreadable file is an InputFileError too. */
+export function readJsonDocument(file: string): JsonDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
+    throw new InputFileError(file, [{ path: '$', message: `cannot read the file: ${reason}` }]);
+  }
+  return parseJsonDocument(file, text);
+}

@@ -1,0 +1,214 @@
+/**
+ * `terraform init`, `validate` and `plan` on a synthesized stack, for real,
+ * with the machine's Terraform. Without AWS credentials it plans offline:
+ * placeholder credentials, the provider's skip-checks and a local state. That
+ * setting lives only in an override file inside a scratch copy of the stack,
+ * so it can never reach the configuration `cdktf deploy` uses.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Where to look for a local provider mirror (`<dir>/registry.terraform.io/hashicorp/aws`). */
+const MIRROR_CANDIDATES = ['/opt/tf-plugins', join(homedir(), '.terraform.d', 'plugins')];
+
+export interface PlanOptions {
+  /** The synthesized stack directory (holding cdk.tf.json). */
+  readonly stackDir: string;
+  /** Scratch directory for Terraform's working files. @default `<stackDir>/../../offline-plan/<stack>` */
+  readonly workDir?: string;
+  /** Plan offline even when credentials are present. @default only when none are found */
+  readonly offline?: boolean;
+  /** Stream Terraform's own output. @default false */
+  readonly verbose?: boolean;
+}
+
+export interface PlanResult {
+  readonly offline: boolean;
+  /** `terraform show -json` of the plan, also written to `<stackDir>/plan.json`. */
+  readonly plan: TerraformPlan;
+  readonly planFile: string;
+}
+
+/** The parts of `terraform show -json` this project reads. */
+export interface TerraformPlan {
+  readonly format_version: string;
+  readonly resource_changes?: readonly ResourceChange[];
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly mode: 'managed' | 'data';
+  readonly change: {
+    readonly actions: readonly ('no-op' | 'create' | 'read' | 'update' | 'delete')[];
+    readonly before: Record<string, unknown> | null;
+    readonly after: Record<string, unknown> | null;
+    readonly after_unknown?: Record<string, unknown>;
+  };
+}
+
+export class TerraformError extends Error {
+  constructor(
+    readonly step: string,
+    readonly output: string,
+  ) {
+    super(`terraform ${step} failed:\n${output.trim()}`);
+    this.name = 'TerraformError';
+  }
+}
+
+/** Finds a local mirror holding the AWS provider; `TF_PLUGIN_MIRROR` names one explicitly. */
+export function findProviderMirror(): string | undefined {
+  const candidates = process.env.TF_PLUGIN_MIRROR
+    ? [process.env.TF_PLUGIN_MIRROR]
+    : MIRROR_CANDIDATES;
+  return candidates.find((dir) =>
+    existsSync(join(dir, 'registry.terraform.io', 'hashicorp', 'aws')),
+  );
+}
+
+/**
+ * Whether the AWS SDK's usual credential sources are configured. A guess on
+ * purpose: it decides only between a real plan and an offline one.
+ */
+export function hasAwsCredentials(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE) return true;
+  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI)
+    return true;
+  const awsDir = join(homedir(), '.aws');
+  return existsSync(join(awsDir, 'credentials')) || existsSync(join(awsDir, 'config'));
+}
+
+/** The override that makes a plan work without AWS: no account lookups, local state. */
+export const OFFLINE_OVERRIDE = {
+  terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+  provider: {
+    aws: {
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+    },
+  },
+} as const;
+
+function cliConfig(workDir: string, mirror: string): string {
+  const file = join(workDir, 'terraform.rc');
+  writeFileSync(
+    file,
+    [
+      'provider_installation {',
+      `  filesystem_mirror {`,
+      `    path    = ${JSON.stringify(mirror)}`,
+      '    include = ["registry.terraform.io/hashicorp/*"]',
+      '  }',
+      '  direct {',
+      '    exclude = ["registry.terraform.io/hashicorp/*"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+function terraformEnv(workDir: string, offline: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  const mirror = findProviderMirror();
+  if (mirror) env.TF_CLI_CONFIG_FILE = cliConfig(workDir, mirror);
+  if (offline) {
+    // Placeholders for this process only; the skip-checks in the override keep
+    // the provider from ever presenting them to AWS.
+    for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
+    Object.assign(env, {
+      AWS_ACCESS_KEY_ID: 'offline-placeholder',
+      AWS_SECRET_ACCESS_KEY: 'offline-placeholder',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+  }
+  return env;
+}
+
+function run(step: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean) {
+  const result = spawnSync('terraform', [...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: verbose ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+  });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new TerraformError(
+      step,
+      missing ? 'terraform is not installed or not on PATH' : String(result.error),
+    );
+  }
+  if (result.status !== 0) {
+    throw new TerraformError(step, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
+  }
+  return result.stdout ?? '';
+}
+
+/** Copies the synthesized stack (configuration and assets) into the scratch directory. */
+function stageConfiguration(stackDir: string, workDir: string, offline: boolean): void {
+  mkdirSync(workDir, { recursive: true });
+  for (const entry of readdirSync(workDir)) {
+    // Keep the provider install and the lock file between runs; replace the rest.
+    if (entry === '.terraform' || entry === '.terraform.lock.hcl' || entry === 'terraform.rc')
+      continue;
+    rmSync(join(workDir, entry), { recursive: true, force: true });
+  }
+  for (const entry of readdirSync(stackDir)) {
+    if (entry.startsWith('.terraform') || entry.includes('.tfstate') || entry === 'plan.json')
+      continue;
+    cpSync(join(stackDir, entry), join(workDir, entry), { recursive: true });
+  }
+  if (offline) {
+    writeFileSync(
+      join(workDir, 'zz_offline_override.tf.json'),
+      JSON.stringify(OFFLINE_OVERRIDE, null, 2),
+    );
+  }
+}
+
+/** Runs init, validate, plan and show on a synthesized stack; writes plan.json beside it. */
+export function planStack(options: PlanOptions): PlanResult {
+  const stackDir = resolve(options.stackDir);
+  if (!existsSync(join(stackDir, 'cdk.tf.json'))) {
+    throw new TerraformError('plan', `no synthesized configuration in ${stackDir}; synthesize first`);
+  }
+  const offline = options.offline ?? !hasAwsCredentials();
+  const workDir = resolve(
+    options.workDir ?? join(stackDir, '..', '..', 'offline-plan', stackDir.split(/[\\/]/).pop()!),
+  );
+  const verbose = options.verbose ?? false;
+  const planFile = join(stackDir, 'plan.json');
+  rmSync(planFile, { force: true });
+
+  stageConfiguration(stackDir, workDir, offline);
+  const env = terraformEnv(workDir, offline);
+  run('init', ['init', '-input=false', '-no-color'], workDir, env, verbose);
+  run('validate', ['validate', '-no-color'], workDir, env, verbose);
+  run(
+    'plan',
+    ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan', ...(verbose ? [] : ['-compact-warnings'])],
+    workDir,
+    env,
+    verbose,
+  );
+  const json = run('show', ['show', '-json', 'tfplan'], workDir, env, false);
+  const plan = JSON.parse(json) as TerraformPlan;
+  writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
+  return { offline, plan, planFile };
+}

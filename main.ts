@@ -1,0 +1,15 @@
+/**
+ * The CDKTF app (`cdktf.json` runs it for `cdktf synth` and `cdktf deploy`;
+ * `npm run synth` runs it directly). Invalid input is reported in full, with
+ * a non-zero exit, and leaves no configuration behind.
+ */
+import { InputFileError } from './lib/errors';
+import { synthesize } from './lib/synth';
+
+try {
+  synthesize();
+} catch (err) {
+  if (!(err instanceof InputFileError)) throw err;
+  console.error(err.message);
+  process.exitCode = 1;
+}

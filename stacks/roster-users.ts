@@ -1,0 +1,110 @@
+import { IamGroup } from '@cdktf/provider-aws/lib/iam-group';
+import { IamGroupPolicyAttachmentsExclusive } from '@cdktf/provider-aws/lib/iam-group-policy-attachments-exclusive';
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
+import { IamUserGroupMembership } from '@cdktf/provider-aws/lib/iam-user-group-membership';
+import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
+import { Construct } from 'constructs';
+import {
+  CHANGE_PASSWORD_POLICY_ARN,
+  DISPLAY_NAME_TAG_KEY,
+  EMAIL_TAG_KEY,
+  MANAGED_BY_TAG_KEY,
+  MANAGED_BY_TAG_VALUE,
+  MANAGED_USER_PATH,
+} from '../lib/contract';
+import type { Roster, RosterUser } from '../lib/roster';
+import { terraformName } from '../lib/terraform-names';
+
+export interface RosterUsersProps {
+  /** The validated roster (see lib/roster.ts); this construct trusts it. */
+  readonly roster: Roster;
+  /**
+   * IAM path for users and groups. The welcome function's permissions are
+   * scoped to it, so users outside it are never touched.
+   * @default MANAGED_USER_PATH (`/iam-onboarding/`)
+   */
+  readonly path?: string;
+}
+
+/** The IAM resources made for one person. */
+export interface RosterUserResources {
+  readonly user: IamUser;
+  readonly changePassword: IamUserPolicyAttachment;
+  /** Absent when the person belongs to no group. */
+  readonly membership?: IamUserGroupMembership;
+}
+
+/** The tags a managed user carries: the roster's own, then the ones the welcome function reads. */
+export function userTags(person: RosterUser): Record<string, string> {
+  return {
+    ...person.tags,
+    [MANAGED_BY_TAG_KEY]: MANAGED_BY_TAG_VALUE,
+    [EMAIL_TAG_KEY]: person.email,
+    ...(person.displayName ? { [DISPLAY_NAME_TAG_KEY]: person.displayName } : {}),
+  };
+}
+
+/**
+ * The roster as IAM users and groups. Every Terraform address comes from a
+ * name (lib/terraform-names.ts), so reordering the roster plans nothing and
+ * removing a person plans exactly that person's resources away.
+ */
+export class RosterUsers extends Construct {
+  /** Per person, by IAM user name. */
+  readonly users: ReadonlyMap<string, RosterUserResources>;
+  /** Per group, by IAM group name. */
+  readonly groups: ReadonlyMap<string, IamGroup>;
+
+  constructor(scope: Construct, id: string, props: RosterUsersProps) {
+    super(scope, id);
+    const path = props.path ?? MANAGED_USER_PATH;
+
+    const groups = new Map<string, IamGroup>();
+    for (const g of props.roster.groups) {
+      const name = terraformName(g.groupName);
+      const group = new IamGroup(this, `group-${name}`, { name: g.groupName, path });
+      group.overrideLogicalId(name);
+      const policies = new IamGroupPolicyAttachmentsExclusive(this, `group-policies-${name}`, {
+        groupName: group.name,
+        policyArns: [...g.policies].sort(),
+      });
+      policies.overrideLogicalId(name);
+      groups.set(g.groupName, group);
+    }
+
+    const users = new Map<string, RosterUserResources>();
+    for (const person of props.roster.users) {
+      const name = terraformName(person.userName);
+      const user = new IamUser(this, `user-${name}`, {
+        name: person.userName,
+        path,
+        // The login profile is the function's, not Terraform's: without this
+        // Terraform cannot delete the user (DESIGN fact 8).
+        forceDestroy: true,
+        tags: userTags(person),
+      });
+      user.overrideLogicalId(name);
+
+      // Created through the API with a forced reset, the user needs
+      // iam:ChangePassword on itself or the first sign-in fails (DESIGN fact 7).
+      const changePassword = new IamUserPolicyAttachment(this, `change-password-${name}`, {
+        user: user.name,
+        policyArn: CHANGE_PASSWORD_POLICY_ARN,
+      });
+      changePassword.overrideLogicalId(name);
+
+      let membership: IamUserGroupMembership | undefined;
+      if (person.groups.length > 0) {
+        membership = new IamUserGroupMembership(this, `membership-${name}`, {
+          user: user.name,
+          // Sorted by name (not by token) so that reordering a person's groups changes nothing.
+          groups: [...person.groups].sort().map((g) => groups.get(g)!.name),
+        });
+        membership.overrideLogicalId(name);
+      }
+      users.set(person.userName, { user, changePassword, ...(membership ? { membership } : {}) });
+    }
+    this.users = users;
+    this.groups = groups;
+  }
+}
