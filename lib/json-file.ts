@@ -34,10 +34,10 @@ function toLineColumn(starts: readonly number[], offset: number): { line: number
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
+    if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 const SYNTAX_MESSAGES: Record<string, string> = {
@@ -109,7 +109,8 @@ export function readJsonDocument(file: string): JsonDocument {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
     throw new InputFileError(file, [{ path: '$', message: `cannot read the file: ${reason}` }]);
   }
   return parseJsonDocument(file, text);

@@ -6,14 +6,7 @@
  * so it can never reach the configuration `cdktf deploy` uses.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -186,7 +179,10 @@ function stageConfiguration(stackDir: string, workDir: string, offline: boolean)
 export function planStack(options: PlanOptions): PlanResult {
   const stackDir = resolve(options.stackDir);
   if (!existsSync(join(stackDir, 'cdk.tf.json'))) {
-    throw new TerraformError('plan', `no synthesized configuration in ${stackDir}; synthesize first`);
+    throw new TerraformError(
+      'plan',
+      `no synthesized configuration in ${stackDir}; synthesize first`,
+    );
   }
   const offline = options.offline ?? !hasAwsCredentials();
   const workDir = resolve(
@@ -202,7 +198,14 @@ export function planStack(options: PlanOptions): PlanResult {
   run('validate', ['validate', '-no-color'], workDir, env, verbose);
   run(
     'plan',
-    ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan', ...(verbose ? [] : ['-compact-warnings'])],
+    [
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-lock=false',
+      '-out=tfplan',
+      ...(verbose ? [] : ['-compact-warnings']),
+    ],
     workDir,
     env,
     verbose,

@@ -92,7 +92,11 @@ export function summarizePlan(plan: TerraformPlan): PlanSummary {
       const fields = p.action === 'replace' ? ['replaced'] : changedFields(p.rc);
       fields.forEach((f) => what.add(f));
     } else {
-      what.add(p.action === 'change' ? p.label : `${p.label} ${p.action === 'add' ? 'added' : p.action === 'remove' ? 'removed' : 'replaced'}`);
+      what.add(
+        p.action === 'change'
+          ? p.label
+          : `${p.label} ${p.action === 'add' ? 'added' : p.action === 'remove' ? 'removed' : 'replaced'}`,
+      );
     }
     change.set(p.userName, what);
   }

@@ -7,11 +7,7 @@
 import { z } from 'zod';
 import { InputFileError, jsonPath, type Problem } from './errors';
 import { readJsonDocument, type JsonDocument } from './json-file';
-import {
-  DISPLAY_NAME_TAG_KEY,
-  EMAIL_TAG_KEY,
-  MANAGED_BY_TAG_KEY,
-} from './contract';
+import { DISPLAY_NAME_TAG_KEY, EMAIL_TAG_KEY, MANAGED_BY_TAG_KEY } from './contract';
 import { issuesToProblems } from './validate';
 
 /** IAM's limits, from the IAM quotas and API reference. */
@@ -106,14 +102,14 @@ const tags = z
     tagValueText('a tag value'),
     { error: 'must be an object of tag keys to string values' },
   )
-  .describe(`Extra IAM tags for the user. At most ${IAM_LIMITS.tagsPerUser} tags in all, including the ones this project sets.`);
+  .describe(
+    `Extra IAM tags for the user. At most ${IAM_LIMITS.tagsPerUser} tags in all, including the ones this project sets.`,
+  );
 
-const policyArn = z
-  .string({ error: 'must be a string' })
-  .regex(POLICY_ARN, {
-    error:
-      'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
-  });
+const policyArn = z.string({ error: 'must be a string' }).regex(POLICY_ARN, {
+  error:
+    'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
+});
 
 export const userSchema = z
   .strictObject(
@@ -140,7 +136,9 @@ export const userSchema = z
 export const groupSchema = z
   .strictObject(
     {
-      groupName: groupName.describe('IAM group name: 1 to 128 of letters, digits and + = , . @ _ -; unique ignoring case.'),
+      groupName: groupName.describe(
+        'IAM group name: 1 to 128 of letters, digits and + = , . @ _ -; unique ignoring case.',
+      ),
       policies: z
         .array(policyArn, { error: 'must be a list of managed policy ARNs' })
         .max(IAM_LIMITS.policiesPerGroup, {
@@ -209,7 +207,8 @@ function crossChecks(raw: unknown): { path: PropertyKey[]; message: string }[] {
       const seen = new Set<string>();
       g.policies.forEach((p, j) => {
         if (typeof p !== 'string') return;
-        if (seen.has(p)) out.push({ path: ['groups', i, 'policies', j], message: 'is listed twice' });
+        if (seen.has(p))
+          out.push({ path: ['groups', i, 'policies', j], message: 'is listed twice' });
         seen.add(p);
       });
     }

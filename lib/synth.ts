@@ -24,7 +24,9 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   clearStackOutput(outdir, STACK_NAME);
   try {
-    const roster = loadRoster(options.rosterFile ?? (process.env.ROSTER_FILE || DEFAULT_ROSTER_FILE));
+    const roster = loadRoster(
+      options.rosterFile ?? (process.env.ROSTER_FILE || DEFAULT_ROSTER_FILE),
+    );
     const app = new App({ outdir });
     new IamOnboardingStack(app, { roster });
     app.synth();

@@ -15,6 +15,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys} (check the spelling; unknown fields are not allowed)`;
   }
+  // A bad key of a record: the key's own rule says what is wrong, not the record's.
+  if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
   return issue.message;
 }
 
@@ -24,9 +26,10 @@ export function issuesToProblems(
   subjectOf: SubjectOf = () => undefined,
 ): Problem[] {
   return issues.map((issue) => {
-    const path = issue.path as PropertyKey[];
+    const path = issue.path;
     // Point unknown keys at the key itself rather than at the object holding it.
-    const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...path, issue.keys[0]] : path;
+    const at =
+      issue.code === 'unrecognized_keys' && issue.keys[0] ? [...path, issue.keys[0]] : path;
     const subject = subjectOf(path);
     return {
       path: jsonPath(at),

@@ -1,0 +1,153 @@
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
+import { Testing } from 'cdktf';
+import { validateRoster, type Roster } from '../../lib/roster';
+import { parseJsonDocument } from '../../lib/json-file';
+import { RosterUsers } from '../../stacks/roster-users';
+
+type Config = { resource: Record<string, Record<string, Record<string, unknown>>> };
+
+function roster(value: unknown): Roster {
+  return validateRoster(parseJsonDocument('test.json', JSON.stringify(value)));
+}
+
+const SAMPLE = {
+  groups: [
+    {
+      groupName: 'developers',
+      policies: [
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        'arn:aws:iam::aws:policy/AWSCodeCommitPowerUser',
+      ],
+    },
+    { groupName: 'support', policies: ['arn:aws:iam::aws:policy/AWSSupportAccess'] },
+  ],
+  users: [
+    {
+      userName: 'alice.martin',
+      email: 'alice@example.com',
+      displayName: 'Alice Martin',
+      groups: ['support', 'developers'],
+      tags: { team: 'platform' },
+    },
+    { userName: 'bo', email: 'bo@example.com' },
+    { userName: 'carla_d', email: 'carla@example.com', groups: ['support'] },
+  ],
+};
+
+function synth(value: unknown): Config {
+  const json = Testing.synthScope((scope) => {
+    new RosterUsers(scope, 'roster', { roster: roster(value) });
+  });
+  return JSON.parse(json) as Config;
+}
+
+/** Resources by address, without cdktf's metadata (which holds construct paths). */
+function resources(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [type, byName] of Object.entries(config.resource)) {
+    for (const [name, body] of Object.entries(byName)) {
+      const { '//': _meta, ...rest } = body;
+      out[`${type}.${name}`] = rest;
+    }
+  }
+  return out;
+}
+
+describe('RosterUsers', () => {
+  const config = synth(SAMPLE);
+  const r = resources(config);
+
+  it('makes one user per person, under the managed path, tagged for the welcome function', () => {
+    expect(r['aws_iam_user.alice_dot_martin']).toEqual({
+      name: 'alice.martin',
+      path: '/iam-onboarding/',
+      force_destroy: true,
+      tags: {
+        team: 'platform',
+        'managed-by': 'iam-onboarding',
+        email: 'alice@example.com',
+        'display-name': 'Alice Martin',
+      },
+    });
+    expect(r['aws_iam_user.bo']).toEqual({
+      name: 'bo',
+      path: '/iam-onboarding/',
+      force_destroy: true,
+      tags: { 'managed-by': 'iam-onboarding', email: 'bo@example.com' },
+    });
+    expect(Object.keys(config.resource.aws_iam_user).sort()).toEqual([
+      'alice_dot_martin',
+      'bo',
+      'carla__d',
+    ]);
+  });
+
+  it('gives every user iam:ChangePassword on itself through IAMUserChangePassword', () => {
+    for (const name of ['alice_dot_martin', 'bo', 'carla__d']) {
+      expect(r[`aws_iam_user_policy_attachment.${name}`]).toEqual({
+        user: `\${aws_iam_user.${name}.name}`,
+        policy_arn: 'arn:aws:iam::aws:policy/IAMUserChangePassword',
+      });
+    }
+  });
+
+  it('adds group memberships, sorted, only for people in groups', () => {
+    expect(r['aws_iam_user_group_membership.alice_dot_martin']).toEqual({
+      user: '${aws_iam_user.alice_dot_martin.name}',
+      groups: ['${aws_iam_group.developers.name}', '${aws_iam_group.support.name}'],
+    });
+    expect(r['aws_iam_user_group_membership.bo']).toBeUndefined();
+  });
+
+  it('makes groups with exactly their managed policies', () => {
+    expect(r['aws_iam_group.developers']).toEqual({ name: 'developers', path: '/iam-onboarding/' });
+    expect(r['aws_iam_group_policy_attachments_exclusive.developers']).toEqual({
+      group_name: '${aws_iam_group.developers.name}',
+      policy_arns: [
+        'arn:aws:iam::aws:policy/AWSCodeCommitPowerUser',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      ],
+    });
+  });
+
+  it('exposes the resources it made, by name', () => {
+    const json = Testing.synthScope((scope) => {
+      const users = new RosterUsers(scope, 'roster', { roster: roster(SAMPLE) });
+      expect([...users.users.keys()]).toEqual(['alice.martin', 'bo', 'carla_d']);
+      expect(users.users.get('bo')!.membership).toBeUndefined();
+      expect([...users.groups.keys()]).toEqual(['developers', 'support']);
+    });
+    expect(json).toContain('alice_dot_martin');
+  });
+
+  it('changes nothing when the roster is reordered', () => {
+    const shuffled = {
+      groups: [...SAMPLE.groups]
+        .reverse()
+        .map((g) => ({ ...g, policies: [...g.policies].reverse() })),
+      users: [...SAMPLE.users]
+        .reverse()
+        .map((u) => ({ ...u, ...(u.groups ? { groups: [...u.groups].reverse() } : {}) })),
+    };
+    expect(resources(synth(shuffled))).toEqual(r);
+  });
+
+  it("removing a person removes exactly that person's resources", () => {
+    const without = { ...SAMPLE, users: SAMPLE.users.filter((u) => u.userName !== 'alice.martin') };
+    const after = resources(synth(without));
+    const removed = Object.keys(r).filter((a) => !(a in after));
+    expect(removed.sort()).toEqual([
+      'aws_iam_user.alice_dot_martin',
+      'aws_iam_user_group_membership.alice_dot_martin',
+      'aws_iam_user_policy_attachment.alice_dot_martin',
+    ]);
+    for (const [address, body] of Object.entries(after)) expect(body).toEqual(r[address]);
+  });
+
+  it('honours another path', () => {
+    const json = Testing.synthScope((scope) => {
+      new RosterUsers(scope, 'roster', { roster: roster(SAMPLE), path: '/people/' });
+    });
+    expect(json).toHaveResourceWithProperties(IamUser, { name: 'bo', path: '/people/' });
+  });
+});
