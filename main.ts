@@ -3,13 +3,13 @@
  * `npm run synth` runs it directly). Invalid input is reported in full, with
  * a non-zero exit, and leaves no configuration behind.
  */
-import { InputFileError } from './lib/errors';
+import { isInputError } from './lib/errors';
 import { synthesize } from './lib/synth';
 
 try {
   synthesize();
 } catch (err) {
-  if (!(err instanceof InputFileError)) throw err;
+  if (!isInputError(err)) throw err;
   console.error(err.message);
   process.exitCode = 1;
 }

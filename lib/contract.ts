@@ -19,6 +19,12 @@ export const EMAIL_TAG_KEY = 'email';
 /** Tag holding the person's display name, when the roster gives one. */
 export const DISPLAY_NAME_TAG_KEY = 'display-name';
 
+/**
+ * The IAM group every managed person belongs to; it grants
+ * IAMUserChangePassword. The roster may not define a group of this name.
+ */
+export const EVERYONE_GROUP_NAME = 'iam-onboarding-users';
+
 /** AWS-managed policy that lets a user change their own password (DESIGN fact 7). */
 export const CHANGE_PASSWORD_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
 

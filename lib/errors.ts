@@ -50,3 +50,16 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
     return /^[A-Za-z_$][\w$]*$/.test(key) ? `${acc}.${key}` : `${acc}[${JSON.stringify(key)}]`;
   }, '$');
 }
+
+/** Several input files are invalid at once; each keeps its own problems. */
+export class InputFilesError extends Error {
+  constructor(readonly errors: readonly InputFileError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'InputFilesError';
+  }
+}
+
+/** Whether an error is about the files people edit (as opposed to a bug or the environment). */
+export function isInputError(err: unknown): err is InputFileError | InputFilesError {
+  return err instanceof InputFileError || err instanceof InputFilesError;
+}

@@ -91,6 +91,9 @@ export const OFFLINE_OVERRIDE = {
       skip_requesting_account_id: true,
       skip_metadata_api_check: true,
       skip_region_validation: true,
+      // The provider cannot check the account without asking AWS for it; the
+      // real deploy keeps the check.
+      allowed_account_ids: null,
     },
   },
 } as const;

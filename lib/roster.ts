@@ -7,7 +7,12 @@
 import { z } from 'zod';
 import { InputFileError, jsonPath, type Problem } from './errors';
 import { readJsonDocument, type JsonDocument } from './json-file';
-import { DISPLAY_NAME_TAG_KEY, EMAIL_TAG_KEY, MANAGED_BY_TAG_KEY } from './contract';
+import {
+  DISPLAY_NAME_TAG_KEY,
+  EMAIL_TAG_KEY,
+  EVERYONE_GROUP_NAME,
+  MANAGED_BY_TAG_KEY,
+} from './contract';
 import { issuesToProblems } from './validate';
 
 /** IAM's limits, from the IAM quotas and API reference. */
@@ -122,8 +127,9 @@ export const userSchema = z
         .describe('How the welcome email greets the person, e.g. "Alice Smith".'),
       groups: z
         .array(groupName, { error: 'must be a list of group names' })
-        .max(IAM_LIMITS.groupsPerUser, {
-          error: `lists more than IAM's ${IAM_LIMITS.groupsPerUser} groups per user`,
+        // Every managed user is also in the everyone group, which takes one of IAM's slots.
+        .max(IAM_LIMITS.groupsPerUser - 1, {
+          error: `lists more than ${IAM_LIMITS.groupsPerUser - 1} groups (IAM allows ${IAM_LIMITS.groupsPerUser} per user, and every user is also in "${EVERYONE_GROUP_NAME}")`,
         })
         .default([])
         .describe('Names of groups from this roster the user belongs to.'),
@@ -195,6 +201,12 @@ function crossChecks(raw: unknown): { path: PropertyKey[]; message: string }[] {
     if (!isRecord(g)) return;
     if (typeof g.groupName === 'string' && g.groupName !== '') {
       const key = g.groupName.toLowerCase();
+      if (key === EVERYONE_GROUP_NAME) {
+        out.push({
+          path: ['groups', i, 'groupName'],
+          message: `"${EVERYONE_GROUP_NAME}" is the group this project puts every user in; choose another name`,
+        });
+      }
       const first = groupIndex.get(key);
       if (first !== undefined) {
         out.push({

@@ -7,7 +7,7 @@
  * Terraform's own output.
  */
 import { relative } from 'node:path';
-import { InputFileError } from '../lib/errors';
+import { isInputError } from '../lib/errors';
 import { planStack, TerraformError } from '../lib/offline-plan';
 import { formatSummary, summarizePlan } from '../lib/plan-summary';
 import { synthesize } from '../lib/synth';
@@ -26,7 +26,7 @@ function main(argv: readonly string[]): number {
     console.log(`\nFull plan: ${relative(process.cwd(), result.planFile)}`);
     return 0;
   } catch (err) {
-    if (err instanceof InputFileError || err instanceof TerraformError) {
+    if (isInputError(err) || err instanceof TerraformError) {
       console.error(err.message);
       return 1;
     }

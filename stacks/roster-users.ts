@@ -2,11 +2,12 @@ import { IamGroup } from '@cdktf/provider-aws/lib/iam-group';
 import { IamGroupPolicyAttachmentsExclusive } from '@cdktf/provider-aws/lib/iam-group-policy-attachments-exclusive';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserGroupMembership } from '@cdktf/provider-aws/lib/iam-user-group-membership';
-import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
+import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
 import { Construct } from 'constructs';
 import {
   CHANGE_PASSWORD_POLICY_ARN,
   DISPLAY_NAME_TAG_KEY,
+  EVERYONE_GROUP_NAME,
   EMAIL_TAG_KEY,
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
@@ -29,9 +30,8 @@ export interface RosterUsersProps {
 /** The IAM resources made for one person. */
 export interface RosterUserResources {
   readonly user: IamUser;
-  readonly changePassword: IamUserPolicyAttachment;
-  /** Absent when the person belongs to no group. */
-  readonly membership?: IamUserGroupMembership;
+  /** The person's groups: the roster's, and always the everyone group. */
+  readonly membership: IamUserGroupMembership;
 }
 
 /** The tags a managed user carries: the roster's own, then the ones the welcome function reads. */
@@ -54,10 +54,26 @@ export class RosterUsers extends Construct {
   readonly users: ReadonlyMap<string, RosterUserResources>;
   /** Per group, by IAM group name. */
   readonly groups: ReadonlyMap<string, IamGroup>;
+  /**
+   * The group every managed person belongs to. It carries
+   * IAMUserChangePassword: a user created through the API with a forced
+   * reset needs iam:ChangePassword on itself or the first sign-in fails
+   * (DESIGN fact 7). One group attachment instead of one per user keeps the
+   * plan short.
+   */
+  readonly everyone: IamGroup;
 
   constructor(scope: Construct, id: string, props: RosterUsersProps) {
     super(scope, id);
     const path = props.path ?? MANAGED_USER_PATH;
+
+    const everyone = new IamGroup(this, 'everyone', { name: EVERYONE_GROUP_NAME, path });
+    everyone.overrideLogicalId(terraformName(EVERYONE_GROUP_NAME));
+    const changePassword = new IamGroupPolicyAttachment(this, 'everyone-change-password', {
+      group: everyone.name,
+      policyArn: CHANGE_PASSWORD_POLICY_ARN,
+    });
+    changePassword.overrideLogicalId('change_password');
 
     const groups = new Map<string, IamGroup>();
     for (const g of props.roster.groups) {
@@ -85,26 +101,16 @@ export class RosterUsers extends Construct {
       });
       user.overrideLogicalId(name);
 
-      // Created through the API with a forced reset, the user needs
-      // iam:ChangePassword on itself or the first sign-in fails (DESIGN fact 7).
-      const changePassword = new IamUserPolicyAttachment(this, `change-password-${name}`, {
+      const membership = new IamUserGroupMembership(this, `membership-${name}`, {
         user: user.name,
-        policyArn: CHANGE_PASSWORD_POLICY_ARN,
+        // Sorted by name (not by token) so that reordering a person's groups changes nothing.
+        groups: [everyone.name, ...[...person.groups].sort().map((g) => groups.get(g)!.name)],
       });
-      changePassword.overrideLogicalId(name);
-
-      let membership: IamUserGroupMembership | undefined;
-      if (person.groups.length > 0) {
-        membership = new IamUserGroupMembership(this, `membership-${name}`, {
-          user: user.name,
-          // Sorted by name (not by token) so that reordering a person's groups changes nothing.
-          groups: [...person.groups].sort().map((g) => groups.get(g)!.name),
-        });
-        membership.overrideLogicalId(name);
-      }
-      users.set(person.userName, { user, changePassword, ...(membership ? { membership } : {}) });
+      membership.overrideLogicalId(name);
+      users.set(person.userName, { user, membership });
     }
     this.users = users;
     this.groups = groups;
+    this.everyone = everyone;
   }
 }

@@ -226,13 +226,23 @@ describe('groups', () => {
     ]);
   });
 
-  it("rejects more than IAM's 10 groups per user", () => {
+  it('rejects more than 9 groups per user: IAM allows 10 and the project uses one', () => {
     const r = base();
-    const names = Array.from({ length: 11 }, (_, i) => `g${i}`);
+    const names = Array.from({ length: 10 }, (_, i) => `g${i}`);
     r.groups = names.map((groupName) => ({ groupName }));
-    r.users[0].groups = names;
+    r.users[0]!.groups = names.slice(0, 9);
+    expect(() => validateText(JSON.stringify(r))).not.toThrow();
+    r.users[0]!.groups = names;
     expect(problems(r)).toEqual([
-      '$.users[0].groups (user "alice"): lists more than IAM\'s 10 groups per user',
+      '$.users[0].groups (user "alice"): lists more than 9 groups (IAM allows 10 per user, and every user is also in "iam-onboarding-users")',
+    ]);
+  });
+
+  it("reserves the project's own group name", () => {
+    const r = base();
+    r.groups.push({ groupName: 'IAM-Onboarding-Users' });
+    expect(problems(r)).toEqual([
+      '$.groups[1].groupName (group "IAM-Onboarding-Users"): "iam-onboarding-users" is the group this project puts every user in; choose another name',
     ]);
   });
 

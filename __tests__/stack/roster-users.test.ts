@@ -82,21 +82,30 @@ describe('RosterUsers', () => {
     ]);
   });
 
-  it('gives every user iam:ChangePassword on itself through IAMUserChangePassword', () => {
-    for (const name of ['alice_dot_martin', 'bo', 'carla__d']) {
-      expect(r[`aws_iam_user_policy_attachment.${name}`]).toEqual({
-        user: `\${aws_iam_user.${name}.name}`,
-        policy_arn: 'arn:aws:iam::aws:policy/IAMUserChangePassword',
-      });
-    }
+  it('puts every user in the everyone group, which grants iam:ChangePassword on oneself', () => {
+    expect(r['aws_iam_group.iam-onboarding-users']).toEqual({
+      name: 'iam-onboarding-users',
+      path: '/iam-onboarding/',
+    });
+    expect(r['aws_iam_group_policy_attachment.change_password']).toEqual({
+      group: '${aws_iam_group.iam-onboarding-users.name}',
+      policy_arn: 'arn:aws:iam::aws:policy/IAMUserChangePassword',
+    });
+    expect(r['aws_iam_user_group_membership.bo']).toEqual({
+      user: '${aws_iam_user.bo.name}',
+      groups: ['${aws_iam_group.iam-onboarding-users.name}'],
+    });
   });
 
-  it('adds group memberships, sorted, only for people in groups', () => {
+  it("adds the roster's groups to a person's memberships, sorted", () => {
     expect(r['aws_iam_user_group_membership.alice_dot_martin']).toEqual({
       user: '${aws_iam_user.alice_dot_martin.name}',
-      groups: ['${aws_iam_group.developers.name}', '${aws_iam_group.support.name}'],
+      groups: [
+        '${aws_iam_group.iam-onboarding-users.name}',
+        '${aws_iam_group.developers.name}',
+        '${aws_iam_group.support.name}',
+      ],
     });
-    expect(r['aws_iam_user_group_membership.bo']).toBeUndefined();
   });
 
   it('makes groups with exactly their managed policies', () => {
@@ -114,7 +123,7 @@ describe('RosterUsers', () => {
     const json = Testing.synthScope((scope) => {
       const users = new RosterUsers(scope, 'roster', { roster: roster(SAMPLE) });
       expect([...users.users.keys()]).toEqual(['alice.martin', 'bo', 'carla_d']);
-      expect(users.users.get('bo')!.membership).toBeUndefined();
+      expect(users.everyone.name).toBeDefined();
       expect([...users.groups.keys()]).toEqual(['developers', 'support']);
     });
     expect(json).toContain('alice_dot_martin');
@@ -139,7 +148,6 @@ describe('RosterUsers', () => {
     expect(removed.sort()).toEqual([
       'aws_iam_user.alice_dot_martin',
       'aws_iam_user_group_membership.alice_dot_martin',
-      'aws_iam_user_policy_attachment.alice_dot_martin',
     ]);
     for (const [address, body] of Object.entries(after)) expect(body).toEqual(r[address]);
   });
