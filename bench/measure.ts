@@ -23,11 +23,11 @@ export function measure(command: readonly string[], env: NodeJS.ProcessEnv): Run
   const r = spawnSync('python3', ['-c', PROBE, ...command], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${command.join(' ')} failed:\n${r.stderr}`);
   const [seconds, kib] = r.stdout.trim().split(/\s+/).map(Number);
-  return { seconds: seconds!, peakMiB: kib! / 1024 };
+  return { seconds: seconds, peakMiB: kib / 1024 };
 }
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }

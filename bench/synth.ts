@@ -14,15 +14,18 @@ export const SIZES = [10, 100, 1000, 5000] as const;
 export function generateRoster(n: number): unknown {
   const groups = ['developers', 'operators', 'analysts', 'billing', 'support'].map((g, i) => ({
     groupName: g,
-    policies: [`arn:aws:iam::aws:policy/${['ReadOnlyAccess', 'PowerUserAccess', 'AmazonAthenaFullAccess', 'job-function/Billing', 'AWSSupportAccess'][i]}`],
+    policies: [
+      `arn:aws:iam::aws:policy/${['ReadOnlyAccess', 'PowerUserAccess', 'AmazonAthenaFullAccess', 'job-function/Billing', 'AWSSupportAccess'][i]}`,
+    ],
   }));
   const users = Array.from({ length: n }, (_, i) => ({
     userName: `person${i}.example`,
     email: `person${i}@example.com`,
     displayName: `Person ${i}`,
-    groups: [groups[i % groups.length]!.groupName, groups[(i * 7 + 1) % groups.length]!.groupName].filter(
-      (g, j, a) => a.indexOf(g) === j,
-    ),
+    groups: [
+      groups[i % groups.length].groupName,
+      groups[(i * 7 + 1) % groups.length].groupName,
+    ].filter((g, j, a) => a.indexOf(g) === j),
     tags: { team: `team-${i % 12}`, 'cost-center': String(4000 + (i % 50)) },
   }));
   return { groups, users };
@@ -44,7 +47,9 @@ export function runSynthBench(runs = 5, sizes: readonly number[] = SIZES): Synth
       writeFileSync(roster, JSON.stringify(generateRoster(people)));
       const env = { ...process.env, ROSTER_FILE: roster, CDKTF_OUTDIR: join(dir, 'out') };
       measure(['npm', 'run', '--silent', 'synth'], env); // warm the file cache and the bundle cache
-      const samples = Array.from({ length: runs }, () => measure(['npm', 'run', '--silent', 'synth'], env));
+      const samples = Array.from({ length: runs }, () =>
+        measure(['npm', 'run', '--silent', 'synth'], env),
+      );
       const seconds = median(samples.map((s) => s.seconds));
       return {
         people,
@@ -73,12 +78,17 @@ export function formatSynthRows(rows: readonly SynthRow[]): string {
     // Marginal cost per person between the two largest sizes: linear growth keeps it flat.
     const [a, b] = big as [SynthRow, SynthRow];
     const marginal = ((b.medianSeconds - a.medianSeconds) * 1000) / (b.people - a.people);
-    lines.push('', `marginal cost from ${a.people} to ${b.people} people: ${marginal.toFixed(2)} ms per person`);
+    lines.push(
+      '',
+      `marginal cost from ${a.people} to ${b.people} people: ${marginal.toFixed(2)} ms per person`,
+    );
   }
   const thousand = rows.find((r) => r.people === 1000);
   if (thousand) {
     const ok = thousand.medianSeconds <= 1.5;
-    lines.push(`target 1000 people <= 1.5 s: ${ok ? 'met' : 'MISSED'} (${thousand.medianSeconds.toFixed(2)} s)`);
+    lines.push(
+      `target 1000 people <= 1.5 s: ${ok ? 'met' : 'MISSED'} (${thousand.medianSeconds.toFixed(2)} s)`,
+    );
   }
   return lines.join('\n');
 }

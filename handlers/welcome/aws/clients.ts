@@ -1,0 +1,25 @@
+/**
+ * SDK clients, created once per Lambda execution environment (module scope)
+ * so that warm invocations reuse their connections and resolved config.
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SESClient } from '@aws-sdk/client-ses';
+
+// Without limits a stuck connection would hold the invocation until the Lambda timeout.
+const requestHandler = { connectionTimeout: 3_000, requestTimeout: 10_000 };
+
+/** Reads and idempotent writes: the SDK's standard retries are safe here. */
+export const iam = new IAMClient({ requestHandler });
+
+/**
+ * CreateLoginProfile only. No SDK retries: if a first try went through and the
+ * SDK retried, IAM would answer "already exists" and the run would wrongly
+ * conclude that another run owns the profile and its email.
+ */
+export const iamCreate = new IAMClient({ requestHandler, maxAttempts: 1 });
+
+/**
+ * No SDK retries: throttling is retried by the handler with its own bounded
+ * back-off, and any other failure rolls the profile back and lets Lambda retry.
+ */
+export const ses = new SESClient({ requestHandler, maxAttempts: 1 });

@@ -1,0 +1,125 @@
+/**
+ * The welcome email. Pure and free of AWS SDK imports on purpose: the function
+ * and the "email preview" tool render through this one function, so what a
+ * reviewer previews is what a person receives.
+ */
+import { escapeHtml, singleLine } from './text';
+
+export interface WelcomeEmailInput {
+  /** IAM user name: what the person types at sign-in. */
+  userName: string;
+  /** How to greet the person; the user name when absent. */
+  displayName?: string;
+  /** Where the email goes (shown in the footer so a misdirected mail is noticed). */
+  email: string;
+  /** Console sign-in address, e.g. https://example.signin.aws.amazon.com/console */
+  signInUrl: string;
+  /** Organisation that owns the AWS account, e.g. "Example Corp". */
+  organisationName: string;
+  /** Whom to ask for help: an address, a channel, a team. */
+  helpContact: string;
+  /** The temporary password (a placeholder in previews and snapshots). */
+  password: string;
+}
+
+export interface WelcomeEmail {
+  /** Header-safe: one line, no control characters. */
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Fields {
+  greeting: string;
+  userName: string;
+  email: string;
+  signInUrl: string;
+  organisation: string;
+  helpContact: string;
+  password: string;
+}
+
+// Every value is flattened to one line first, so that neither the subject nor
+// a line of the text body can be split or forged by a value with CR/LF in it.
+function fields(input: WelcomeEmailInput): Fields {
+  const userName = singleLine(input.userName, 64);
+  const displayName = input.displayName === undefined ? '' : singleLine(input.displayName, 100);
+  return {
+    greeting: displayName === '' ? userName : displayName,
+    userName,
+    email: singleLine(input.email, 254),
+    signInUrl: singleLine(input.signInUrl, 300),
+    organisation: singleLine(input.organisationName, 100),
+    helpContact: singleLine(input.helpContact, 200),
+    password: singleLine(input.password, 128),
+  };
+}
+
+function renderText(f: Fields): string {
+  return [
+    `Hello ${f.greeting},`,
+    '',
+    `You now have your own sign-in (an IAM user) for the ${f.organisation} AWS account.`,
+    'Use it to sign in to the AWS Management Console and work with the AWS resources you have been given access to.',
+    '',
+    `Sign-in address:    ${f.signInUrl}`,
+    `User name:          ${f.userName}`,
+    `Temporary password: ${f.password}`,
+    '',
+    'You must choose a new password the first time you sign in; the temporary password stops working then.',
+    'Please delete this email once you have signed in, and never forward it.',
+    '',
+    `Need help? Ask ${f.helpContact}.`,
+    '',
+    `This message was sent to ${f.email} because an AWS sign-in was created for this address.`,
+    '',
+  ].join('\n');
+}
+
+function renderHtml(f: Fields): string {
+  const e = {
+    greeting: escapeHtml(f.greeting),
+    userName: escapeHtml(f.userName),
+    email: escapeHtml(f.email),
+    signInUrl: escapeHtml(f.signInUrl),
+    organisation: escapeHtml(f.organisation),
+    helpContact: escapeHtml(f.helpContact),
+    password: escapeHtml(f.password),
+  };
+  // Only an https address becomes a link; anything else (a preview typo) stays inert text.
+  const signIn = /^https:\/\//.test(f.signInUrl)
+    ? `<a href="${e.signInUrl}">${e.signInUrl}</a>`
+    : e.signInUrl;
+  const mono = 'font-family:Consolas,Menlo,monospace;font-size:15px';
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head><meta charset="utf-8"><title>Your AWS sign-in</title></head>',
+    '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;color:#222">',
+    `<p>Hello ${e.greeting},</p>`,
+    `<p>You now have your own sign-in (an IAM user) for the <strong>${e.organisation}</strong> AWS account.`,
+    'Use it to sign in to the AWS Management Console and work with the AWS resources you have been given access to.</p>',
+    '<table role="presentation" cellpadding="4" cellspacing="0">',
+    `<tr><td>Sign-in address</td><td>${signIn}</td></tr>`,
+    `<tr><td>User name</td><td style="${mono}">${e.userName}</td></tr>`,
+    `<tr><td>Temporary password</td><td style="${mono}">${e.password}</td></tr>`,
+    '</table>',
+    '<p><strong>You must choose a new password the first time you sign in</strong>; the temporary password stops working then.',
+    'Please delete this email once you have signed in, and never forward it.</p>',
+    `<p>Need help? Ask ${e.helpContact}.</p>`,
+    `<p style="color:#666;font-size:12px">This message was sent to ${e.email} because an AWS sign-in was created for this address.</p>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** Subject, plain-text and HTML body of the welcome email. */
+export function renderWelcomeEmail(input: WelcomeEmailInput): WelcomeEmail {
+  const f = fields(input);
+  return {
+    subject: singleLine(`Your sign-in for the ${f.organisation} AWS account`, 150),
+    text: renderText(f),
+    html: renderHtml(f),
+  };
+}

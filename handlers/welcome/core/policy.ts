@@ -1,0 +1,81 @@
+/**
+ * Whether the function may act on a user. The answer comes from IAM's current
+ * view of the user (path, ID, tags), not from the event: anyone able to call
+ * CreateUser produces such an event, but only this project's stack writes the
+ * managed path and tags.
+ */
+import {
+  DISPLAY_NAME_TAG_KEY,
+  EMAIL_TAG_KEY,
+  MANAGED_BY_TAG_KEY,
+  MANAGED_BY_TAG_VALUE,
+  MANAGED_USER_PATH,
+} from '../../../lib/contract';
+import { parseEmailAddress, singleLine } from './text';
+
+export interface IamTag {
+  Key?: string;
+  Value?: string;
+}
+
+export interface IamUserFacts {
+  path: string;
+  userId: string;
+  tags: readonly IamTag[];
+}
+
+export type PolicySkipReason =
+  | 'not-managed-path'
+  | 'user-replaced'
+  | 'not-managed-by-this-project'
+  | 'missing-or-invalid-email-tag';
+
+export type Decision =
+  | { kind: 'welcome'; email: string; displayName?: string }
+  | { kind: 'skip'; reason: PolicySkipReason; detail: string };
+
+function tagValue(tags: readonly IamTag[], key: string): string | undefined {
+  return tags.find((tag) => tag.Key === key)?.Value;
+}
+
+/**
+ * A cheap first look at the event's path. It can only skip, never admit: the
+ * function's IAM permissions are scoped to the managed path, so asking IAM
+ * about other users would just be denied.
+ */
+export function isManagedPath(path: string): boolean {
+  return path === MANAGED_USER_PATH;
+}
+
+export function decide(expectedUserId: string, user: IamUserFacts): Decision {
+  if (!isManagedPath(user.path)) {
+    return { kind: 'skip', reason: 'not-managed-path', detail: `path is ${user.path}` };
+  }
+  // Same name, new ID: the user was deleted and created again after this event;
+  // the newer CreateUser event is the one that welcomes the newer user.
+  if (user.userId !== expectedUserId) {
+    return {
+      kind: 'skip',
+      reason: 'user-replaced',
+      detail: 'the user in IAM has a different user ID than the event',
+    };
+  }
+  if (tagValue(user.tags, MANAGED_BY_TAG_KEY) !== MANAGED_BY_TAG_VALUE) {
+    return {
+      kind: 'skip',
+      reason: 'not-managed-by-this-project',
+      detail: `tag ${MANAGED_BY_TAG_KEY} is not ${MANAGED_BY_TAG_VALUE}`,
+    };
+  }
+  const email = parseEmailAddress(tagValue(user.tags, EMAIL_TAG_KEY));
+  if (email === undefined) {
+    return {
+      kind: 'skip',
+      reason: 'missing-or-invalid-email-tag',
+      detail: `tag ${EMAIL_TAG_KEY} is missing or not a plain email address`,
+    };
+  }
+  const rawName = tagValue(user.tags, DISPLAY_NAME_TAG_KEY);
+  const displayName = rawName === undefined ? '' : singleLine(rawName, 100);
+  return displayName === '' ? { kind: 'welcome', email } : { kind: 'welcome', email, displayName };
+}

@@ -1,0 +1,19 @@
+/**
+ * Lambda entry point of the "welcome" function (SNS-triggered): wires the
+ * module-scope SDK clients and logger into the handler.
+ */
+import { iam, iamCreate, ses } from './aws/clients';
+import { createWelcomeHandler } from './handler';
+import { realSleep } from './core/retry';
+import { logger } from './log';
+
+export const handler = createWelcomeHandler({
+  iam,
+  iamCreate,
+  ses,
+  logger,
+  env: () => process.env,
+  sleep: realSleep,
+  // Jitter only spreads retries apart; it needs no cryptographic source.
+  random: Math.random,
+});
