@@ -1,5 +1,6 @@
 /** The committed JSON Schemas and how each is generated (shared by `npm run schema` and its staleness test). */
 import { rosterJsonSchema } from './roster';
+import { settingsJsonSchema } from './settings';
 
 export interface SchemaFile {
   /** Path relative to the project root. */
@@ -12,4 +13,5 @@ const render = (schema: Record<string, unknown>) => JSON.stringify(schema, null,
 
 export const SCHEMA_FILES: readonly SchemaFile[] = [
   { file: 'users/users.schema.json', render: () => render(rosterJsonSchema()) },
+  { file: 'config/settings.schema.json', render: () => render(settingsJsonSchema()) },
 ];

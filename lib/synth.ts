@@ -42,9 +42,7 @@ export function loadInputs(options: SynthOptions = {}): { roster: Roster; settin
     loadRoster(options.rosterFile ?? (process.env.ROSTER_FILE || DEFAULT_ROSTER_FILE)),
   );
   const settings = attempt(() =>
-    loadSettings(
-      options.settingsFile ?? (process.env[SETTINGS_FILE_ENV] || DEFAULT_SETTINGS_FILE),
-    ),
+    loadSettings(options.settingsFile ?? (process.env[SETTINGS_FILE_ENV] || DEFAULT_SETTINGS_FILE)),
   );
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new InputFilesError(errors);

@@ -10,10 +10,10 @@
  * directory is emptied first so stale files cannot end up in the archive.
  */
 import { buildSync, version as esbuildVersion, type BuildOptions, type Metafile } from 'esbuild';
-import { zipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sha256Base64, zipDirectorySync } from './zip';
 
 /** Repository root (this file lives in lib/). */
 const ROOT = resolve(__dirname, '..');
@@ -58,19 +58,6 @@ export interface WelcomeBundle {
   archiveSha256: string;
 }
 
-/** Zip timestamps are local DOS times from 1980 on; one fixed value keeps archives reproducible. */
-const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
-
-/** Writes the deployment package for `entry` and returns its base64 SHA-256. */
-function writeArchive(entry: string, archive: string): string {
-  const zip = zipSync(
-    { 'index.js': [readFileSync(entry), { level: 9, mtime: ZIP_MTIME }] },
-    { mtime: ZIP_MTIME },
-  );
-  writeFileSync(archive, zip);
-  return createHash('sha256').update(zip).digest('base64');
-}
-
 function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -107,8 +94,7 @@ function cachedBundle(dir: string, key: string): WelcomeBundle | undefined {
   if (sha256(code) !== stamp.output) return undefined;
   const archive = archivePath(dir);
   if (!existsSync(archive)) return undefined;
-  if (createHash('sha256').update(readFileSync(archive)).digest('base64') !== stamp.archiveSha256)
-    return undefined;
+  if (sha256Base64(readFileSync(archive)) !== stamp.archiveSha256) return undefined;
   for (const [input, hash] of Object.entries(stamp.inputs)) {
     const file = join(ROOT, input);
     if (!existsSync(file) || sha256(readFileSync(file)) !== hash) return undefined;
@@ -165,7 +151,7 @@ export function bundleWelcome(options: WelcomeBundleOptions = {}): WelcomeBundle
     ]),
   );
   const archive = archivePath(dir);
-  const archiveSha256 = writeArchive(entry, archive);
+  const { archiveSha256 } = zipDirectorySync(dir, archive);
   const stamp: BuildStamp = {
     key,
     inputs,

@@ -2,7 +2,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Roster } from '../lib/roster';
+import type { Settings } from '../lib/settings';
+import { applyGuardrails } from './aspects';
+import { PIPELINE_REGION } from './policy-document';
 import { RosterUsers } from './roster-users';
+import { WelcomePipeline } from './welcome-pipeline';
 
 /** The stack's name; its output lands in `cdktf.out/stacks/<name>/cdk.tf.json`. */
 export const STACK_NAME = 'iam-onboarding';
@@ -11,20 +15,37 @@ export const STACK_NAME = 'iam-onboarding';
  * IAM's CloudTrail events reach EventBridge only in us-east-1 (DESIGN fact 1),
  * so the whole stack lives there whatever region the organisation uses.
  */
-export const STACK_REGION = 'us-east-1';
+export const STACK_REGION = PIPELINE_REGION;
 
 export interface IamOnboardingStackProps {
   /** The validated roster. */
   readonly roster: Roster;
+  /** The validated settings (lib/settings.ts). */
+  readonly settings: Settings;
+  /**
+   * Directory holding the bundled welcome function (tests pass a fixture).
+   * @default bundles handlers/welcome
+   */
+  readonly welcomeCodeDir?: string;
 }
 
-/** Thin composition: the roster's users and groups, and the welcome pipeline. */
+/** Thin composition: the roster's users and groups, the welcome pipeline, the guardrails. */
 export class IamOnboardingStack extends TerraformStack {
   readonly users: RosterUsers;
+  readonly pipeline: WelcomePipeline;
 
   constructor(scope: Construct, props: IamOnboardingStackProps) {
     super(scope, STACK_NAME);
-    new AwsProvider(this, 'aws', { region: STACK_REGION });
+    new AwsProvider(this, 'aws', {
+      region: STACK_REGION,
+      // Refuse to touch any other account than the one the settings name.
+      allowedAccountIds: [props.settings.accountId],
+    });
     this.users = new RosterUsers(this, 'roster', { roster: props.roster });
+    this.pipeline = new WelcomePipeline(this, 'pipeline', {
+      settings: props.settings,
+      ...(props.welcomeCodeDir ? { welcomeCodeDir: props.welcomeCodeDir } : {}),
+    });
+    applyGuardrails(this);
   }
 }

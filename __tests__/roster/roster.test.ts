@@ -230,9 +230,9 @@ describe('groups', () => {
     const r = base();
     const names = Array.from({ length: 10 }, (_, i) => `g${i}`);
     r.groups = names.map((groupName) => ({ groupName }));
-    r.users[0]!.groups = names.slice(0, 9);
+    r.users[0].groups = names.slice(0, 9);
     expect(() => validateText(JSON.stringify(r))).not.toThrow();
-    r.users[0]!.groups = names;
+    r.users[0].groups = names;
     expect(problems(r)).toEqual([
       '$.users[0].groups (user "alice"): lists more than 9 groups (IAM allows 10 per user, and every user is also in "iam-onboarding-users")',
     ]);

@@ -1,0 +1,471 @@
+/**
+ * What the stack deploys, resource by resource and policy statement by
+ * statement, as synthesized from the two shipped settings files.
+ */
+import { MANAGED_USER_PATH, WELCOME_ENV } from '../../lib/contract';
+import { PIPELINE_NAMES } from '../../stacks/welcome-pipeline';
+import {
+  arnLike,
+  only,
+  ref,
+  resourcesOf,
+  statement,
+  statements,
+  synthStack,
+  trailNoZone,
+  zoneNoTrail,
+  type TfConfig,
+} from './support';
+
+const ACCOUNT = '123456789012';
+const RULE_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/${PIPELINE_NAMES.rule}`;
+
+const withTrail = synthStack(trailNoZone()).config;
+const withZone = synthStack(zoneNoTrail()).config;
+
+const topicRef = (c: TfConfig, name: string = PIPELINE_NAMES.topic) =>
+  ref(c, 'aws_sns_topic', { name }, 'arn');
+const queueRef = (c: TfConfig) =>
+  ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.deadLetterQueue }, 'arn');
+const keyRef = (c: TfConfig) => ref(c, 'aws_kms_key', {}, 'arn');
+
+describe('provider', () => {
+  test('us-east-1, and only the configured account', () => {
+    const [aws] = withTrail.provider.aws;
+    expect(aws).toMatchObject({ region: 'us-east-1', allowed_account_ids: [ACCOUNT] });
+    expect(withZone.provider.aws[0]).toMatchObject({ allowed_account_ids: ['210987654321'] });
+  });
+});
+
+describe('CloudTrail trail (trail.create = true)', () => {
+  const trail = only(withTrail, 'aws_cloudtrail');
+  const trailArn = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/iam-onboarding`;
+  const bucket = only(withTrail, 'aws_s3_bucket');
+  const bucketRef = ref(withTrail, 'aws_s3_bucket', {}, 'arn');
+  const policy = only(withTrail, 'aws_s3_bucket_policy').policy;
+
+  test('records management events, multi-region, including IAM (global service) events', () => {
+    expect(trail).toMatchObject({
+      name: 'iam-onboarding',
+      is_multi_region_trail: true,
+      include_global_service_events: true,
+      enable_logging: true,
+      enable_log_file_validation: true,
+      event_selector: [{ include_management_events: true, read_write_type: 'All' }],
+      s3_bucket_name: ref(withTrail, 'aws_s3_bucket', {}, 'id'),
+    });
+    expect(trail.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\./)]),
+    );
+    expect(bucket.bucket).toBe(`iam-onboarding-trail-${ACCOUNT}`);
+  });
+
+  test('the bucket blocks all public access, is encrypted and owner-enforced', () => {
+    expect(only(withTrail, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(only(withTrail, 'aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } },
+    ]);
+    expect(only(withTrail, 'aws_s3_bucket_ownership_controls').rule).toEqual({
+      object_ownership: 'BucketOwnerEnforced',
+    });
+  });
+
+  test('the bucket policy admits CloudTrail for this account and this trail only', () => {
+    expect(statement(policy, 'CloudTrailAclCheck')).toEqual({
+      Sid: 'CloudTrailAclCheck',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
+      Resource: bucketRef,
+      Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+    });
+    expect(statement(policy, 'CloudTrailWrite')).toEqual({
+      Sid: 'CloudTrailWrite',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${bucketRef}/AWSLogs/${ACCOUNT}/*`,
+      Condition: {
+        StringEquals: { 'aws:SourceArn': trailArn, 's3:x-amz-acl': 'bucket-owner-full-control' },
+      },
+    });
+    expect(statement(policy, 'DenyInsecureTransport')).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    expect(statements(policy)).toHaveLength(3);
+  });
+
+  test('nothing of the trail when an existing one is relied on', () => {
+    for (const type of ['aws_cloudtrail', 'aws_s3_bucket', 'aws_s3_bucket_policy']) {
+      expect(resourcesOf(withZone, type)).toEqual({});
+    }
+  });
+});
+
+describe('EventBridge rule', () => {
+  test('is named as the topic policy expects, on the default bus', () => {
+    const rule = only(withTrail, 'aws_cloudwatch_event_rule');
+    expect(rule).toMatchObject({ name: PIPELINE_NAMES.rule, state: 'ENABLED' });
+    expect(rule.event_bus_name).toBeUndefined();
+  });
+
+  test('targets the topic, retries, and keeps what it cannot deliver', () => {
+    expect(only(withTrail, 'aws_cloudwatch_event_target')).toMatchObject({
+      rule: ref(withTrail, 'aws_cloudwatch_event_rule', {}, 'name'),
+      arn: topicRef(withTrail),
+      dead_letter_config: { arn: queueRef(withTrail) },
+      retry_policy: { maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 },
+    });
+  });
+});
+
+describe('KMS key', () => {
+  const key = only(withTrail, 'aws_kms_key');
+
+  test('is customer-managed with rotation on', () => {
+    expect(key.enable_key_rotation).toBe(true);
+    expect(only(withTrail, 'aws_kms_alias')).toMatchObject({ name: 'alias/iam-onboarding' });
+  });
+
+  test('lets EventBridge and CloudWatch encrypt for the topics (fact 6)', () => {
+    expect(statement(key.policy, 'ServicesPublishToEncryptedTopics')).toEqual({
+      Sid: 'ServicesPublishToEncryptedTopics',
+      Effect: 'Allow',
+      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      Resource: '*',
+    });
+  });
+
+  test('is administered by this account through IAM, nobody else', () => {
+    expect(statement(key.policy, 'AccountAdministersKeyThroughIam').Principal).toEqual({
+      AWS: `arn:aws:iam::${ACCOUNT}:root`,
+    });
+    expect(statements(key.policy)).toHaveLength(2);
+  });
+});
+
+describe('user-created topic', () => {
+  const topic = only(withTrail, 'aws_sns_topic', { name: PIPELINE_NAMES.topic });
+  const policy = only(withTrail, 'aws_sns_topic_policy', { arn: topicRef(withTrail) }).policy;
+
+  test('is encrypted with the customer-managed key', () => {
+    expect(topic.kms_master_key_id).toBe(keyRef(withTrail));
+  });
+
+  test('only the rule may publish (aws:SourceArn)', () => {
+    expect(statement(policy, 'AllowPublishFromSource0')).toEqual({
+      Sid: 'AllowPublishFromSource0',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: topicRef(withTrail),
+      Condition: { ArnLike: { 'aws:SourceArn': [RULE_ARN] } },
+    });
+    expect(statement(policy, 'DenyPublishFromAnyOtherSource')).toEqual({
+      Sid: 'DenyPublishFromAnyOtherSource',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: topicRef(withTrail),
+      Condition: { ArnNotLike: { 'aws:SourceArn': [RULE_ARN] } },
+    });
+    expect(statements(policy)).toHaveLength(2);
+  });
+
+  test('the ARN in the policy is the rule actually deployed', () => {
+    const rule = only(withTrail, 'aws_cloudwatch_event_rule');
+    expect(RULE_ARN.endsWith(`:rule/${String(rule.name)}`)).toBe(true);
+  });
+});
+
+describe('welcome function', () => {
+  const fn = only(withTrail, 'aws_lambda_function');
+  const fnRef = (attr: string) => ref(withTrail, 'aws_lambda_function', {}, attr);
+  const role = only(withTrail, 'aws_iam_role', { name: PIPELINE_NAMES.function });
+  const policy = only(withTrail, 'aws_iam_role_policy').policy;
+  const identityArn = `arn:aws:ses:us-east-1:${ACCOUNT}:identity/example.com`;
+
+  test('nodejs22.x, bundled asset with a content hash, limited concurrency', () => {
+    expect(fn).toMatchObject({
+      function_name: PIPELINE_NAMES.function,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      reserved_concurrent_executions: 1,
+      role: ref(withTrail, 'aws_iam_role', { name: PIPELINE_NAMES.function }, 'arn'),
+      logging_config: {
+        log_group: ref(withTrail, 'aws_cloudwatch_log_group', {}, 'name'),
+        log_format: 'Text',
+      },
+    });
+    expect(fn.filename).toMatch(/^assets\/.+\/[0-9A-F]{32}\/[^/]+\.zip$/);
+    // Base64 SHA-256 of the package, as Lambda reports CodeSha256 (asset.test.ts checks the value).
+    expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+
+  test('environment: exactly the non-secret settings, under the contract names', () => {
+    expect((fn.environment as { variables: unknown }).variables).toEqual({
+      [WELCOME_ENV.senderAddress]: 'Example IT <onboarding@example.com>',
+      [WELCOME_ENV.senderIdentityArn]: identityArn,
+      [WELCOME_ENV.organisationName]: 'Example Corp',
+      [WELCOME_ENV.helpContact]: 'it-help@example.com or #it-help on chat',
+    });
+    const zoneFn = only(withZone, 'aws_lambda_function');
+    expect((zoneFn.environment as { variables: Record<string, string> }).variables).toMatchObject({
+      [WELCOME_ENV.accountAlias]: 'example-labs',
+      [WELCOME_ENV.senderAddress]: '"Example Labs, IT" <welcome@it.example.org>',
+    });
+  });
+
+  test('only Lambda assumes the role', () => {
+    expect(statements(role.assume_role_policy)).toEqual([
+      {
+        Sid: 'LambdaAssumesRole',
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+  });
+
+  test('IAM: login profiles and tags of users under the managed path only', () => {
+    expect(statement(policy, 'LoginProfilesOfManagedUsersOnly')).toEqual({
+      Sid: 'LoginProfilesOfManagedUsersOnly',
+      Effect: 'Allow',
+      Action: [
+        'iam:CreateLoginProfile',
+        'iam:DeleteLoginProfile',
+        'iam:GetUser',
+        'iam:ListUserTags',
+      ],
+      Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
+    });
+    expect(statement(policy, 'AccountPasswordRulesAndAlias')).toEqual({
+      Sid: 'AccountPasswordRulesAndAlias',
+      Effect: 'Allow',
+      Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases'],
+      Resource: '*',
+    });
+  });
+
+  test('SES: SendEmail from the sender identity only', () => {
+    expect(statement(policy, 'SendFromSenderIdentityOnly')).toEqual({
+      Sid: 'SendFromSenderIdentityOnly',
+      Effect: 'Allow',
+      Action: 'ses:SendEmail',
+      Resource: identityArn,
+    });
+  });
+
+  test('logs: its own log group only, which has a retention period', () => {
+    expect(statement(policy, 'OwnLogGroupOnly')).toEqual({
+      Sid: 'OwnLogGroupOnly',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${PIPELINE_NAMES.function}:*`,
+    });
+    expect(only(withTrail, 'aws_cloudwatch_log_group')).toMatchObject({
+      name: `/aws/lambda/${PIPELINE_NAMES.function}`,
+      retention_in_days: 90,
+    });
+    expect(only(withZone, 'aws_cloudwatch_log_group').retention_in_days).toBe(30);
+  });
+
+  test('failures: may send to the dead-letter queue; nothing else', () => {
+    expect(statement(policy, 'OnFailureDestination')).toEqual({
+      Sid: 'OnFailureDestination',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: queueRef(withTrail),
+    });
+    expect(statements(policy)).toHaveLength(5);
+    expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
+  });
+
+  test('subscribed to the topic, with a redrive for failed deliveries', () => {
+    expect(only(withTrail, 'aws_sns_topic_subscription', { protocol: 'lambda' })).toMatchObject({
+      topic_arn: topicRef(withTrail),
+      endpoint: fnRef('arn'),
+      redrive_policy: JSON.stringify({ deadLetterTargetArn: queueRef(withTrail) }),
+    });
+  });
+
+  test('only that topic may invoke it', () => {
+    expect(only(withTrail, 'aws_lambda_permission')).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'sns.amazonaws.com',
+      source_arn: topicRef(withTrail),
+      function_name: fnRef('function_name'),
+    });
+  });
+
+  test('retries twice, keeps events up to 6 hours, then sends them to the dead-letter queue', () => {
+    expect(only(withTrail, 'aws_lambda_function_event_invoke_config')).toMatchObject({
+      function_name: fnRef('function_name'),
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 21600,
+      destination_config: { on_failure: { destination: queueRef(withTrail) } },
+    });
+  });
+});
+
+describe('dead-letter queue', () => {
+  const queue = only(withTrail, 'aws_sqs_queue');
+  const policy = only(withTrail, 'aws_sqs_queue_policy').policy;
+
+  test('is encrypted and keeps messages 14 days', () => {
+    expect(queue).toMatchObject({
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 1209600,
+    });
+  });
+
+  test('admits EventBridge for the rule and SNS for the topic, nothing else', () => {
+    expect(statements(policy)).toEqual([
+      {
+        Sid: 'AllowFailuresFromSource0',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueRef(withTrail),
+        Condition: { ArnEquals: { 'aws:SourceArn': [RULE_ARN] } },
+      },
+      {
+        Sid: 'AllowFailuresFromSource1',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueRef(withTrail),
+        Condition: { ArnEquals: { 'aws:SourceArn': [topicRef(withTrail)] } },
+      },
+    ]);
+  });
+});
+
+describe('alarms and the alerts topic', () => {
+  const alarms = Object.values(resourcesOf(withTrail, 'aws_cloudwatch_metric_alarm'));
+  const alertsArn = topicRef(withTrail, PIPELINE_NAMES.alertsTopic);
+  const alertsPolicy = only(withTrail, 'aws_sns_topic_policy', { arn: alertsArn }).policy;
+
+  test('function errors and a non-empty dead-letter queue raise alarms', () => {
+    expect(only(withTrail, 'aws_cloudwatch_metric_alarm', { metric_name: 'Errors' })).toMatchObject(
+      {
+        namespace: 'AWS/Lambda',
+        dimensions: { FunctionName: PIPELINE_NAMES.function },
+        statistic: 'Sum',
+        threshold: 1,
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+      },
+    );
+    expect(
+      only(withTrail, 'aws_cloudwatch_metric_alarm', {
+        metric_name: 'ApproximateNumberOfMessagesVisible',
+      }),
+    ).toMatchObject({
+      namespace: 'AWS/SQS',
+      dimensions: { QueueName: PIPELINE_NAMES.deadLetterQueue },
+      statistic: 'Maximum',
+      threshold: 1,
+    });
+  });
+
+  test('so do failures to reach the dead-letter queue itself', () => {
+    const metrics = alarms.map((a) => `${String(a.namespace)}/${String(a.metric_name)}`).sort();
+    expect(metrics).toEqual([
+      'AWS/Events/InvocationsFailedToBeSentToDlq',
+      'AWS/Lambda/DestinationDeliveryFailures',
+      'AWS/Lambda/Errors',
+      'AWS/SNS/NumberOfNotificationsFailedToRedriveToDlq',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+    ]);
+  });
+
+  test('every alarm notifies the alerts topic, which admits exactly these alarms', () => {
+    const pattern = statement(alertsPolicy, 'AllowPublishFromSource0');
+    expect(pattern).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: alertsArn,
+    });
+    const [arnPattern] = pattern.Condition!.ArnLike['aws:SourceArn'] as string[];
+    for (const a of alarms) {
+      expect(a.alarm_actions).toEqual([alertsArn]);
+      expect(a.ok_actions).toEqual([alertsArn]);
+      expect(a.treat_missing_data).toBe('notBreaching');
+      const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${String(a.alarm_name)}`;
+      expect(arnLike(arnPattern, arn)).toBe(true);
+    }
+    expect(
+      arnLike(arnPattern, `arn:aws:cloudwatch:us-east-1:999999999999:alarm:iam-onboarding-x`),
+    ).toBe(false);
+  });
+
+  test('the alerts topic is encrypted and mails the configured addresses', () => {
+    expect(
+      only(withTrail, 'aws_sns_topic', { name: PIPELINE_NAMES.alertsTopic }).kms_master_key_id,
+    ).toBe(keyRef(withTrail));
+    const emails = Object.values(resourcesOf(withZone, 'aws_sns_topic_subscription'))
+      .filter((s) => s.protocol === 'email')
+      .map((s) => s.endpoint)
+      .sort();
+    expect(emails).toEqual(['oncall@example.org', 'platform-alerts@example.org']);
+  });
+});
+
+describe('sender identity', () => {
+  test('domain identity with DKIM and a MAIL FROM domain', () => {
+    expect(only(withTrail, 'aws_ses_domain_identity').domain).toBe('example.com');
+    const identityDomain = ref(withTrail, 'aws_ses_domain_identity', {}, 'domain');
+    expect(only(withTrail, 'aws_ses_domain_dkim').domain).toBe(identityDomain);
+    expect(only(withTrail, 'aws_ses_domain_mail_from')).toMatchObject({
+      domain: identityDomain,
+      mail_from_domain: 'mail.example.com',
+      behavior_on_mx_failure: 'UseDefaultValue',
+    });
+  });
+
+  test('without a hosted zone: no records, an output listing the six to add', () => {
+    expect(resourcesOf(withTrail, 'aws_route53_record')).toEqual({});
+    expect(resourcesOf(withTrail, 'aws_ses_domain_identity_verification')).toEqual({});
+    const records = withTrail.output!.ses_dns_records.value as { name: string; type: string }[];
+    expect(records.map((r) => r.type)).toEqual(['TXT', 'CNAME', 'CNAME', 'CNAME', 'MX', 'TXT']);
+    expect(records[0].name).toBe('_amazonses.example.com');
+    expect(records[4].name).toBe('mail.example.com');
+  });
+
+  test('with a hosted zone: verification, three DKIM and two MAIL FROM records, then verification', () => {
+    const records = Object.values(resourcesOf(withZone, 'aws_route53_record'));
+    expect(records).toHaveLength(6);
+    for (const r of records) expect(r.zone_id).toBe('Z0123456789ABCDEFGHIJ');
+    const byType = (t: string) => records.filter((r) => r.type === t);
+    expect(
+      byType('TXT')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['_amazonses.example.org', 'bounce.example.org']);
+    expect(byType('MX')).toEqual([
+      expect.objectContaining({
+        name: 'bounce.example.org',
+        records: ['10 feedback-smtp.us-east-1.amazonses.com'],
+      }),
+    ]);
+    const dkimRef = ref(withZone, 'aws_ses_domain_dkim', {}, 'dkim_tokens');
+    expect(
+      byType('CNAME')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(
+      [0, 1, 2].map((i) => `\${element(${dkimRef.slice(2, -1)}, ${i})}._domainkey.example.org`),
+    );
+    expect(only(withZone, 'aws_ses_domain_identity_verification').domain).toBe(
+      ref(withZone, 'aws_ses_domain_identity', {}, 'domain'),
+    );
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The real Terraform, offline: init, validate and plan the whole stack
+ * (users and pipeline) with the provider from the local mirror, for both
+ * shipped settings files. Uses lib/offline-plan.ts, as `npm run plan` does.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { planStack, type ResourceChange } from '../../lib/offline-plan';
+import type { Settings } from '../../lib/settings';
+import { IamOnboardingStack, STACK_NAME } from '../../stacks/iam-onboarding-stack';
+import { fixtureCode, ROSTER, trailNoZone, zoneNoTrail } from './support';
+
+// One Terraform working directory for the file: the provider is installed once.
+const workDir = mkdtempSync(join(tmpdir(), 'iam-onboarding-tf-'));
+
+function plan(settings: Settings): readonly ResourceChange[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'iam-onboarding-synth-'));
+  const app = new App({ outdir });
+  new IamOnboardingStack(app, { roster: ROSTER, settings, welcomeCodeDir: fixtureCode() });
+  app.synth();
+  const stackDir = join(outdir, 'stacks', STACK_NAME);
+  const result = planStack({ stackDir, workDir, offline: true });
+  return result.plan.resource_changes ?? [];
+}
+
+function creates(changes: readonly ResourceChange[], type: string): ResourceChange[] {
+  return changes.filter((c) => c.type === type && c.change.actions.includes('create'));
+}
+
+describe('terraform validate and plan, offline', () => {
+  test('trail created, no hosted zone (config/settings.json)', () => {
+    const changes = plan(trailNoZone());
+    expect(creates(changes, 'aws_iam_user').map((c) => c.change.after?.name)).toEqual(['alice']);
+    expect(creates(changes, 'aws_cloudtrail')).toHaveLength(1);
+    expect(creates(changes, 'aws_route53_record')).toHaveLength(0);
+    for (const type of [
+      'aws_cloudwatch_event_rule',
+      'aws_cloudwatch_event_target',
+      'aws_sns_topic_subscription',
+      'aws_lambda_function',
+      'aws_lambda_function_event_invoke_config',
+      'aws_lambda_permission',
+      'aws_sqs_queue',
+      'aws_ses_domain_identity',
+      'aws_ses_domain_dkim',
+      'aws_ses_domain_mail_from',
+      'aws_kms_key',
+    ]) {
+      expect(creates(changes, type).length).toBeGreaterThan(0);
+    }
+    const fn = creates(changes, 'aws_lambda_function')[0].change.after!;
+    expect(fn.runtime).toBe('nodejs22.x');
+    expect(fn.reserved_concurrent_executions).toBe(1);
+  });
+
+  test('existing trail, hosted zone (config/examples/existing-trail-with-zone.json)', () => {
+    const changes = plan(zoneNoTrail());
+    expect(creates(changes, 'aws_cloudtrail')).toHaveLength(0);
+    expect(creates(changes, 'aws_s3_bucket')).toHaveLength(0);
+    expect(creates(changes, 'aws_route53_record')).toHaveLength(6);
+    expect(creates(changes, 'aws_ses_domain_identity_verification')).toHaveLength(1);
+    expect(creates(changes, 'aws_sns_topic_subscription')).toHaveLength(3); // function + two alert emails
+  });
+});

@@ -1,0 +1,348 @@
+/**
+ * Settings: everything that differs between organisations, in one JSON file
+ * (`config/settings.json`, or the file named by `SETTINGS_FILE`).
+ *
+ * The file is validated like the roster: every problem at once, each with its
+ * JSON path, line and column, and nothing is synthesized while any remains.
+ * `settingsJsonSchema()` gives the same rules as a JSON Schema for editor
+ * completion (`npm run schema` writes it to `config/settings.schema.json`).
+ * config/README.md documents each field and what the account must provide.
+ */
+import { z } from 'zod';
+import { jsonPath, type Problem, InputFileError } from './errors';
+import { readJsonDocument, type JsonDocument } from './json-file';
+import { issuesToProblems } from './validate';
+
+/** Default location of the settings file, relative to the project root. */
+export const DEFAULT_SETTINGS_FILE = 'config/settings.json';
+
+/** Environment variable that names another settings file. */
+export const SETTINGS_FILE_ENV = 'SETTINGS_FILE';
+
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+export const DEFAULT_MAIL_FROM_SUBDOMAIN = 'mail';
+export const DEFAULT_TRAIL_NAME = 'iam-onboarding';
+
+// --- building blocks -------------------------------------------------------
+
+/** Message for a missing field or a value of the wrong JSON type. */
+function typeError(what: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? `is required: ${what}` : `must be ${what}`;
+}
+
+const text = (what: string, max: number) =>
+  z
+    .string({ error: typeError(what) })
+    .trim()
+    .min(1, { error: `must not be empty: ${what}` })
+    .max(max, { error: `is too long (at most ${max} characters)` });
+
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+/** A lower-case DNS name of at least two labels, e.g. `example.com`. */
+const DOMAIN_RE = new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)+[a-z]{2,63}$`);
+/** One or more DNS labels, e.g. `mail` or `bounce.mail`. */
+const SUBDOMAIN_RE = new RegExp(`^(?=.{1,200}$)${LABEL}(?:\\.${LABEL})*$`);
+/** A plain address (no display name); deliberately ASCII-only, which is what SES accepts unencoded. */
+const ADDRESS_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
+/** RFC 5322 "atext" and spaces: a display name that needs no quoting. */
+const PLAIN_NAME_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
+/** A quoted display name: printable ASCII without `"` or `\`. */
+const QUOTED_NAME_RE = /^"[ !#-[\]-~]+"$/;
+
+export interface ParsedAddress {
+  /** The display name as written (quotes kept), or undefined for a bare address. */
+  readonly displayName?: string;
+  /** The address itself, e.g. `onboarding@example.com`. */
+  readonly email: string;
+  /** Its domain, lower case. */
+  readonly domain: string;
+}
+
+/** Splits `Name <local@domain>` or `local@domain`; undefined when it is neither. */
+export function parseSenderAddress(value: string): ParsedAddress | undefined {
+  const m = /^(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(value.trim());
+  if (!m) return undefined;
+  const displayName = m[1]?.trim() || undefined;
+  const email = m[2] ?? m[3];
+  if (!ADDRESS_RE.test(email)) return undefined;
+  if (displayName !== undefined && !PLAIN_NAME_RE.test(displayName)) {
+    if (!QUOTED_NAME_RE.test(displayName)) return undefined;
+  }
+  return { displayName, email, domain: email.slice(email.lastIndexOf('@') + 1).toLowerCase() };
+}
+
+/** True when `name` is `parent` or a subdomain of it. */
+export function isSameOrSubdomain(name: string, parent: string): boolean {
+  const n = name.toLowerCase();
+  const p = parent.toLowerCase();
+  return n === p || n.endsWith(`.${p}`);
+}
+
+const emailAddress = z
+  .string({ error: typeError('an email address') })
+  .regex(ADDRESS_RE, { error: 'must be a plain email address such as "it-ops@example.com"' });
+
+// --- the schema ------------------------------------------------------------
+
+const senderSchema = z
+  .strictObject(
+    {
+      address: z
+        .string({
+          error: typeError('the From address, e.g. "Example IT <onboarding@example.com>"'),
+        })
+        .refine((v) => parseSenderAddress(v) !== undefined, {
+          error:
+            'must be "Display Name <local@domain>" or "local@domain" in plain ASCII; ' +
+            'a display name with characters other than letters, digits, spaces and ' +
+            "!#$%&'*+-/=?^_`{|}~ must be put in double quotes",
+        })
+        .describe(
+          'From address of the welcome email, optionally with a display name: ' +
+            '"Example IT <onboarding@example.com>". Its domain must be the sender domain or a subdomain of it.',
+        ),
+      domain: z
+        .string({ error: typeError('a domain name such as "example.com"') })
+        .regex(DOMAIN_RE, {
+          error:
+            'must be a lower-case domain name such as "example.com" (no scheme, no trailing dot)',
+        })
+        .describe(
+          'Domain verified as an SES identity, with DKIM. Its DNS must be under your control: ' +
+            'either in the Route 53 zone given as hostedZoneId, or edited by hand.',
+        ),
+      mailFromSubdomain: z
+        .string({ error: typeError('a subdomain label such as "mail"') })
+        .regex(SUBDOMAIN_RE, {
+          error:
+            'must be one or more lower-case DNS labels such as "mail" (the sender domain is appended)',
+        })
+        .default(DEFAULT_MAIL_FROM_SUBDOMAIN)
+        .describe(
+          'Custom MAIL FROM (bounce) domain, as a label under the sender domain: "mail" gives ' +
+            '"mail.example.com". It must not be a domain you already send or receive mail from.',
+        ),
+    },
+    { error: typeError('an object with "address" and "domain"') },
+  )
+  .describe('Who sends the welcome email.');
+
+const trailSchema = z
+  .strictObject(
+    {
+      create: z
+        .boolean({ error: typeError('true or false') })
+        .describe(
+          'true: create a CloudTrail trail (multi-region, management events) with its own locked-down ' +
+            'S3 bucket. false: rely on an existing trail, which must record management events ' +
+            '(write or all) including global service events; see config/README.md.',
+        ),
+      name: z
+        .string({ error: typeError('a trail name') })
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/, {
+          error:
+            'must be 3 to 128 characters: letters, digits, ".", "_" or "-", starting with a letter or digit',
+        })
+        .refine((v) => !/[._-]{2}/.test(v) && !/[._-]$/.test(v), {
+          error: 'must not have adjacent ".", "_" or "-" characters, nor end with one',
+        })
+        .optional()
+        .describe(
+          `Name of the trail to create (only with create: true). Default "${DEFAULT_TRAIL_NAME}".`,
+        ),
+    },
+    { error: typeError('an object such as {"create": true}') },
+  )
+  .describe('Whether this stack creates the CloudTrail trail the pipeline depends on.');
+
+const alertsSchema = z
+  .strictObject(
+    {
+      emails: z
+        .array(emailAddress, { error: typeError('a list of email addresses') })
+        .min(1, {
+          error:
+            'must list at least one address: failures of the welcome pipeline are reported only there',
+        })
+        .refine((a) => new Set(a.map((e) => e.toLowerCase())).size === a.length, {
+          error: 'lists the same address more than once',
+        })
+        .describe(
+          'Addresses subscribed (by email) to the alerts topic. Each receives a confirmation email ' +
+            'from SNS and gets alerts only after confirming it.',
+        ),
+    },
+    { error: typeError('an object such as {"emails": ["it-ops@example.com"]}') },
+  )
+  .describe('Where operational alerts go (function errors, undelivered events).');
+
+export const settingsSchema = z
+  .strictObject(
+    {
+      $schema: z
+        .string({ error: typeError('a string (the path of the JSON schema)') })
+        .optional()
+        .describe('JSON schema for editors; ignored by the program.'),
+      accountId: z
+        .string({ error: typeError('the 12-digit AWS account id, as a string') })
+        .regex(/^\d{12}$/, {
+          error: 'must be exactly 12 digits, written as a string (keep leading zeros)',
+        })
+        .describe(
+          'The AWS account the stack deploys to. The provider refuses any other account, and IAM ' +
+            'policies name it in their ARNs.',
+        ),
+      organisationName: text('the organisation name shown in the email', 100).describe(
+        'Organisation name shown in the welcome email ("your Example Corp AWS account").',
+      ),
+      sender: senderSchema,
+      trail: trailSchema,
+      hostedZoneId: z
+        .string({ error: typeError('a Route 53 hosted zone id') })
+        .regex(/^Z[A-Z0-9]{1,31}$/, {
+          error:
+            'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ" (without "/hostedzone/")',
+        })
+        .optional()
+        .describe(
+          'Route 53 public hosted zone of the sender domain. When given, the SES verification, DKIM and ' +
+            'MAIL FROM records are written there; when absent, add them by hand (see the plan summary).',
+        ),
+      alerts: alertsSchema,
+      accountAlias: z
+        .string({ error: typeError('an account alias') })
+        .regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, {
+          error:
+            'must be an IAM account alias: 3 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
+        })
+        .optional()
+        .describe(
+          'Account alias used in the sign-in address shown in the email. When absent the function asks ' +
+            'IAM (ListAccountAliases) and falls back to the account id. This does not create the alias.',
+        ),
+      helpContact: text('whom new people ask for help', 200).describe(
+        'Whom a new person asks for help, shown in the email: an address, a chat channel, a phone number.',
+      ),
+      logRetentionDays: z
+        .literal(LOG_RETENTION_DAYS, {
+          error: `must be one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
+        })
+        .default(DEFAULT_LOG_RETENTION_DAYS)
+        .describe(
+          `Days the welcome function's logs are kept. Default ${DEFAULT_LOG_RETENTION_DAYS}.`,
+        ),
+    },
+    { error: typeError('a JSON object') },
+  )
+  .describe('iam-onboarding settings: what differs between organisations.');
+
+/** Validated settings, defaults applied. */
+export type Settings = z.output<typeof settingsSchema>;
+/** Settings as written in the file (optional fields may be missing). */
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+// --- cross-field checks ----------------------------------------------------
+
+interface CrossProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Checks between fields. They run on the raw value, each only when the fields
+ * it compares are individually valid, so that they are reported together with
+ * the schema's problems rather than after those are fixed.
+ */
+function crossFieldProblems(raw: unknown): CrossProblem[] {
+  const out: CrossProblem[] = [];
+  const root = asRecord(raw);
+  const sender = asRecord(root?.sender);
+  const domain =
+    typeof sender?.domain === 'string' && DOMAIN_RE.test(sender.domain) ? sender.domain : undefined;
+  const address =
+    typeof sender?.address === 'string' ? parseSenderAddress(sender.address) : undefined;
+  if (domain && address && !isSameOrSubdomain(address.domain, domain)) {
+    out.push({
+      path: ['sender', 'address'],
+      message: `the address's domain "${address.domain}" must be the sender domain "${domain}" or a subdomain of it (SES sends only from a verified identity)`,
+    });
+  }
+  const sub =
+    typeof sender?.mailFromSubdomain === 'string' && SUBDOMAIN_RE.test(sender.mailFromSubdomain)
+      ? sender.mailFromSubdomain
+      : sender?.mailFromSubdomain === undefined
+        ? DEFAULT_MAIL_FROM_SUBDOMAIN
+        : undefined;
+  if (domain && sub && `${sub}.${domain}`.length > 253) {
+    out.push({
+      path: ['sender', 'mailFromSubdomain'],
+      message: 'makes the MAIL FROM domain longer than 253 characters',
+    });
+  }
+  if (domain && sub && address && address.domain === `${sub}.${domain}`) {
+    out.push({
+      path: ['sender', 'mailFromSubdomain'],
+      message: `the MAIL FROM domain "${sub}.${domain}" must differ from the From address's domain (SES requires a subdomain used for nothing else)`,
+    });
+  }
+  const trail = asRecord(root?.trail);
+  if (trail?.create === false && trail.name !== undefined) {
+    out.push({
+      path: ['trail', 'name'],
+      message:
+        'applies only when "create" is true; an existing trail is not referenced by name (remove this field)',
+    });
+  }
+  return out;
+}
+
+// --- loading ---------------------------------------------------------------
+
+/** Validates an already parsed document; throws InputFileError with every problem. */
+export function validateSettings(doc: JsonDocument): Settings {
+  const result = settingsSchema.safeParse(doc.value);
+  const problems: Problem[] = result.success ? [] : issuesToProblems(doc, result.error.issues);
+  for (const p of crossFieldProblems(doc.value)) {
+    problems.push({ path: jsonPath(p.path), message: p.message, ...(doc.position(p.path) ?? {}) });
+  }
+  if (problems.length > 0 || !result.success) {
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    throw new InputFileError(doc.file, problems);
+  }
+  return result.data;
+}
+
+/** Reads and validates a settings file; throws InputFileError listing every problem. */
+export function loadSettings(file: string = DEFAULT_SETTINGS_FILE): Settings {
+  return validateSettings(readJsonDocument(file));
+}
+
+/** The settings file's JSON Schema (input side: defaults shown, optional fields optional). */
+export function settingsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(settingsSchema, { io: 'input' });
+}
+
+// --- derived values, shared by the constructs ------------------------------
+
+/** The MAIL FROM domain, e.g. `mail.example.com`. */
+export function mailFromDomain(settings: Settings): string {
+  return `${settings.sender.mailFromSubdomain}.${settings.sender.domain}`;
+}
+
+/** The From address without its display name, e.g. `onboarding@example.com`. */
+export function senderEmail(settings: Settings): string {
+  return parseSenderAddress(settings.sender.address)!.email;
+}

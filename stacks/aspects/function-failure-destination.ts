@@ -1,0 +1,51 @@
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import {
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformStack,
+  Tokenization,
+  type IAspect,
+} from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { failSynthesis } from './fail';
+
+export const FUNCTION_FAILURE_DESTINATION = 'function-failure-destination';
+
+/**
+ * Fails synthesis when a Lambda function has neither a dead-letter queue
+ * (dead_letter_config) nor an event invoke config in the same stack, naming
+ * it, with an on-failure destination: events it cannot handle would vanish.
+ */
+export class FunctionFailureDestinationAspect implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof LambdaFunction)) return;
+    if (node.deadLetterConfigInput?.targetArn) return;
+    const stack = TerraformStack.of(node);
+    const resolver = new DefaultTokenResolver(new StringConcat());
+    // Resolution turns attribute references into their Terraform expressions, comparable as strings.
+    const resolve = (v: unknown): unknown =>
+      Tokenization.resolve(v, { scope: stack, resolver, preparing: true });
+    // Ways an invoke config can name this function: a reference to its name or ARN, or the literal name.
+    const names = new Set<unknown>(
+      [node.functionName, node.arn, node.qualifiedArn, node.functionNameInput].map((v) =>
+        resolve(v),
+      ),
+    );
+    const covered = stack.node
+      .findAll()
+      .some(
+        (c) =>
+          c instanceof LambdaFunctionEventInvokeConfig &&
+          !!c.destinationConfigInput?.onFailure?.destination &&
+          names.has(resolve(c.functionNameInput)),
+      );
+    if (!covered) {
+      failSynthesis(
+        node,
+        FUNCTION_FAILURE_DESTINATION,
+        'the function has no failure destination: add an aws_lambda_function_event_invoke_config with destination_config.on_failure, or a dead_letter_config',
+      );
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Guardrails: CDKTF Aspects that fail synthesis, naming the offending
+ * construct's path, when the stack would deploy something this project never
+ * wants: a wildcard IAM action, an unencrypted topic or queue, a log group
+ * without retention, a function whose failures would vanish.
+ */
+import { Aspects, type IAspect } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { EncryptionAtRestAspect } from './encryption-at-rest';
+import { FunctionFailureDestinationAspect } from './function-failure-destination';
+import { LogRetentionAspect } from './log-retention';
+import { NoWildcardActionsAspect } from './no-wildcard-actions';
+
+export { ENCRYPTION_AT_REST, EncryptionAtRestAspect } from './encryption-at-rest';
+export {
+  FUNCTION_FAILURE_DESTINATION,
+  FunctionFailureDestinationAspect,
+} from './function-failure-destination';
+export { LOG_RETENTION, LogRetentionAspect } from './log-retention';
+export {
+  NO_WILDCARD_ACTIONS,
+  NoWildcardActionsAspect,
+  wildcardActionProblems,
+} from './no-wildcard-actions';
+
+/** Adds every guardrail to `scope` (normally the stack); returns them. */
+export function applyGuardrails(scope: IConstruct): IAspect[] {
+  const aspects: IAspect[] = [
+    new NoWildcardActionsAspect(),
+    new EncryptionAtRestAspect(),
+    new LogRetentionAspect(),
+    new FunctionFailureDestinationAspect(),
+  ];
+  for (const a of aspects) Aspects.of(scope).add(a);
+  return aspects;
+}

@@ -1,0 +1,93 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { Construct } from 'constructs';
+import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
+import { PIPELINE_REGION } from './policy-document';
+
+/**
+ * A successful IAM CreateUser call, as CloudTrail hands it to EventBridge
+ * (DESIGN fact 3). A failed call is recorded too, with `detail.errorCode`;
+ * `{"exists": false}` keeps it out, so it never leads to a password or an email.
+ */
+export const USER_CREATED_EVENT_PATTERN = {
+  source: ['aws.iam'],
+  'detail-type': ['AWS API Call via CloudTrail'],
+  detail: {
+    eventSource: ['iam.amazonaws.com'],
+    eventName: ['CreateUser'],
+    errorCode: [{ exists: false }],
+  },
+} as const;
+
+/** ARN of a rule on the default event bus; known before the rule exists. */
+export function defaultBusRuleArn(region: string, accountId: string, name: string): string {
+  return `arn:aws:events:${region}:${accountId}:rule/${name}`;
+}
+
+export interface UserCreatedRuleProps {
+  /** The account the rule lives in (for its ARN). */
+  readonly accountId: string;
+  /** Rule name. @default "iam-onboarding-user-created" */
+  readonly name?: string;
+  /**
+   * Region of the rule. IAM's CloudTrail events reach EventBridge only in
+   * us-east-1 (DESIGN fact 1); anything else would never fire.
+   * @default "us-east-1"
+   */
+  readonly region?: string;
+  /** ARN of the SNS topic that receives matching events. */
+  readonly targetArn: string;
+  /** ARN of the SQS queue for events EventBridge could not deliver to the target. */
+  readonly deadLetterQueueArn: string;
+  /** How long EventBridge keeps retrying a delivery. @default 86400 (24 hours, the maximum) */
+  readonly maximumEventAgeInSeconds?: number;
+}
+
+/** EventBridge rule on the default bus, in us-east-1, for successful CreateUser calls. */
+export class UserCreatedRule extends Construct {
+  readonly rule: CloudwatchEventRule;
+  readonly target: CloudwatchEventTarget;
+  readonly ruleName: string;
+  /** The rule's ARN as a literal string (usable in policies before the rule exists). */
+  readonly ruleArn: string;
+  readonly eventPattern: typeof USER_CREATED_EVENT_PATTERN = USER_CREATED_EVENT_PATTERN;
+
+  constructor(scope: Construct, id: string, props: UserCreatedRuleProps) {
+    super(scope, id);
+    const name = props.name ?? 'iam-onboarding-user-created';
+    const region = props.region ?? PIPELINE_REGION;
+    const maxAge = props.maximumEventAgeInSeconds ?? 86400;
+    new InputChecks()
+      .matches(
+        'name',
+        name,
+        /^[.\-_A-Za-z0-9]{1,64}$/,
+        'is not a valid rule name (1-64 of letters, digits, ".", "-", "_")',
+      )
+      .matches('name', name, RESOURCE_NAME, 'may hold only letters, digits, "-" and "_" here')
+      .matches('accountId', props.accountId, ACCOUNT_ID, 'must be 12 digits')
+      .check(
+        region === 'us-east-1',
+        `region must be us-east-1, where IAM events arrive (got ${region})`,
+      )
+      .integerIn('maximumEventAgeInSeconds', maxAge, 60, 86400)
+      .throwIfAny(this);
+
+    this.ruleName = name;
+    this.ruleArn = defaultBusRuleArn(region, props.accountId, name);
+    this.rule = new CloudwatchEventRule(this, 'rule', {
+      name,
+      description:
+        'iam-onboarding: successful IAM CreateUser calls (CloudTrail), for the welcome email',
+      eventPattern: JSON.stringify(USER_CREATED_EVENT_PATTERN),
+      state: 'ENABLED',
+    });
+    this.target = new CloudwatchEventTarget(this, 'target', {
+      rule: this.rule.name,
+      targetId: 'welcome-topic',
+      arn: props.targetArn,
+      retryPolicy: { maximumEventAgeInSeconds: maxAge, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: props.deadLetterQueueArn },
+    });
+  }
+}

@@ -1,0 +1,256 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { MANAGED_USER_PATH, WELCOME_ENV } from '../lib/contract';
+import { bundleWelcome } from '../lib/welcome-bundle';
+import { zipDirectorySync } from '../lib/zip';
+import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
+import { PIPELINE_REGION, policyJson, type PolicyStatement } from './policy-document';
+
+/**
+ * How many copies of the function may run at once. One: the SES sandbox sends
+ * at most 1 message a second (DESIGN fact 12) and a run sends one email after
+ * several IAM calls, so a single copy stays close to that rate and far below
+ * production's 14 a second. A burst of new users waits in Lambda's own
+ * asynchronous queue (throttled events are retried for up to the maximum
+ * event age, 6 hours) rather than failing; 1000 users at ~1 a second drain in
+ * about 17 minutes. The handler still backs off on `Throttling`.
+ */
+export const WELCOME_RESERVED_CONCURRENCY = 1;
+
+/** Non-secret settings the function reads (lib/contract.ts WELCOME_ENV). */
+export interface WelcomeFunctionSettings {
+  /** From address, e.g. `Example IT <onboarding@example.com>`. */
+  readonly senderAddress: string;
+  readonly organisationName: string;
+  readonly helpContact: string;
+  /** @default none: the function asks IAM for the account alias */
+  readonly accountAlias?: string;
+}
+
+export interface WelcomeFunctionProps {
+  readonly accountId: string;
+  /** @default "iam-onboarding-welcome" (also the role's and the log group's name) */
+  readonly functionName?: string;
+  /** @default "us-east-1" */
+  readonly region?: string;
+  /** ARN of the topic the function subscribes to; only this topic may invoke it. */
+  readonly topicArn: string;
+  /**
+   * ARN of the SQS queue receiving (a) events the function still failed on after
+   * its retries (on-failure destination) and (b) SNS deliveries that failed (redrive).
+   */
+  readonly failureQueueArn: string;
+  /** ARN of the SES identity the function may send from; nothing else. */
+  readonly senderIdentityArn: string;
+  readonly settings: WelcomeFunctionSettings;
+  /** Days the log group keeps logs (a CloudWatch Logs retention value). */
+  readonly logRetentionDays: number;
+  /**
+   * IAM path of the users the function may act on (resource ARNs `user<path>*`).
+   * @default MANAGED_USER_PATH ("/iam-onboarding/")
+   */
+  readonly managedUserPath?: string;
+  /** @default WELCOME_RESERVED_CONCURRENCY (1); see its documentation */
+  readonly reservedConcurrency?: number;
+  /** Retries after a failed asynchronous run (0-2). @default 2 */
+  readonly maximumRetryAttempts?: number;
+  /** Seconds Lambda keeps an event it could not run yet (60-21600). @default 21600 */
+  readonly maximumEventAgeInSeconds?: number;
+  /** @default 60 (room for the handler's back-off on SES throttling) */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /**
+   * Directory holding the bundled `index.js`. It is zipped reproducibly to
+   * `<codeDir>.zip` (lib/zip.ts), which becomes the asset.
+   * @default bundles handlers/welcome with esbuild (lib/welcome-bundle.ts)
+   */
+  readonly codeDir?: string;
+}
+
+/**
+ * The welcome function: nodejs22.x, bundled code, a role limited to what the
+ * handler calls on the managed users only, its own log group with retention,
+ * subscribed to the topic, and an on-failure destination.
+ *
+ * Scoping choice: by IAM path. Every managed user is created under
+ * MANAGED_USER_PATH, and IAM evaluates user ARNs with their path
+ * (`arn:aws:iam::<account>:user/iam-onboarding/<name>`), so the role cannot
+ * touch a user elsewhere. (IAM supports no tag condition on these IAM actions'
+ * resources, so the managed-by tag is checked by the handler instead.)
+ */
+export class WelcomeFunction extends Construct {
+  readonly asset: TerraformAsset;
+  readonly role: IamRole;
+  readonly rolePolicy: IamRolePolicy;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly function: LambdaFunction;
+  readonly invokeConfig: LambdaFunctionEventInvokeConfig;
+  readonly subscription: SnsTopicSubscription;
+  readonly permission: LambdaPermission;
+  readonly functionName: string;
+  /** The role's policy statements, as rendered. */
+  readonly statements: readonly PolicyStatement[];
+  /** The environment the function gets (names from WELCOME_ENV). */
+  readonly environment: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: WelcomeFunctionProps) {
+    super(scope, id);
+    const name = props.functionName ?? 'iam-onboarding-welcome';
+    const region = props.region ?? PIPELINE_REGION;
+    const path = props.managedUserPath ?? MANAGED_USER_PATH;
+    const concurrency = props.reservedConcurrency ?? WELCOME_RESERVED_CONCURRENCY;
+    const retries = props.maximumRetryAttempts ?? 2;
+    const maxAge = props.maximumEventAgeInSeconds ?? 21600;
+    const timeout = props.timeoutSeconds ?? 60;
+    const memorySize = props.memorySize ?? 256;
+    new InputChecks()
+      .matches('functionName', name, RESOURCE_NAME, 'may hold only letters, digits, "-" and "_"')
+      .check(name.length <= 64, 'functionName is longer than 64 characters')
+      .matches('accountId', props.accountId, ACCOUNT_ID, 'must be 12 digits')
+      .matches('managedUserPath', path, /^\/(?:[\x21-\x7e]+\/)?$/, 'must start and end with "/"')
+      .check(
+        path !== '/',
+        'managedUserPath must not be "/": that would cover every user in the account',
+      )
+      .integerIn('reservedConcurrency', concurrency, 1, 1000)
+      .integerIn('maximumRetryAttempts', retries, 0, 2)
+      .integerIn('maximumEventAgeInSeconds', maxAge, 60, 21600)
+      .integerIn('timeoutSeconds', timeout, 1, 900)
+      .integerIn('memorySize', memorySize, 128, 10240)
+      .integerIn('logRetentionDays', props.logRetentionDays, 1, 3653)
+      .throwIfAny(this);
+    this.functionName = name;
+
+    // A reproducible zip of the bundle, beside it: its hash changes exactly
+    // when the code does, on any machine.
+    const code = props.codeDir
+      ? zipDirectorySync(props.codeDir, `${props.codeDir.replace(/[\\/]+$/, '')}.zip`)
+      : bundleWelcome();
+    this.asset = new TerraformAsset(this, 'code', { path: code.archive, type: AssetType.FILE });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${name}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name,
+      description: 'iam-onboarding welcome function',
+      assumeRolePolicy: policyJson([
+        {
+          Sid: 'LambdaAssumesRole',
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ]),
+    });
+
+    const managedUsers = `arn:aws:iam::${props.accountId}:user${path}*`;
+    this.statements = [
+      {
+        Sid: 'LoginProfilesOfManagedUsersOnly',
+        Effect: 'Allow',
+        Action: [
+          'iam:CreateLoginProfile',
+          'iam:DeleteLoginProfile',
+          'iam:GetUser',
+          'iam:ListUserTags',
+        ],
+        Resource: managedUsers,
+      },
+      {
+        // Account-level reads: these actions have no resource to scope to.
+        Sid: 'AccountPasswordRulesAndAlias',
+        Effect: 'Allow',
+        Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases'],
+        Resource: '*',
+      },
+      {
+        Sid: 'SendFromSenderIdentityOnly',
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: props.senderIdentityArn,
+      },
+      {
+        Sid: 'OwnLogGroupOnly',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `arn:aws:logs:${region}:${props.accountId}:log-group:/aws/lambda/${name}:*`,
+      },
+      {
+        Sid: 'OnFailureDestination',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: props.failureQueueArn,
+      },
+    ];
+    this.rolePolicy = new IamRolePolicy(this, 'policy', {
+      name: 'welcome',
+      role: this.role.id,
+      policy: policyJson(this.statements),
+    });
+
+    this.environment = {
+      [WELCOME_ENV.senderAddress]: props.settings.senderAddress,
+      [WELCOME_ENV.senderIdentityArn]: props.senderIdentityArn,
+      [WELCOME_ENV.organisationName]: props.settings.organisationName,
+      [WELCOME_ENV.helpContact]: props.settings.helpContact,
+      ...(props.settings.accountAlias
+        ? { [WELCOME_ENV.accountAlias]: props.settings.accountAlias }
+        : {}),
+    };
+
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: name,
+      description: 'iam-onboarding: login profile and welcome email for each new managed user',
+      role: this.role.arn,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      architectures: ['arm64'],
+      filename: this.asset.path,
+      // Content hash of the bundle directory: changes exactly when the code does.
+      // Lambda's own CodeSha256 of the package: a code update is planned exactly when it differs.
+      sourceCodeHash: code.archiveSha256,
+      timeout,
+      memorySize,
+      reservedConcurrentExecutions: concurrency,
+      environment: { variables: this.environment },
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // The log group (with its retention) and the permissions exist before the first run.
+      dependsOn: [this.logGroup, this.rolePolicy],
+    });
+
+    this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, 'async', {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: retries,
+      maximumEventAgeInSeconds: maxAge,
+      destinationConfig: { onFailure: { destination: props.failureQueueArn } },
+    });
+
+    this.permission = new LambdaPermission(this, 'invoke-from-topic', {
+      statementId: 'AllowInvokeFromWelcomeTopic',
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: 'sns.amazonaws.com',
+      sourceArn: props.topicArn,
+    });
+
+    this.subscription = new SnsTopicSubscription(this, 'subscription', {
+      topicArn: props.topicArn,
+      protocol: 'lambda',
+      endpoint: this.function.arn,
+      // SNS deliveries that fail for good (e.g. the function cannot be invoked) are kept, not dropped.
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: props.failureQueueArn }),
+      dependsOn: [this.permission],
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { mailFromDomain, type Settings } from '../lib/settings';
+import { CloudTrailTrail } from './cloudtrail-trail';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { EncryptedTopic } from './encrypted-topic';
+import { alarmArnPattern, FailureAlarms } from './failure-alarms';
+import { PipelineKey } from './pipeline-key';
+import { PIPELINE_REGION } from './policy-document';
+import { SenderIdentity } from './sender-identity';
+import { defaultBusRuleArn, UserCreatedRule } from './user-created-rule';
+import { WelcomeFunction } from './welcome-function';
+
+/** Names of the pipeline's resources (all start with "iam-onboarding"). */
+export const PIPELINE_NAMES = {
+  prefix: 'iam-onboarding',
+  rule: 'iam-onboarding-user-created',
+  topic: 'iam-onboarding-user-created',
+  alertsTopic: 'iam-onboarding-alerts',
+  deadLetterQueue: 'iam-onboarding-welcome-failures',
+  function: 'iam-onboarding-welcome',
+  keyAlias: 'iam-onboarding',
+  defaultTrail: 'iam-onboarding',
+} as const;
+
+export interface WelcomePipelineProps {
+  /** Validated settings (lib/settings.ts). */
+  readonly settings: Settings;
+  /**
+   * Directory holding the bundled welcome function.
+   * @default bundles handlers/welcome (lib/welcome-bundle.ts)
+   */
+  readonly welcomeCodeDir?: string;
+}
+
+/**
+ * The welcome pipeline (DESIGN "The flow"): CloudTrail -> EventBridge rule ->
+ * encrypted SNS topic -> welcome function -> SES, with a dead-letter queue
+ * and alarms so that no event vanishes. Everything in us-east-1 (fact 1).
+ */
+export class WelcomePipeline extends Construct {
+  /** Absent when the settings rely on an existing trail. */
+  readonly trail?: CloudTrailTrail;
+  readonly sender: SenderIdentity;
+  readonly key: PipelineKey;
+  readonly topic: EncryptedTopic;
+  readonly alertsTopic: EncryptedTopic;
+  readonly deadLetterQueue: DeadLetterQueue;
+  readonly rule: UserCreatedRule;
+  readonly welcome: WelcomeFunction;
+  readonly alarms: FailureAlarms;
+
+  constructor(scope: Construct, id: string, props: WelcomePipelineProps) {
+    super(scope, id);
+    const s = props.settings;
+    const region = PIPELINE_REGION;
+    const accountId = s.accountId;
+
+    if (s.trail.create) {
+      this.trail = new CloudTrailTrail(this, 'trail', {
+        accountId,
+        trailName: s.trail.name ?? PIPELINE_NAMES.defaultTrail,
+      });
+    }
+
+    this.sender = new SenderIdentity(this, 'sender', {
+      accountId,
+      domain: s.sender.domain,
+      mailFromDomain: mailFromDomain(s),
+      ...(s.hostedZoneId ? { hostedZoneId: s.hostedZoneId } : {}),
+    });
+
+    // Known before the rule and alarms exist, so the policies can name them.
+    const ruleArn = defaultBusRuleArn(region, accountId, PIPELINE_NAMES.rule);
+    const alarms = alarmArnPattern(region, accountId, PIPELINE_NAMES.prefix);
+
+    this.key = new PipelineKey(this, 'key', {
+      accountId,
+      aliasName: PIPELINE_NAMES.keyAlias,
+      publisherServices: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'],
+    });
+    this.topic = new EncryptedTopic(this, 'topic', {
+      name: PIPELINE_NAMES.topic,
+      kmsKeyArn: this.key.keyArn,
+      publishers: [{ service: 'events.amazonaws.com', sourceArns: [ruleArn] }],
+    });
+    this.alertsTopic = new EncryptedTopic(this, 'alerts', {
+      name: PIPELINE_NAMES.alertsTopic,
+      kmsKeyArn: this.key.keyArn,
+      publishers: [{ service: 'cloudwatch.amazonaws.com', sourceArns: [alarms] }],
+      emailSubscribers: s.alerts.emails,
+    });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'dead-letters', {
+      name: PIPELINE_NAMES.deadLetterQueue,
+      senders: [
+        { service: 'events.amazonaws.com', sourceArns: [ruleArn] },
+        { service: 'sns.amazonaws.com', sourceArns: [this.topic.topicArn] },
+      ],
+    });
+    this.rule = new UserCreatedRule(this, 'rule', {
+      accountId,
+      name: PIPELINE_NAMES.rule,
+      targetArn: this.topic.topicArn,
+      deadLetterQueueArn: this.deadLetterQueue.queueArn,
+    });
+    this.welcome = new WelcomeFunction(this, 'welcome', {
+      accountId,
+      functionName: PIPELINE_NAMES.function,
+      topicArn: this.topic.topicArn,
+      failureQueueArn: this.deadLetterQueue.queueArn,
+      senderIdentityArn: this.sender.identityArn,
+      logRetentionDays: s.logRetentionDays,
+      settings: {
+        senderAddress: s.sender.address,
+        organisationName: s.organisationName,
+        helpContact: s.helpContact,
+        ...(s.accountAlias ? { accountAlias: s.accountAlias } : {}),
+      },
+      ...(props.welcomeCodeDir ? { codeDir: props.welcomeCodeDir } : {}),
+    });
+    this.alarms = new FailureAlarms(this, 'alarms', {
+      accountId,
+      namePrefix: PIPELINE_NAMES.prefix,
+      alertTopicArn: this.alertsTopic.topicArn,
+      functionName: PIPELINE_NAMES.function,
+      deadLetterQueueName: PIPELINE_NAMES.deadLetterQueue,
+      ruleName: PIPELINE_NAMES.rule,
+      topicName: PIPELINE_NAMES.topic,
+    });
+
+    new TerraformOutput(this, 'dead-letter-queue-url', {
+      description: 'Where undelivered CreateUser events wait (inspect, then redrive)',
+      value: this.deadLetterQueue.queue.url,
+    }).overrideLogicalId('dead_letter_queue_url');
+    new TerraformOutput(this, 'alerts-topic-arn', {
+      description: 'Operational alerts (confirm the email subscriptions)',
+      value: this.alertsTopic.topicArn,
+    }).overrideLogicalId('alerts_topic_arn');
+  }
+}
