@@ -88,6 +88,12 @@ export class RosterUsers extends Construct {
       groups.set(g.groupName, group);
     }
 
+    // Each attribute access mints a token that records a stack trace; with
+    // thousands of people that is most of the synthesis time, so every group's
+    // reference is taken once and shared.
+    const everyoneRef = everyone.name;
+    const groupRefs = new Map([...groups].map(([name, group]) => [name, group.name]));
+
     const users = new Map<string, RosterUserResources>();
     for (const person of props.roster.users) {
       const name = terraformName(person.userName);
@@ -104,7 +110,7 @@ export class RosterUsers extends Construct {
       const membership = new IamUserGroupMembership(this, `membership-${name}`, {
         user: user.name,
         // Sorted by name (not by token) so that reordering a person's groups changes nothing.
-        groups: [everyone.name, ...[...person.groups].sort().map((g) => groups.get(g)!.name)],
+        groups: [everyoneRef, ...[...person.groups].sort().map((g) => groupRefs.get(g)!)],
       });
       membership.overrideLogicalId(name);
       users.set(person.userName, { user, membership });
