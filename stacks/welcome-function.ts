@@ -159,13 +159,19 @@ export class WelcomeFunction extends Construct {
       {
         Sid: 'LoginProfilesOfManagedUsersOnly',
         Effect: 'Allow',
-        Action: [
-          'iam:CreateLoginProfile',
-          'iam:DeleteLoginProfile',
-          'iam:GetUser',
-          'iam:ListUserTags',
-        ],
+        Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile'],
         Resource: managedUsers,
+      },
+      {
+        // Reads only, on any user: for a user that no longer exists IAM
+        // authorizes against an ARN without the path, so a path-scoped GetUser
+        // would answer AccessDenied instead of NoSuchEntity, and a deleted user
+        // would fail (and alarm) instead of being skipped. The handler still
+        // acts only on users under the managed path with the managed tag.
+        Sid: 'ReadUsersToDecide',
+        Effect: 'Allow',
+        Action: ['iam:GetUser', 'iam:ListUserTags'],
+        Resource: `arn:aws:iam::${props.accountId}:user/*`,
       },
       {
         // Account-level reads: these actions have no resource to scope to.

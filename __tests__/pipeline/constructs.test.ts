@@ -235,18 +235,22 @@ describe('welcome function', () => {
     ]);
   });
 
-  test('IAM: login profiles and tags of users under the managed path only', () => {
+  test('IAM: login profiles of users under the managed path only; reads of any user', () => {
     expect(statement(policy, 'LoginProfilesOfManagedUsersOnly')).toEqual({
       Sid: 'LoginProfilesOfManagedUsersOnly',
       Effect: 'Allow',
-      Action: [
-        'iam:CreateLoginProfile',
-        'iam:DeleteLoginProfile',
-        'iam:GetUser',
-        'iam:ListUserTags',
-      ],
+      Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile'],
       Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
     });
+    // Path-scoped reads would turn a deleted user's NoSuchEntity into AccessDenied.
+    expect(statement(policy, 'ReadUsersToDecide')).toEqual({
+      Sid: 'ReadUsersToDecide',
+      Effect: 'Allow',
+      Action: ['iam:GetUser', 'iam:ListUserTags'],
+      Resource: `arn:aws:iam::${ACCOUNT}:user/*`,
+    });
+    const writes = JSON.stringify(policy).match(/iam:(Create|Delete|Update|Put|Attach)\w*/g) ?? [];
+    expect(writes.sort()).toEqual(['iam:CreateLoginProfile', 'iam:DeleteLoginProfile']);
     expect(statement(policy, 'AccountPasswordRulesAndAlias')).toEqual({
       Sid: 'AccountPasswordRulesAndAlias',
       Effect: 'Allow',
@@ -285,7 +289,7 @@ describe('welcome function', () => {
       Action: 'sqs:SendMessage',
       Resource: queueRef(withTrail),
     });
-    expect(statements(policy)).toHaveLength(5);
+    expect(statements(policy)).toHaveLength(6);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
   });
 
