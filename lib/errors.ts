@@ -59,7 +59,12 @@ export class InputFilesError extends Error {
   }
 }
 
-/** Whether an error is about the files people edit (as opposed to a bug or the environment). */
-export function isInputError(err: unknown): err is InputFileError | InputFilesError {
-  return err instanceof InputFileError || err instanceof InputFilesError;
+/** A setting outside the input files (an environment variable) is wrong. */
+export class ConfigError extends Error {}
+
+/** Whether an error is about what people configure (as opposed to a bug): reported, not thrown. */
+export function isInputError(err: unknown): err is InputFileError | InputFilesError | ConfigError {
+  return (
+    err instanceof InputFileError || err instanceof InputFilesError || err instanceof ConfigError
+  );
 }

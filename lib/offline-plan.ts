@@ -22,6 +22,16 @@ export interface PlanOptions {
   readonly offline?: boolean;
   /** Stream Terraform's own output. @default false */
   readonly verbose?: boolean;
+  /**
+   * A Terraform state file (format v4) to plan against instead of an empty
+   * state: copied into the scratch directory as the local state. Offline
+   * plans only (a real plan reads the configured backend). Used to plan a
+   * roster change from a known starting point; combine with `refresh: false`,
+   * since offline there is no account to refresh from.
+   */
+  readonly priorState?: string;
+  /** Whether `terraform plan` refreshes the state first (`-refresh=false` when false). @default true */
+  readonly refresh?: boolean;
 }
 
 export interface PlanResult {
@@ -192,10 +202,23 @@ export function planStack(options: PlanOptions): PlanResult {
     options.workDir ?? join(stackDir, '..', '..', 'offline-plan', stackDir.split(/[\\/]/).pop()!),
   );
   const verbose = options.verbose ?? false;
+  if (options.priorState !== undefined && !offline) {
+    throw new TerraformError('plan', 'a prior state can be given only to an offline plan');
+  }
+  if (options.priorState !== undefined && !existsSync(options.priorState)) {
+    throw new TerraformError('plan', `prior state ${options.priorState} does not exist`);
+  }
   const planFile = join(stackDir, 'plan.json');
   rmSync(planFile, { force: true });
 
   stageConfiguration(stackDir, workDir, offline);
+  if (options.priorState !== undefined) {
+    // The offline override's local backend reads exactly this file.
+    cpSync(
+      resolve(options.priorState),
+      join(workDir, OFFLINE_OVERRIDE.terraform.backend.local.path),
+    );
+  }
   const env = terraformEnv(workDir, offline);
   run('init', ['init', '-input=false', '-no-color'], workDir, env, verbose);
   run('validate', ['validate', '-no-color'], workDir, env, verbose);
@@ -206,6 +229,7 @@ export function planStack(options: PlanOptions): PlanResult {
       '-input=false',
       '-no-color',
       '-lock=false',
+      ...(options.refresh === false ? ['-refresh=false'] : []),
       '-out=tfplan',
       ...(verbose ? [] : ['-compact-warnings']),
     ],

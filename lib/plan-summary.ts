@@ -13,6 +13,34 @@ export interface TypeCounts {
   remove: number;
 }
 
+/** The synthesized configuration, as far as the summary reads it: each resource's construct path. */
+export interface SynthesizedConfig {
+  readonly resource?: Record<
+    string,
+    Record<string, { readonly '//'?: { readonly metadata?: { readonly path?: string } } }>
+  >;
+}
+
+/**
+ * The part of the stack a resource belongs to (`trail`, `topic`, `welcome`,
+ * `roster`, ...): the construct below the stack, or below `pipeline`, from
+ * the construct path cdktf writes into the configuration. A deleted
+ * resource is no longer in the configuration; cdktf's names start with the
+ * same path, so its name says it.
+ */
+export function partOf(
+  rc: Pick<ResourceChange, 'type' | 'name'>,
+  config?: SynthesizedConfig,
+): string {
+  const path = config?.resource?.[rc.type]?.[rc.name]?.['//']?.metadata?.path;
+  if (path) {
+    const seg = path.split('/');
+    return seg[1] === 'pipeline' && seg[2] ? seg[2] : (seg[1] ?? 'other');
+  }
+  const m = /^pipeline_([^_]+)_/.exec(rc.name);
+  return m ? m[1] : 'other';
+}
+
 export interface PlanSummary {
   readonly people: {
     readonly add: readonly string[];
@@ -22,6 +50,8 @@ export interface PlanSummary {
   };
   /** Other managed resources by type. */
   readonly others: ReadonlyMap<string, TypeCounts>;
+  /** The same, by part of the stack (see partOf), then by type. */
+  readonly parts: ReadonlyMap<string, ReadonlyMap<string, TypeCounts>>;
   readonly noChanges: boolean;
 }
 
@@ -58,11 +88,17 @@ function userNameOf(rc: ResourceChange, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export function summarizePlan(plan: TerraformPlan): PlanSummary {
+export function summarizePlan(plan: TerraformPlan, config?: SynthesizedConfig): PlanSummary {
   const add = new Set<string>();
   const remove = new Set<string>();
   const change = new Map<string, Set<string>>();
   const others = new Map<string, TypeCounts>();
+  const parts = new Map<string, Map<string, TypeCounts>>();
+  const count = (byType: Map<string, TypeCounts>, type: string, action: Action) => {
+    const counts = byType.get(type) ?? { add: 0, change: 0, replace: 0, remove: 0 };
+    counts[action] += 1;
+    byType.set(type, counts);
+  };
 
   const managed = (plan.resource_changes ?? []).filter((rc) => rc.mode === 'managed');
   const personal: { rc: ResourceChange; action: Action; userName: string; label: string }[] = [];
@@ -75,9 +111,9 @@ export function summarizePlan(plan: TerraformPlan): PlanSummary {
       personal.push({ rc, action, userName, label: part.label });
       continue;
     }
-    const counts = others.get(rc.type) ?? { add: 0, change: 0, replace: 0, remove: 0 };
-    counts[action] += 1;
-    others.set(rc.type, counts);
+    count(others, rc.type, action);
+    const stackPart = partOf(rc, config);
+    count(parts.get(stackPart) ?? parts.set(stackPart, new Map()).get(stackPart)!, rc.type, action);
   }
   // Users first: a person who is added or removed is not also "changed".
   for (const p of personal) {
@@ -110,6 +146,11 @@ export function summarizePlan(plan: TerraformPlan): PlanSummary {
         .map(([userName, what]) => ({ userName, what: [...what].sort() })),
     },
     others: new Map([...others.entries()].sort(([a], [b]) => byName(a, b))),
+    parts: new Map(
+      [...parts.entries()]
+        .sort(([a], [b]) => byName(a, b))
+        .map(([part, byType]) => [part, new Map([...byType].sort(([a], [b]) => byName(a, b)))]),
+    ),
     noChanges: add.size === 0 && remove.size === 0 && change.size === 0 && others.size === 0,
   };
 }
@@ -130,15 +171,24 @@ export function formatSummary(s: PlanSummary): string {
     }`,
     `People to remove (${s.people.remove.length}): ${list(s.people.remove)}`,
   ];
-  if (s.others.size > 0) {
+  const ACTIONS = ['add', 'change', 'replace', 'remove'] as const;
+  const phrase = (c: TypeCounts) =>
+    ACTIONS.filter((a) => c[a] > 0)
+      .map((a) => `${c[a]} to ${a}`)
+      .join(', ');
+  const grouped = [...s.parts.keys()].some((p) => p !== 'other');
+  if (grouped) {
+    lines.push('Other resources, by part of the stack:');
+    const width = Math.max(...[...s.parts.keys()].map((k) => k.length));
+    for (const [part, byType] of s.parts) {
+      const total = { add: 0, change: 0, replace: 0, remove: 0 };
+      for (const c of byType.values()) for (const a of ACTIONS) total[a] += c[a];
+      lines.push(`  ${part.padEnd(width)}  ${phrase(total)}: ${[...byType.keys()].join(', ')}`);
+    }
+  } else if (s.others.size > 0) {
     lines.push('Other resources:');
     const width = Math.max(...[...s.others.keys()].map((k) => k.length));
-    for (const [type, c] of s.others) {
-      const parts = (['add', 'change', 'replace', 'remove'] as const)
-        .filter((a) => c[a] > 0)
-        .map((a) => `${c[a]} to ${a}`);
-      lines.push(`  ${type.padEnd(width)}  ${parts.join(', ')}`);
-    }
+    for (const [type, c] of s.others) lines.push(`  ${type.padEnd(width)}  ${phrase(c)}`);
   }
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
  * stack, write it. A failure at any point leaves no stack output behind.
  */
 import { App } from 'cdktf';
+import { remoteStateFromEnv, type RemoteState } from './backend';
 import { InputFileError, InputFilesError } from './errors';
 import { clearStackOutput, stackDir } from './output';
 import { DEFAULT_ROSTER_FILE, loadRoster, type Roster } from './roster';
@@ -26,8 +27,19 @@ export interface SynthResult {
   readonly settings: Settings;
 }
 
-/** Loads both input files, reporting the problems of both when both are wrong. */
-export function loadInputs(options: SynthOptions = {}): { roster: Roster; settings: Settings } {
+export interface Inputs {
+  readonly roster: Roster;
+  readonly settings: Settings;
+  /** Where state lives when the environment names an S3 bucket (lib/backend.ts). */
+  readonly remoteState: RemoteState | undefined;
+}
+
+/**
+ * Loads and checks every input before any construct exists: both files
+ * (reporting the problems of both when both are wrong), then the state
+ * location from the environment.
+ */
+export function loadInputs(options: SynthOptions = {}): Inputs {
   const errors: InputFileError[] = [];
   const attempt = <T>(load: () => T): T | undefined => {
     try {
@@ -46,17 +58,17 @@ export function loadInputs(options: SynthOptions = {}): { roster: Roster; settin
   );
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new InputFilesError(errors);
-  return { roster: roster!, settings: settings! };
+  return { roster: roster!, settings: settings!, remoteState: remoteStateFromEnv() };
 }
 
 export function synthesize(options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   clearStackOutput(outdir, STACK_NAME);
   try {
-    const { roster, settings } = loadInputs(options);
+    const { roster, settings, remoteState } = loadInputs(options);
     // Stack traces in construct metadata cost time on large rosters and say nothing useful here.
     const app = new App({ outdir, stackTraces: false });
-    new IamOnboardingStack(app, { roster, settings });
+    new IamOnboardingStack(app, { roster, settings, remoteState });
     app.synth();
     return { stackDir: stackDir(outdir, STACK_NAME), roster, settings };
   } catch (err) {

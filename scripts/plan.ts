@@ -1,29 +1,64 @@
 /**
  * `npm run plan`: synthesize, then a real `terraform init/validate/plan`
  * (offline unless AWS credentials are configured), `plan.json` beside the
- * configuration, and a short summary for humans.
+ * configuration, a short summary for humans, and `plan-report.md` beside the
+ * plan: the Markdown report the pull-request workflow posts.
  *
  * Flags: `--offline` plans offline even with credentials; `--verbose` streams
  * Terraform's own output.
  */
-import { relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { PREVIEW_DIR_NAME, peopleAdded, previewFiles } from '../lib/email-preview';
 import { isInputError } from '../lib/errors';
 import { planStack, TerraformError } from '../lib/offline-plan';
-import { formatSummary, summarizePlan } from '../lib/plan-summary';
+import { renderPlanReport } from '../lib/plan-report';
+import { formatSummary, summarizePlan, type SynthesizedConfig } from '../lib/plan-summary';
 import { synthesize } from '../lib/synth';
+import { dnsRecordsToAddByHand } from '../stacks/sender-identity';
 
 function main(argv: readonly string[]): number {
   const offline = argv.includes('--offline') ? true : undefined;
   const verbose = argv.includes('--verbose');
   try {
-    const { stackDir } = synthesize();
+    const { stackDir, settings } = synthesize();
     const result = planStack({ stackDir, ...(offline ? { offline } : {}), verbose });
+    const config = JSON.parse(
+      readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'),
+    ) as SynthesizedConfig;
     const mode = result.offline
       ? 'offline: placeholder credentials, empty local state, so everything is new'
       : 'against the account your AWS credentials reach';
     console.log(`Plan for stack iam-onboarding (${mode})\n`);
-    console.log(formatSummary(summarizePlan(result.plan)));
+    console.log(formatSummary(summarizePlan(result.plan, config)));
+
+    const records = dnsRecordsToAddByHand(settings);
+    if (records.length > 0) {
+      // No hosted zone in the settings: SES cannot verify the sender until someone adds these.
+      console.log(`\nDNS records to add by hand in the zone of ${settings.sender.domain}:`);
+      for (const r of records)
+        console.log(`  ${r.type.padEnd(5)}  ${r.name}  ${r.value}  (${r.purpose})`);
+      console.log(
+        '  Values in <...> are chosen by SES: after deploy, `terraform output ses_dns_records`.',
+      );
+    }
     console.log(`\nFull plan: ${relative(process.cwd(), result.planFile)}`);
+
+    // Listed by the names `npm run preview` writes them under.
+    const previews = join(dirname(dirname(stackDir)), PREVIEW_DIR_NAME);
+    const files = previewFiles(peopleAdded(result.plan), relative(process.cwd(), previews));
+    const reportFile = join(dirname(result.planFile), 'plan-report.md');
+    writeFileSync(
+      reportFile,
+      renderPlanReport(result.plan, {
+        config,
+        mode: result.offline
+          ? 'Offline plan: placeholder credentials and an empty state, so everything is new.'
+          : 'Planned against the account.',
+        previews: { files },
+      }),
+    );
+    console.log(`Report: ${relative(process.cwd(), reportFile)}`);
     return 0;
   } catch (err) {
     if (isInputError(err) || err instanceof TerraformError) {

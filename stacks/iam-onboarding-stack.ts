@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { useRemoteState, type RemoteState } from '../lib/backend';
 import type { Roster } from '../lib/roster';
 import type { Settings } from '../lib/settings';
 import { applyGuardrails } from './aspects';
@@ -23,6 +24,11 @@ export interface IamOnboardingStackProps {
   /** The validated settings (lib/settings.ts). */
   readonly settings: Settings;
   /**
+   * S3 location of the state (lib/backend.ts, from `TF_STATE_*`).
+   * @default cdktf's local backend
+   */
+  readonly remoteState?: RemoteState;
+  /**
    * Directory holding the bundled welcome function (tests pass a fixture).
    * @default bundles handlers/welcome
    */
@@ -36,6 +42,7 @@ export class IamOnboardingStack extends TerraformStack {
 
   constructor(scope: Construct, props: IamOnboardingStackProps) {
     super(scope, STACK_NAME);
+    useRemoteState(this, props.remoteState);
     new AwsProvider(this, 'aws', {
       region: STACK_REGION,
       // Refuse to touch any other account than the one the settings name.

@@ -78,4 +78,33 @@ describe('main.ts', () => {
     expect(r.stderr).toContain(`${roster}:3:23 $: JSON syntax error: a comma was expected`);
     expect(existsSync(join(dir, 'out', 'stacks', 'iam-onboarding', 'cdk.tf.json'))).toBe(false);
   });
+
+  it('rejects a half-configured remote state before synthesizing anything', () => {
+    const out = join(dir, 'out');
+    const r = runMain({
+      CDKTF_OUTDIR: out,
+      TF_STATE_KEY: 'iam-onboarding/terraform.tfstate',
+      TF_STATE_BUCKET: '',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/TF_STATE_BUCKET/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    expect(existsSync(join(out, 'stacks', 'iam-onboarding', 'cdk.tf.json'))).toBe(false);
+  });
+
+  it('reports the problems of the roster and the settings together', () => {
+    const roster = join(dir, 'roster.json');
+    const settings = join(dir, 'settings.json');
+    writeFileSync(roster, '{"users": [{"userName": "a", "email": "nope"}]}');
+    writeFileSync(settings, '{"accountId": 123}');
+    const r = runMain({
+      CDKTF_OUTDIR: join(dir, 'out'),
+      ROSTER_FILE: roster,
+      SETTINGS_FILE: settings,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${roster} has 1 problem:`);
+    expect(r.stderr).toContain(`${settings} has `);
+    expect(r.stderr).toContain('$.accountId');
+  });
 });

@@ -1,5 +1,5 @@
 import type { ResourceChange, TerraformPlan } from '../../lib/offline-plan';
-import { formatSummary, summarizePlan } from '../../lib/plan-summary';
+import { formatSummary, partOf, summarizePlan } from '../../lib/plan-summary';
 
 function rc(
   type: string,
@@ -74,5 +74,34 @@ describe('summarizePlan', () => {
       '  aws_iam_group  1 to add, 1 to replace',
       '  aws_sns_topic  1 to change',
     ]);
+  });
+
+  it('groups the other resources by the part of the stack their construct path names', () => {
+    const meta = (path: string) => ({ '//': { metadata: { path } } });
+    const config = {
+      resource: {
+        aws_sns_topic: { t: meta('iam-onboarding/pipeline/topic/topic') },
+        aws_kms_key: { k: meta('iam-onboarding/pipeline/key/key') },
+        aws_iam_group: { ops: meta('iam-onboarding/roster/group-ops') },
+      },
+    };
+    const plan: TerraformPlan = {
+      format_version: '1.2',
+      resource_changes: [
+        rc('aws_sns_topic', 't', ['create'], null, {}),
+        rc('aws_kms_key', 'k', ['delete', 'create'], {}, {}),
+        rc('aws_iam_group', 'ops', ['create'], null, { name: 'ops' }),
+        // Deleted: no longer in the configuration, so the name tells the part.
+        rc('aws_sqs_queue', 'pipeline_dead-letters_queue_5CFA39A0', ['delete'], {}, null),
+      ],
+    };
+    expect(formatSummary(summarizePlan(plan, config)).split('\n').slice(3)).toEqual([
+      'Other resources, by part of the stack:',
+      '  dead-letters  1 to remove: aws_sqs_queue',
+      '  key           1 to replace: aws_kms_key',
+      '  roster        1 to add: aws_iam_group',
+      '  topic         1 to add: aws_sns_topic',
+    ]);
+    expect(partOf({ type: 'aws_s3_bucket', name: 'unknown' })).toBe('other');
   });
 });

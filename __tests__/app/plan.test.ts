@@ -44,6 +44,29 @@ describe('offline plan of the shipped roster', () => {
     expect(formatSummary(summary)).toContain(`People to add (${roster.users.length}): `);
   });
 
+  it("names the pipeline's parts in the summary", () => {
+    const config = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    const parts = [...summarizePlan(plan, config).parts.keys()];
+    expect(parts).toEqual(
+      expect.arrayContaining([
+        'roster',
+        'rule',
+        'topic',
+        'key',
+        'welcome',
+        'dead-letters',
+        'alarms',
+        'sender',
+      ]),
+    );
+    expect(summarizePlan(plan, config).parts.get('welcome')?.get('aws_lambda_function')).toEqual({
+      add: 1,
+      change: 0,
+      replace: 0,
+      remove: 0,
+    });
+  });
+
   it('keeps the offline setting out of the configuration cdktf deploy uses', () => {
     const config = readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8');
     expect(config).not.toContain('skip_credentials_validation');

@@ -1,0 +1,70 @@
+/** Small rosters for plans of roster changes: a base roster and one change of each kind. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const GROUPS = [
+  { groupName: 'developers', policies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] },
+  { groupName: 'billing', policies: ['arn:aws:iam::aws:policy/job-function/Billing'] },
+];
+
+const alice = {
+  userName: 'alice.martin',
+  email: 'alice.martin@example.com',
+  displayName: 'Alice Martin',
+  groups: ['developers'],
+};
+const bo = { userName: 'bo.chen', email: 'bo.chen@example.com', groups: ['developers'] };
+const carla = {
+  userName: 'carla.diaz',
+  email: 'carla.diaz@example.com',
+  displayName: 'Carla Díaz',
+  groups: ['billing'],
+};
+
+export const BASE = { groups: GROUPS, users: [alice, bo, carla] };
+
+export const CHANGES = {
+  add: {
+    groups: GROUPS,
+    users: [
+      alice,
+      bo,
+      carla,
+      {
+        userName: 'dan.ng',
+        email: 'dan.ng@example.com',
+        displayName: 'Dan Ng',
+        groups: ['developers'],
+      },
+    ],
+  },
+  remove: { groups: GROUPS, users: [alice, bo] },
+  rename: { groups: GROUPS, users: [alice, { ...bo, userName: 'bo.chen2' }, carla] },
+  regroup: {
+    groups: GROUPS,
+    users: [
+      { ...alice, groups: ['billing', 'developers'] },
+      bo,
+      { ...carla, displayName: 'Carla Díaz-Ruiz' },
+    ],
+  },
+  widen: {
+    groups: [
+      {
+        groupName: 'developers',
+        policies: [
+          'arn:aws:iam::aws:policy/ReadOnlyAccess',
+          'arn:aws:iam::aws:policy/AdministratorAccess',
+        ],
+      },
+      GROUPS[1],
+    ],
+    users: [alice, bo, carla],
+  },
+} as const;
+
+export function writeRoster(dir: string, name: string, roster: unknown): string {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(roster, null, 2));
+  return file;
+}

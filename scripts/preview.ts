@@ -1,0 +1,70 @@
+/**
+ * `npm run preview`: for every person the last plan adds, the welcome email
+ * they will receive, rendered by the welcome function's own code with a
+ * placeholder instead of the password: `cdktf.out/previews/<user>.html` and
+ * `.txt`, and `index.html` linking them.
+ *
+ * It reads the plan `npm run plan` wrote (cdktf.out/stacks/iam-onboarding/
+ * plan.json) and does not plan by itself: a preview always matches the plan
+ * under review. Without a plan it says so and exits 1.
+ *
+ * Flags: `--plan <file>` reads another plan.json; `--out <dir>` writes elsewhere.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import {
+  PREVIEW_DIR_NAME,
+  peopleAdded,
+  previewText,
+  renderIndex,
+  renderPreviews,
+} from '../lib/email-preview';
+import { isInputError } from '../lib/errors';
+import type { TerraformPlan } from '../lib/offline-plan';
+import { stackDir } from '../lib/output';
+import { DEFAULT_SETTINGS_FILE, loadSettings, SETTINGS_FILE_ENV } from '../lib/settings';
+import { STACK_NAME } from '../stacks/iam-onboarding-stack';
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function main(argv: readonly string[]): number {
+  const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const planFile = flag(argv, '--plan') ?? join(stackDir(outdir, STACK_NAME), 'plan.json');
+  const dir = flag(argv, '--out') ?? join(outdir, PREVIEW_DIR_NAME);
+  if (!existsSync(planFile)) {
+    console.error(`No plan at ${planFile}: run \`npm run plan\` first.`);
+    return 1;
+  }
+  try {
+    const settings = loadSettings(process.env[SETTINGS_FILE_ENV] || DEFAULT_SETTINGS_FILE);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as TerraformPlan;
+    const previews = renderPreviews(peopleAdded(plan), settings);
+    // Only this run's previews: a stale one could be taken for a person this plan adds.
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const p of previews) {
+      writeFileSync(join(dir, `${p.stem}.html`), p.email.html);
+      writeFileSync(join(dir, `${p.stem}.txt`), previewText(p));
+    }
+    const index = join(dir, 'index.html');
+    writeFileSync(index, renderIndex(previews, settings));
+    console.log(
+      previews.length === 0
+        ? 'The plan adds nobody: no welcome emails to preview.'
+        : `Welcome email previews for ${previews.length} ${previews.length === 1 ? 'person' : 'people'}: ${previews.map((p) => p.person.userName).join(', ')}`,
+    );
+    console.log(`Index: ${relative(process.cwd(), index)}`);
+    return 0;
+  } catch (err) {
+    if (isInputError(err)) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
