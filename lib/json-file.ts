@@ -8,12 +8,13 @@
 import { readFileSync } from 'node:fs';
 import {
   findNodeAtLocation,
+  getNodePath,
   parseTree,
   printParseErrorCode,
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import { InputFileError, type Problem } from './errors';
+import { InputFileError, jsonPath, type Problem } from './errors';
 
 export interface JsonDocument {
   /** The path the file was read from, as given (for messages). */
@@ -59,6 +60,27 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'invalid character in string (control characters must be escaped)',
 };
 
+/** Every key that repeats an earlier key of the same object, with the earlier one's offset. */
+function duplicateKeys(root: Node): { node: Node; first: number }[] {
+  const out: { node: Node; first: number }[] = [];
+  const visit = (node: Node) => {
+    if (node.type === 'object') {
+      const seen = new Map<string, number>();
+      for (const property of node.children ?? []) {
+        const key = property.children?.[0];
+        if (!key) continue;
+        const name = String(key.value);
+        const first = seen.get(name);
+        if (first !== undefined) out.push({ node: key, first });
+        else seen.set(name, key.offset);
+      }
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(root);
+  return out.sort((a, b) => a.node.offset - b.node.offset);
+}
+
 /** Parses JSON text; syntax errors become an InputFileError with line and column. */
 export function parseJsonDocument(file: string, text: string): JsonDocument {
   const starts = lineStarts(text);
@@ -82,6 +104,14 @@ export function parseJsonDocument(file: string, text: string): JsonDocument {
     // The first error is the real one; later ones are mostly the parser recovering.
     throw new InputFileError(file, problems.slice(0, 1));
   }
+  // JSON.parse keeps the last of two equal keys without a word; in a file
+  // people edit that is a silent typo (two "email"s, one of them stale).
+  const duplicates = duplicateKeys(tree).map(({ node, first }) => ({
+    path: jsonPath(getNodePath(node)),
+    message: `the key "${String(node.value)}" appears twice in this object (first at line ${toLineColumn(starts, first).line}); JSON keeps only the last`,
+    ...toLineColumn(starts, node.offset),
+  }));
+  if (duplicates.length > 0) throw new InputFileError(file, duplicates);
   const value = JSON.parse(body) as unknown;
   return {
     file,

@@ -128,6 +128,27 @@ describe('JSON syntax', () => {
     expect(p?.message).toBe('JSON syntax error: the string is not closed');
   });
 
+  it('rejects a key given twice, which JSON.parse would silently resolve to the last', () => {
+    const text =
+      '{\n  "users": [\n    { "userName": "a", "email": "a@example.com",\n      "email": "b@example.com" }\n  ],\n  "users": []\n}';
+    expect(problemsOfText(text)).toEqual([
+      {
+        path: '$.users[0].email',
+        message:
+          'the key "email" appears twice in this object (first at line 3); JSON keeps only the last',
+        line: 4,
+        column: 7,
+      },
+      {
+        path: '$.users',
+        message:
+          'the key "users" appears twice in this object (first at line 2); JSON keeps only the last',
+        line: 6,
+        column: 3,
+      },
+    ]);
+  });
+
   it('rejects an empty file', () => {
     expect(problemsOfText('')[0]?.message).toBe('JSON syntax error: a value was expected');
   });
