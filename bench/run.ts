@@ -4,7 +4,7 @@
  * then the welcome function's bundle (<= 200 KB zipped, <= 100 ms to load).
  * Exits non-zero when a target is missed. BENCH_RUNS sets runs per size.
  */
-import { runWelcomeBench } from './welcome';
+import { printTable, runWelcomeBench } from './welcome';
 import { formatSynthRows, runSynthBench } from './synth';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -14,15 +14,7 @@ console.log(formatSynthRows(synthRows));
 
 console.log('\nwelcome function bundle:\n');
 const welcomeRows = runWelcomeBench();
-const width = Math.max(...welcomeRows.map((r) => r.name.length));
-for (const row of welcomeRows) {
-  const value = `${row.value.toLocaleString('en-US')} ${row.unit}`;
-  const target =
-    row.target === undefined
-      ? ''
-      : `<= ${row.target.toLocaleString('en-US')} ${row.unit} ${row.ok ? 'ok' : 'MISSED'}`;
-  console.log(`${row.name.padEnd(width)}  ${value.padStart(14)}  ${target}`);
-}
+printTable(welcomeRows);
 
 const thousand = synthRows.find((r) => r.people === 1000);
 if ((thousand && thousand.medianSeconds > 1.5) || welcomeRows.some((r) => r.ok === false)) {

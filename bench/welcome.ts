@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWelcome } from '../lib/welcome-bundle';
+import { median } from './measure';
 
 export const ZIPPED_TARGET_BYTES = 200 * 1024;
 export const LOAD_TARGET_MS = 100;
@@ -32,12 +33,6 @@ export interface BenchRow {
 function zipLikeTerraformAsset(dir: string, zipPath: string): number {
   execFileSync(process.execPath, [require.resolve('cdktf/lib/private/fs.js'), dir, zipPath]);
   return statSync(zipPath).size;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Milliseconds to require `entry` in a fresh Node process, as that process measures it. */
@@ -118,7 +113,7 @@ export function runWelcomeBench(): BenchRow[] {
   }
 }
 
-function printTable(rows: BenchRow[]): void {
+export function printTable(rows: readonly BenchRow[]): void {
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log(`${'measure'.padEnd(width)}  ${'value'.padStart(12)}  target`);
   for (const row of rows) {
