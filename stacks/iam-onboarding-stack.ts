@@ -48,10 +48,13 @@ export class IamOnboardingStack extends TerraformStack {
       // Refuse to touch any other account than the one the settings name.
       allowedAccountIds: [props.settings.accountId],
     });
-    this.users = new RosterUsers(this, 'roster', { roster: props.roster });
     this.pipeline = new WelcomePipeline(this, 'pipeline', {
       settings: props.settings,
       ...(props.welcomeCodeDir ? { welcomeCodeDir: props.welcomeCodeDir } : {}),
+    });
+    this.users = new RosterUsers(this, 'roster', {
+      roster: props.roster,
+      createAfter: this.pipeline.listeners,
     });
     applyGuardrails(this);
   }

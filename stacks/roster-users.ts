@@ -3,6 +3,7 @@ import { IamGroupPolicyAttachmentsExclusive } from '@cdktf/provider-aws/lib/iam-
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserGroupMembership } from '@cdktf/provider-aws/lib/iam-user-group-membership';
 import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
+import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CHANGE_PASSWORD_POLICY_ARN,
@@ -25,6 +26,12 @@ export interface RosterUsersProps {
    * @default MANAGED_USER_PATH (`/iam-onboarding/`)
    */
   readonly path?: string;
+  /**
+   * Created before any user: the welcome pipeline, so that no user's
+   * CreateUser event is raised before something listens for it.
+   * @default nothing
+   */
+  readonly createAfter?: readonly TerraformResource[];
 }
 
 /** The IAM resources made for one person. */
@@ -94,6 +101,10 @@ export class RosterUsers extends Construct {
     const everyoneRef = everyone.name;
     const groupRefs = new Map([...groups].map(([name, group]) => [name, group.name]));
 
+    // Plain addresses, not references: a reference is a token resolved (and
+    // re-minted, with a stack trace) for every user at every synthesis pass.
+    const after = props.createAfter?.map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+
     const users = new Map<string, RosterUserResources>();
     for (const person of props.roster.users) {
       const name = terraformName(person.userName);
@@ -106,6 +117,7 @@ export class RosterUsers extends Construct {
         tags: userTags(person),
       });
       user.overrideLogicalId(name);
+      if (after && after.length > 0) user.dependsOn = after;
 
       const membership = new IamUserGroupMembership(this, `membership-${name}`, {
         user: user.name,

@@ -1,4 +1,4 @@
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { mailFromDomain, type Settings } from '../lib/settings';
 import { CloudTrailTrail } from './cloudtrail-trail';
@@ -49,6 +49,14 @@ export class WelcomePipeline extends Construct {
   readonly rule: UserCreatedRule;
   readonly welcome: WelcomeFunction;
   readonly alarms: FailureAlarms;
+  /**
+   * What must exist before a managed user is created, or its CreateUser
+   * event finds nobody listening and the person never gets an email: the
+   * trail (when this stack creates it), the rule and its target, the topic
+   * and its policy, the function with its subscription and invoke
+   * permission, and, with a hosted zone, the verified sender.
+   */
+  readonly listeners: readonly TerraformResource[];
 
   constructor(scope: Construct, id: string, props: WelcomePipelineProps) {
     super(scope, id);
@@ -127,6 +135,16 @@ export class WelcomePipeline extends Construct {
       ruleName: PIPELINE_NAMES.rule,
       topicName: PIPELINE_NAMES.topic,
     });
+
+    this.listeners = [
+      ...(this.trail ? [this.trail.trail] : []),
+      this.rule.target,
+      this.topic.policy,
+      this.welcome.function,
+      this.welcome.subscription,
+      this.welcome.permission,
+      ...(this.sender.verification ? [this.sender.verification] : []),
+    ];
 
     new TerraformOutput(this, 'dead-letter-queue-url', {
       description: 'Where undelivered CreateUser events wait (inspect, then redrive)',

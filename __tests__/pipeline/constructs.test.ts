@@ -473,3 +473,33 @@ describe('sender identity', () => {
     );
   });
 });
+
+describe('order of creation', () => {
+  /** The Terraform addresses of every resource of a type. */
+  const addresses = (c: TfConfig, type: string) =>
+    Object.keys(resourcesOf(c, type)).map((name) => `${type}.${name}`);
+
+  test('users are created only once everything that welcomes them exists', () => {
+    const user = only(withTrail, 'aws_iam_user');
+    expect([...(user.depends_on as string[])].sort()).toEqual(
+      [
+        ...addresses(withTrail, 'aws_cloudtrail'),
+        ...addresses(withTrail, 'aws_cloudwatch_event_target'),
+        ...addresses(withTrail, 'aws_lambda_function'),
+        ...addresses(withTrail, 'aws_lambda_permission'),
+        // The welcome subscription, not the alerts topic's email subscriptions.
+        `aws_sns_topic_subscription.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_subscription')).find(([, s]) => s.protocol === 'lambda')![0]}`,
+        `aws_sns_topic_policy.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_policy')).find(([name]) => name.includes('_topic_'))![0]}`,
+      ].sort(),
+    );
+  });
+
+  test('with a hosted zone, also after SES has verified the sender; without a trail, not after one', () => {
+    const deps = only(withZone, 'aws_iam_user').depends_on as string[];
+    expect(deps).toEqual(
+      expect.arrayContaining(addresses(withZone, 'aws_ses_domain_identity_verification')),
+    );
+    expect(addresses(withZone, 'aws_ses_domain_identity_verification')).toHaveLength(1);
+    expect(deps.some((d) => d.startsWith('aws_cloudtrail.'))).toBe(false);
+  });
+});

@@ -1,3 +1,4 @@
+import { IamGroup } from '@cdktf/provider-aws/lib/iam-group';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { Testing } from 'cdktf';
 import { validateRoster, type Roster } from '../../lib/roster';
@@ -157,5 +158,21 @@ describe('RosterUsers', () => {
       new RosterUsers(scope, 'roster', { roster: roster(SAMPLE), path: '/people/' });
     });
     expect(json).toHaveResourceWithProperties(IamUser, { name: 'bo', path: '/people/' });
+  });
+
+  it('creates users only after what it is told to wait for', () => {
+    const json = Testing.synthScope((scope) => {
+      const first = new IamGroup(scope, 'first', { name: 'first' });
+      const second = new IamGroup(scope, 'second', { name: 'second' });
+      new RosterUsers(scope, 'roster', { roster: roster(SAMPLE), createAfter: [first, second] });
+    });
+    const after = resources(JSON.parse(json) as Config);
+    for (const name of ['alice_dot_martin', 'bo', 'carla__d']) {
+      expect(after[`aws_iam_user.${name}`]).toMatchObject({
+        depends_on: ['aws_iam_group.first', 'aws_iam_group.second'],
+      });
+      expect(after[`aws_iam_user_group_membership.${name}`]).not.toHaveProperty('depends_on');
+    }
+    expect(r['aws_iam_user.bo']).not.toHaveProperty('depends_on');
   });
 });
