@@ -5,7 +5,6 @@
  * Schema all come from it.
  */
 import { z } from 'zod';
-import { InputFileError, jsonPath, type Problem } from './errors';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import {
   DISPLAY_NAME_TAG_KEY,
@@ -13,7 +12,7 @@ import {
   EVERYONE_GROUP_NAME,
   MANAGED_BY_TAG_KEY,
 } from './contract';
-import { issuesToProblems } from './validate';
+import { validateDocument, type CrossProblem } from './validate';
 
 /** IAM's limits, from the IAM quotas and API reference. */
 export const IAM_LIMITS = {
@@ -190,8 +189,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * value, tolerating shapes zod already rejected, so that one run reports
  * these too.
  */
-function crossChecks(raw: unknown): { path: PropertyKey[]; message: string }[] {
-  const out: { path: PropertyKey[]; message: string }[] = [];
+function crossChecks(raw: unknown): CrossProblem[] {
+  const out: CrossProblem[] = [];
   if (!isRecord(raw)) return out;
   const groups = Array.isArray(raw.groups) ? raw.groups : [];
   const users = Array.isArray(raw.users) ? raw.users : [];
@@ -316,30 +315,9 @@ function subjectOf(raw: unknown) {
   };
 }
 
-function lineOrder(a: Problem, b: Problem): number {
-  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
-}
-
 /** Validates a parsed roster document; throws InputFileError listing every problem. */
 export function validateRoster(doc: JsonDocument): Roster {
-  const subject = subjectOf(doc.value);
-  const result = rosterSchema.safeParse(doc.value);
-  const problems: Problem[] = result.success
-    ? []
-    : issuesToProblems(doc, result.error.issues, subject);
-  for (const c of crossChecks(doc.value)) {
-    const s = subject(c.path);
-    problems.push({
-      path: jsonPath(c.path),
-      message: c.message,
-      ...(s ? { subject: s } : {}),
-      ...(doc.position(c.path) ?? {}),
-    });
-  }
-  if (problems.length > 0 || !result.success) {
-    throw new InputFileError(doc.file, problems.sort(lineOrder));
-  }
-  return result.data;
+  return validateDocument(doc, rosterSchema, crossChecks, subjectOf(doc.value));
 }
 
 /** Reads and validates a roster file. */

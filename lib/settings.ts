@@ -9,9 +9,8 @@
  * config/README.md documents each field and what the account must provide.
  */
 import { z } from 'zod';
-import { jsonPath, type Problem, InputFileError } from './errors';
 import { readJsonDocument, type JsonDocument } from './json-file';
-import { issuesToProblems } from './validate';
+import { validateDocument, type CrossProblem } from './validate';
 
 /** Default location of the settings file, relative to the project root. */
 export const DEFAULT_SETTINGS_FILE = 'config/settings.json';
@@ -250,11 +249,6 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 
 // --- cross-field checks ----------------------------------------------------
 
-interface CrossProblem {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-}
-
 function asRecord(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
     ? (v as Record<string, unknown>)
@@ -313,16 +307,7 @@ function crossFieldProblems(raw: unknown): CrossProblem[] {
 
 /** Validates an already parsed document; throws InputFileError with every problem. */
 export function validateSettings(doc: JsonDocument): Settings {
-  const result = settingsSchema.safeParse(doc.value);
-  const problems: Problem[] = result.success ? [] : issuesToProblems(doc, result.error.issues);
-  for (const p of crossFieldProblems(doc.value)) {
-    problems.push({ path: jsonPath(p.path), message: p.message, ...(doc.position(p.path) ?? {}) });
-  }
-  if (problems.length > 0 || !result.success) {
-    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-    throw new InputFileError(doc.file, problems);
-  }
-  return result.data;
+  return validateDocument(doc, settingsSchema, crossFieldProblems);
 }
 
 /** Reads and validates a settings file; throws InputFileError listing every problem. */

@@ -40,15 +40,41 @@ export function issuesToProblems(
   });
 }
 
-/** Validates a parsed document against a schema, throwing every problem at once. */
-export function parseWith<S extends z.ZodType>(
+/** A problem found by a check that spans entries, before it is positioned. */
+export interface CrossProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+function fileOrder(a: Problem, b: Problem): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+/**
+ * Validates a parsed document: the schema, then checks that span entries
+ * (uniqueness, references). The cross checks run on the raw value even when
+ * the schema failed, so one run reports both kinds; every problem is thrown
+ * at once, in file order.
+ */
+export function validateDocument<S extends z.ZodType>(
   doc: JsonDocument,
   schema: S,
-  subjectOf?: SubjectOf,
+  crossChecks: (raw: unknown) => readonly CrossProblem[],
+  subjectOf: SubjectOf = () => undefined,
 ): z.output<S> {
   const result = schema.safeParse(doc.value);
-  if (!result.success) {
-    throw new InputFileError(doc.file, issuesToProblems(doc, result.error.issues, subjectOf));
+  const problems = result.success ? [] : issuesToProblems(doc, result.error.issues, subjectOf);
+  for (const c of crossChecks(doc.value)) {
+    const subject = subjectOf(c.path);
+    problems.push({
+      path: jsonPath(c.path),
+      message: c.message,
+      ...(subject ? { subject } : {}),
+      ...(doc.position(c.path) ?? {}),
+    });
+  }
+  if (!result.success || problems.length > 0) {
+    throw new InputFileError(doc.file, problems.sort(fileOrder));
   }
   return result.data;
 }
