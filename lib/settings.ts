@@ -9,6 +9,7 @@
  * config/README.md documents each field and what the account must provide.
  */
 import { z } from 'zod';
+import { parseMailbox } from '../handlers/welcome/core/text';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import { validateDocument, type CrossProblem } from './validate';
 
@@ -70,7 +71,9 @@ export function parseSenderAddress(value: string): ParsedAddress | undefined {
   if (!m) return undefined;
   const displayName = m[1]?.trim() || undefined;
   const email = m[2] ?? m[3];
-  if (!ADDRESS_RE.test(email)) return undefined;
+  // The function reads this setting with parseMailbox at run time: a sender
+  // it would refuse must fail here, not on every welcome after a clean deploy.
+  if (parseMailbox(value)?.address !== email || !ADDRESS_RE.test(email)) return undefined;
   if (displayName !== undefined && !PLAIN_NAME_RE.test(displayName)) {
     if (!QUOTED_NAME_RE.test(displayName)) return undefined;
   }

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputFileError, type Problem } from '../../lib/errors';
+import { parseMailbox } from '../../handlers/welcome/core/text';
 import {
   isSameOrSubdomain,
   loadSettings,
@@ -220,6 +221,26 @@ describe('sender address', () => {
     ['Ünïcode <a@example.com>'],
     ['a b@example.com'],
   ])('%s is refused', (value) => expect(parseSenderAddress(value)).toBeUndefined());
+
+  // The welcome function refuses these at run time (parseMailbox), so the
+  // settings must refuse them before deploy, not let every email fail after.
+  test.each([['IT <a..b@example.com>'], ['.a@example.com'], ['a@example.c'], ['IT <a@b-.com>']])(
+    '%s is refused, as the function would refuse it',
+    (value) => {
+      expect(parseMailbox(value)).toBeUndefined();
+      expect(parseSenderAddress(value)).toBeUndefined();
+    },
+  );
+
+  test('every sender the settings accept, the function accepts with the same address', () => {
+    for (const value of [
+      'onboarding@example.com',
+      'Example IT <onboarding@example.com>',
+      '"Example, Inc. IT" <it@sub.example.com>',
+    ]) {
+      expect(parseMailbox(value)?.address).toBe(parseSenderAddress(value)?.email);
+    }
+  });
 
   test('subdomain relation', () => {
     expect(isSameOrSubdomain('example.com', 'example.com')).toBe(true);
