@@ -20,6 +20,16 @@ export const EMAIL_TAG_KEY = 'email';
 export const DISPLAY_NAME_TAG_KEY = 'display-name';
 
 /**
+ * Prefix of the tags the welcome function writes itself (e.g. the moment it
+ * sent the email). The provider is told to ignore these keys, so a deploy
+ * never strips them, and the roster may not use the prefix.
+ */
+export const FUNCTION_TAG_PREFIX = 'iam-onboarding:';
+
+/** Set by the function after a successful send: ISO-8601 time of the welcome. */
+export const WELCOMED_TAG_KEY = `${FUNCTION_TAG_PREFIX}welcomed`;
+
+/**
  * The IAM group every managed person belongs to; it grants
  * IAMUserChangePassword. The roster may not define a group of this name.
  */

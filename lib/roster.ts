@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import {
+  FUNCTION_TAG_PREFIX,
   DISPLAY_NAME_TAG_KEY,
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
@@ -99,6 +100,9 @@ const tags = z
       })
       .refine((k) => !k.toLowerCase().startsWith('aws:'), {
         error: 'a tag key may not start with "aws:" (reserved by AWS)',
+      })
+      .refine((k) => !k.toLowerCase().startsWith(FUNCTION_TAG_PREFIX), {
+        error: `a tag key may not start with "${FUNCTION_TAG_PREFIX}" (the welcome function writes those tags)`,
       })
       .refine((k) => !RESERVED_TAG_KEYS.includes(k.toLowerCase() as never), {
         error: `a tag key may not be one of ${RESERVED_TAG_KEYS.join(', ')} (this project sets them)`,

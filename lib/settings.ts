@@ -28,6 +28,8 @@ export const LOG_RETENTION_DAYS = [
 export const DEFAULT_LOG_RETENTION_DAYS = 90;
 export const DEFAULT_MAIL_FROM_SUBDOMAIN = 'mail';
 export const DEFAULT_TRAIL_NAME = 'iam-onboarding';
+/** The least an SQS event source mapping's maximum concurrency takes; see config/README.md "Pacing". */
+export const DEFAULT_MAXIMUM_CONCURRENCY = 2;
 
 // --- building blocks -------------------------------------------------------
 
@@ -185,6 +187,34 @@ const alertsSchema = z
   )
   .describe('Where operational alerts go (function errors, undelivered events).');
 
+const deliverySchema = z
+  .strictObject(
+    {
+      maximumConcurrency: z
+        .int({ error: typeError('a whole number from 2 to 1000') })
+        .min(2, { error: 'must be at least 2 (the least an SQS event source mapping accepts)' })
+        .max(1000, { error: 'must be at most 1000' })
+        .default(DEFAULT_MAXIMUM_CONCURRENCY)
+        .describe(
+          `Copies of the welcome function the queue runs at once. Reserves nothing. Default ${DEFAULT_MAXIMUM_CONCURRENCY}: ` +
+            'about the SES sandbox rate; raise it with SES production access if thousands join at once.',
+        ),
+      reservedConcurrency: z
+        .int({ error: typeError('a whole number from 2 to 1000') })
+        .min(2, { error: 'must be at least 2 (no smaller than maximumConcurrency)' })
+        .max(1000, { error: 'must be at most 1000' })
+        .optional()
+        .describe(
+          'Lambda concurrency reserved for the welcome function, so other functions cannot starve it. ' +
+            'Off by default: a reservation that leaves under 10 unreserved fails to deploy, and new ' +
+            "accounts' quota is often 10. Only for accounts with a raised quota; at least maximumConcurrency.",
+        ),
+    },
+    { error: typeError('an object such as {"maximumConcurrency": 2}') },
+  )
+  .prefault({})
+  .describe('How fast welcomes are sent (see config/README.md "Pacing").');
+
 export const settingsSchema = z
   .strictObject(
     {
@@ -218,6 +248,7 @@ export const settingsSchema = z
             'MAIL FROM records are written there; when absent, add them by hand (see the plan summary).',
         ),
       alerts: alertsSchema,
+      delivery: deliverySchema,
       accountAlias: z
         .string({ error: typeError('an account alias') })
         .regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, {
@@ -293,6 +324,21 @@ function crossFieldProblems(raw: unknown): CrossProblem[] {
     out.push({
       path: ['sender', 'mailFromSubdomain'],
       message: `the MAIL FROM domain "${sub}.${domain}" must differ from the From address's domain (SES requires a subdomain used for nothing else)`,
+    });
+  }
+  const delivery = asRecord(root?.delivery);
+  const reserved = delivery?.reservedConcurrency;
+  const maximum = delivery?.maximumConcurrency ?? DEFAULT_MAXIMUM_CONCURRENCY;
+  if (
+    typeof reserved === 'number' &&
+    typeof maximum === 'number' &&
+    Number.isInteger(reserved) &&
+    Number.isInteger(maximum) &&
+    reserved < maximum
+  ) {
+    out.push({
+      path: ['delivery', 'reservedConcurrency'],
+      message: `is ${reserved}, below maximumConcurrency ${maximum}: Lambda would throttle the queue's own invocations`,
     });
   }
   const trail = asRecord(root?.trail);

@@ -18,8 +18,16 @@ export interface FailureAlarmsProps {
   readonly deadLetterQueueName: string;
   /** Name of the EventBridge rule. */
   readonly ruleName: string;
-  /** Name of the topic the function subscribes to. */
+  /** Name of the topic the rule publishes to. */
   readonly topicName: string;
+  /** Name of the queue the function drains. */
+  readonly welcomeQueueName: string;
+  /**
+   * Age, in seconds, at which the oldest waiting message means the function is
+   * not keeping up (stopped, throttled, or failing every try).
+   * @default 1800
+   */
+  readonly queueAgeSeconds?: number;
   /** Every alarm name starts with `<prefix>-` (the alerts topic admits exactly these). @default "iam-onboarding" */
   readonly namePrefix?: string;
   /** @default "us-east-1" */
@@ -36,7 +44,16 @@ interface AlarmSpec {
   readonly metricName: string;
   readonly dimensions: Record<string, string>;
   readonly statistic: 'Sum' | 'Maximum';
+  /** @default 1 */
+  readonly threshold?: number;
 }
+
+/**
+ * Said in every alarm's description: CloudWatch notifies on the change of
+ * state only, so a pipeline that keeps failing does not repeat the alert.
+ */
+const NO_REPEAT =
+  ' This alert is sent once when the alarm fires and once when it clears, not again while it stays in ALARM: check the alarm state before assuming all is well.';
 
 /**
  * CloudWatch alarms so that no failure of the welcome pipeline goes unseen:
@@ -45,7 +62,10 @@ interface AlarmSpec {
  * notifies the alerts topic when it fires and when it clears.
  */
 export class FailureAlarms extends Construct {
-  /** By id: `function-errors`, `dead-letters`, `destination-failures`, `rule-dlq-failures`, `redrive-failures`. */
+  /**
+   * By id: `function-errors`, `function-throttles`, `dead-letters`, `queue-age`,
+   * `rule-failed-invocations`, `rule-dlq-failures`, `redrive-failures`.
+   */
   readonly alarms: ReadonlyMap<string, CloudwatchMetricAlarm>;
   /** ArnLike pattern matching these alarms' ARNs (for the alerts topic policy). */
   readonly alarmArnPattern: string;
@@ -55,6 +75,7 @@ export class FailureAlarms extends Construct {
     const prefix = props.namePrefix ?? 'iam-onboarding';
     const region = props.region ?? PIPELINE_REGION;
     const period = props.periodSeconds ?? 300;
+    const queueAge = props.queueAgeSeconds ?? 1800;
     new InputChecks()
       .matches('accountId', props.accountId, ACCOUNT_ID, 'must be 12 digits')
       .matches('namePrefix', prefix, RESOURCE_NAME, 'may hold only letters, digits, "-" and "_"')
@@ -70,9 +91,19 @@ export class FailureAlarms extends Construct {
         id: 'function-errors',
         suffix: 'welcome-errors',
         description:
-          'The welcome function failed (it retries; events it gives up on land in the dead-letter queue).',
+          'The welcome function failed (its queue retries; events it gives up on land in the dead-letter queue).',
         namespace: 'AWS/Lambda',
         metricName: 'Errors',
+        dimensions: { FunctionName: props.functionName },
+        statistic: 'Sum',
+      },
+      {
+        id: 'function-throttles',
+        suffix: 'welcome-throttles',
+        description:
+          "Lambda throttled the welcome function (the account's concurrency is used up): welcomes wait in the queue and, after five tries, in the dead-letter queue.",
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
         dimensions: { FunctionName: props.functionName },
         statistic: 'Sum',
       },
@@ -86,13 +117,23 @@ export class FailureAlarms extends Construct {
         statistic: 'Maximum',
       },
       {
-        id: 'destination-failures',
-        suffix: 'welcome-destination-failures',
+        id: 'queue-age',
+        suffix: 'welcome-queue-age',
+        description: `A CreateUser event has waited over ${queueAge / 60} minutes in ${props.welcomeQueueName}: the welcome function is not keeping up or keeps failing.`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateAgeOfOldestMessage',
+        dimensions: { QueueName: props.welcomeQueueName },
+        statistic: 'Maximum',
+        threshold: queueAge,
+      },
+      {
+        id: 'rule-failed-invocations',
+        suffix: 'rule-failed-invocations',
         description:
-          'The welcome function could not put a failed event into its on-failure destination: the event is lost.',
-        namespace: 'AWS/Lambda',
-        metricName: 'DestinationDeliveryFailures',
-        dimensions: { FunctionName: props.functionName },
+          'EventBridge could not deliver a CreateUser event to the topic (it went to the dead-letter queue, or was lost if that failed too).',
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensions: { RuleName: props.ruleName },
         statistic: 'Sum',
       },
       {
@@ -109,7 +150,7 @@ export class FailureAlarms extends Construct {
         id: 'redrive-failures',
         suffix: 'topic-redrive-failures',
         description:
-          'SNS could neither deliver to the welcome function nor redrive to the dead-letter queue.',
+          'SNS could neither deliver to the welcome queue nor redrive to the dead-letter queue.',
         namespace: 'AWS/SNS',
         metricName: 'NumberOfNotificationsFailedToRedriveToDlq',
         dimensions: { TopicName: props.topicName },
@@ -122,14 +163,14 @@ export class FailureAlarms extends Construct {
         s.id,
         new CloudwatchMetricAlarm(this, s.id, {
           alarmName: `${prefix}-${s.suffix}`,
-          alarmDescription: s.description,
+          alarmDescription: s.description + NO_REPEAT,
           namespace: s.namespace,
           metricName: s.metricName,
           dimensions: s.dimensions,
           statistic: s.statistic,
           period,
           evaluationPeriods: 1,
-          threshold: 1,
+          threshold: s.threshold ?? 1,
           comparisonOperator: 'GreaterThanOrEqualToThreshold',
           // No data means nothing happened: not an alarm.
           treatMissingData: 'notBreaching',

@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { FUNCTION_TAG_PREFIX } from '../lib/contract';
 import { useRemoteState, type RemoteState } from '../lib/backend';
 import type { Roster } from '../lib/roster';
 import type { Settings } from '../lib/settings';
@@ -47,6 +48,9 @@ export class IamOnboardingStack extends TerraformStack {
       region: STACK_REGION,
       // Refuse to touch any other account than the one the settings name.
       allowedAccountIds: [props.settings.accountId],
+      // The welcome function tags users it welcomed; without this every
+      // deploy would plan to strip those tags (and lose the record).
+      ignoreTags: [{ keyPrefixes: [FUNCTION_TAG_PREFIX] }],
     });
     this.pipeline = new WelcomePipeline(this, 'pipeline', {
       settings: props.settings,

@@ -10,8 +10,9 @@ export interface PipelineKeyProps {
   /** Alias name without the `alias/` prefix. @default "iam-onboarding" */
   readonly aliasName?: string;
   /**
-   * AWS service principals that publish to topics encrypted with this key,
-   * e.g. `events.amazonaws.com`. Each gets `kms:GenerateDataKey*` and
+   * AWS service principals that write to topics or queues encrypted with
+   * this key, e.g. `events.amazonaws.com`, or `sns.amazonaws.com` delivering
+   * into an encrypted queue. Each gets `kms:GenerateDataKey*` and
    * `kms:Decrypt` (DESIGN fact 6). No `aws:SourceArn`/`aws:SourceAccount`
    * condition: the KMS request SNS makes for a service publisher does not
    * reliably carry them (AWS documents this for EventBridge), and a condition
@@ -73,7 +74,7 @@ export class PipelineKey extends Construct {
         Resource: '*',
       },
       {
-        Sid: 'ServicesPublishToEncryptedTopics',
+        Sid: 'ServicesUseKeyForTopicsAndQueue',
         Effect: 'Allow',
         Principal: { Service: [...props.publisherServices].sort() },
         Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
@@ -81,7 +82,7 @@ export class PipelineKey extends Construct {
       },
     ];
     this.key = new KmsKey(this, 'key', {
-      description: 'iam-onboarding: encrypts the welcome pipeline SNS topics',
+      description: 'iam-onboarding: encrypts the welcome pipeline topics and queue',
       enableKeyRotation: true,
       deletionWindowInDays,
       policy: policyJson(this.statements),

@@ -2,9 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { MANAGED_USER_PATH, WELCOME_ENV } from '../lib/contract';
@@ -14,15 +12,14 @@ import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
 import { PIPELINE_REGION, policyJson, type PolicyStatement } from './policy-document';
 
 /**
- * How many copies of the function may run at once. One: the SES sandbox sends
- * at most 1 message a second (DESIGN fact 12) and a run sends one email after
- * several IAM calls, so a single copy stays close to that rate and far below
- * production's 14 a second. A burst of new users waits in Lambda's own
- * asynchronous queue (throttled events are retried for up to the maximum
- * event age, 6 hours) rather than failing; 1000 users at ~1 a second drain in
- * about 17 minutes. The handler still backs off on `Throttling`.
+ * How many copies of the function the queue may run at once: the least an
+ * event source mapping takes. Two copies send at most a few emails a second,
+ * close to the SES sandbox's 1 a second (the handler backs off on
+ * `Throttling`) and far below production's 14; 1000 new people drain in
+ * about a quarter of an hour. It reserves nothing, so it deploys on a new
+ * account whose Lambda quota is 10 (config/README.md "Pacing").
  */
-export const WELCOME_RESERVED_CONCURRENCY = 1;
+export const WELCOME_MAXIMUM_CONCURRENCY = 2;
 
 /** Non-secret settings the function reads (lib/contract.ts WELCOME_ENV). */
 export interface WelcomeFunctionSettings {
@@ -40,13 +37,10 @@ export interface WelcomeFunctionProps {
   readonly functionName?: string;
   /** @default "us-east-1" */
   readonly region?: string;
-  /** ARN of the topic the function subscribes to; only this topic may invoke it. */
-  readonly topicArn: string;
-  /**
-   * ARN of the SQS queue receiving (a) events the function still failed on after
-   * its retries (on-failure destination) and (b) SNS deliveries that failed (redrive).
-   */
-  readonly failureQueueArn: string;
+  /** ARN of the queue the function drains (stacks/welcome-queue.ts); its only trigger. */
+  readonly queueArn: string;
+  /** ARN of the key that encrypts the queue: the function decrypts what it receives. */
+  readonly queueKeyArn: string;
   /** ARN of the SES identity the function may send from; nothing else. */
   readonly senderIdentityArn: string;
   readonly settings: WelcomeFunctionSettings;
@@ -57,12 +51,25 @@ export interface WelcomeFunctionProps {
    * @default MANAGED_USER_PATH ("/iam-onboarding/")
    */
   readonly managedUserPath?: string;
-  /** @default WELCOME_RESERVED_CONCURRENCY (1); see its documentation */
+  /**
+   * Copies the queue may run at once (the event source mapping's maximum
+   * concurrency, 2 to 1000). Reserves nothing.
+   * @default WELCOME_MAXIMUM_CONCURRENCY (2); see its documentation
+   */
+  readonly maximumConcurrency?: number;
+  /**
+   * Lambda concurrency reserved for the function, for accounts whose quota
+   * allows it (a reservation that leaves under 10 unreserved fails to deploy).
+   * Must be at least `maximumConcurrency`, or the queue's invocations are throttled.
+   * @default none
+   */
   readonly reservedConcurrency?: number;
-  /** Retries after a failed asynchronous run (0-2). @default 2 */
-  readonly maximumRetryAttempts?: number;
-  /** Seconds Lambda keeps an event it could not run yet (60-21600). @default 21600 */
-  readonly maximumEventAgeInSeconds?: number;
+  /**
+   * Messages per invocation. One keeps an invocation short and a failure
+   * confined to one person.
+   * @default 1
+   */
+  readonly batchSize?: number;
   /** @default 60 (room for the handler's back-off on SES throttling) */
   readonly timeoutSeconds?: number;
   /** @default 256 */
@@ -78,7 +85,8 @@ export interface WelcomeFunctionProps {
 /**
  * The welcome function: nodejs22.x, bundled code, a role limited to what the
  * handler calls on the managed users only, its own log group with retention,
- * subscribed to the topic, and an on-failure destination.
+ * fed by the welcome queue through an event source mapping that reports
+ * failures per message (the queue's redrive policy is its failure path).
  *
  * Scoping choice: by IAM path. Every managed user is created under
  * MANAGED_USER_PATH, and IAM evaluates user ARNs with their path
@@ -92,9 +100,7 @@ export class WelcomeFunction extends Construct {
   readonly rolePolicy: IamRolePolicy;
   readonly logGroup: CloudwatchLogGroup;
   readonly function: LambdaFunction;
-  readonly invokeConfig: LambdaFunctionEventInvokeConfig;
-  readonly subscription: SnsTopicSubscription;
-  readonly permission: LambdaPermission;
+  readonly eventSource: LambdaEventSourceMapping;
   readonly functionName: string;
   /** The role's policy statements, as rendered. */
   readonly statements: readonly PolicyStatement[];
@@ -106,9 +112,9 @@ export class WelcomeFunction extends Construct {
     const name = props.functionName ?? 'iam-onboarding-welcome';
     const region = props.region ?? PIPELINE_REGION;
     const path = props.managedUserPath ?? MANAGED_USER_PATH;
-    const concurrency = props.reservedConcurrency ?? WELCOME_RESERVED_CONCURRENCY;
-    const retries = props.maximumRetryAttempts ?? 2;
-    const maxAge = props.maximumEventAgeInSeconds ?? 21600;
+    const maxConcurrency = props.maximumConcurrency ?? WELCOME_MAXIMUM_CONCURRENCY;
+    const reserved = props.reservedConcurrency;
+    const batchSize = props.batchSize ?? 1;
     const timeout = props.timeoutSeconds ?? 60;
     const memorySize = props.memorySize ?? 256;
     new InputChecks()
@@ -120,9 +126,12 @@ export class WelcomeFunction extends Construct {
         path !== '/',
         'managedUserPath must not be "/": that would cover every user in the account',
       )
-      .integerIn('reservedConcurrency', concurrency, 1, 1000)
-      .integerIn('maximumRetryAttempts', retries, 0, 2)
-      .integerIn('maximumEventAgeInSeconds', maxAge, 60, 21600)
+      .integerIn('maximumConcurrency', maxConcurrency, 2, 1000)
+      .integerIn('batchSize', batchSize, 1, 10)
+      .check(
+        reserved === undefined || (Number.isInteger(reserved) && reserved >= maxConcurrency),
+        `reservedConcurrency must be a whole number no smaller than maximumConcurrency (${maxConcurrency}), or the queue's invocations are throttled (got ${reserved})`,
+      )
       .integerIn('timeoutSeconds', timeout, 1, 900)
       .integerIn('memorySize', memorySize, 128, 10240)
       .integerIn('logRetentionDays', props.logRetentionDays, 1, 3653)
@@ -157,9 +166,16 @@ export class WelcomeFunction extends Construct {
     const managedUsers = `arn:aws:iam::${props.accountId}:user${path}*`;
     this.statements = [
       {
-        Sid: 'LoginProfilesOfManagedUsersOnly',
+        // GetLoginProfile and TagUser tell "welcomed" (tag set after the send)
+        // from "a profile exists but no email went out" (handler: core/flow).
+        Sid: 'WelcomeManagedUsersOnly',
         Effect: 'Allow',
-        Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile'],
+        Action: [
+          'iam:CreateLoginProfile',
+          'iam:DeleteLoginProfile',
+          'iam:GetLoginProfile',
+          'iam:TagUser',
+        ],
         Resource: managedUsers,
       },
       {
@@ -193,10 +209,17 @@ export class WelcomeFunction extends Construct {
         Resource: `arn:aws:logs:${region}:${props.accountId}:log-group:/aws/lambda/${name}:*`,
       },
       {
-        Sid: 'OnFailureDestination',
+        // The event source mapping polls with the function's role.
+        Sid: 'DrainWelcomeQueue',
         Effect: 'Allow',
-        Action: 'sqs:SendMessage',
-        Resource: props.failureQueueArn,
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: props.queueArn,
+      },
+      {
+        Sid: 'DecryptWelcomeQueueMessages',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: props.queueKeyArn,
       },
     ];
     this.rolePolicy = new IamRolePolicy(this, 'policy', {
@@ -228,35 +251,22 @@ export class WelcomeFunction extends Construct {
       sourceCodeHash: code.archiveSha256,
       timeout,
       memorySize,
-      reservedConcurrentExecutions: concurrency,
+      ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       environment: { variables: this.environment },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // The log group (with its retention) and the permissions exist before the first run.
       dependsOn: [this.logGroup, this.rolePolicy],
     });
 
-    this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, 'async', {
-      functionName: this.function.functionName,
-      maximumRetryAttempts: retries,
-      maximumEventAgeInSeconds: maxAge,
-      destinationConfig: { onFailure: { destination: props.failureQueueArn } },
-    });
-
-    this.permission = new LambdaPermission(this, 'invoke-from-topic', {
-      statementId: 'AllowInvokeFromWelcomeTopic',
-      action: 'lambda:InvokeFunction',
-      functionName: this.function.functionName,
-      principal: 'sns.amazonaws.com',
-      sourceArn: props.topicArn,
-    });
-
-    this.subscription = new SnsTopicSubscription(this, 'subscription', {
-      topicArn: props.topicArn,
-      protocol: 'lambda',
-      endpoint: this.function.arn,
-      // SNS deliveries that fail for good (e.g. the function cannot be invoked) are kept, not dropped.
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: props.failureQueueArn }),
-      dependsOn: [this.permission],
+    this.eventSource = new LambdaEventSourceMapping(this, 'queue', {
+      eventSourceArn: props.queueArn,
+      functionName: this.function.arn,
+      batchSize,
+      // The handler names the messages that failed; the others are deleted.
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: maxConcurrency },
+      // The mapping polls with the role: its SQS and KMS grants come first.
+      dependsOn: [this.rolePolicy],
     });
   }
 }

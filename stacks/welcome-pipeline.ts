@@ -10,6 +10,7 @@ import { PIPELINE_REGION } from './policy-document';
 import { SenderIdentity } from './sender-identity';
 import { defaultBusRuleArn, UserCreatedRule } from './user-created-rule';
 import { WelcomeFunction } from './welcome-function';
+import { WelcomeQueue } from './welcome-queue';
 
 /** Names of the pipeline's resources (all start with "iam-onboarding"). */
 export const PIPELINE_NAMES = {
@@ -18,6 +19,7 @@ export const PIPELINE_NAMES = {
   topic: 'iam-onboarding-user-created',
   alertsTopic: 'iam-onboarding-alerts',
   deadLetterQueue: 'iam-onboarding-welcome-failures',
+  welcomeQueue: 'iam-onboarding-welcome-queue',
   function: 'iam-onboarding-welcome',
   keyAlias: 'iam-onboarding',
   defaultTrail: 'iam-onboarding',
@@ -33,10 +35,14 @@ export interface WelcomePipelineProps {
   readonly welcomeCodeDir?: string;
 }
 
+/** Seconds one run of the welcome function may take (room for SES back-off). */
+const WELCOME_TIMEOUT_SECONDS = 60;
+
 /**
  * The welcome pipeline (DESIGN "The flow"): CloudTrail -> EventBridge rule ->
- * encrypted SNS topic -> welcome function -> SES, with a dead-letter queue
- * and alarms so that no event vanishes. Everything in us-east-1 (fact 1).
+ * encrypted SNS topic -> encrypted queue -> welcome function -> SES, with a
+ * dead-letter queue and alarms so that no event vanishes. Everything in
+ * us-east-1 (fact 1).
  */
 export class WelcomePipeline extends Construct {
   /** Absent when the settings rely on an existing trail. */
@@ -46,6 +52,7 @@ export class WelcomePipeline extends Construct {
   readonly topic: EncryptedTopic;
   readonly alertsTopic: EncryptedTopic;
   readonly deadLetterQueue: DeadLetterQueue;
+  readonly queue: WelcomeQueue;
   readonly rule: UserCreatedRule;
   readonly welcome: WelcomeFunction;
   readonly alarms: FailureAlarms;
@@ -53,8 +60,8 @@ export class WelcomePipeline extends Construct {
    * What must exist before a managed user is created, or its CreateUser
    * event finds nobody listening and the person never gets an email: the
    * trail (when this stack creates it), the rule and its target, the topic
-   * and its policy, the function with its subscription and invoke
-   * permission, and, with a hosted zone, the verified sender.
+   * and its policy, the queue with its policy and subscription, the function
+   * with its event source mapping, and, with a hosted zone, the verified sender.
    */
   readonly listeners: readonly TerraformResource[];
 
@@ -85,7 +92,9 @@ export class WelcomePipeline extends Construct {
     this.key = new PipelineKey(this, 'key', {
       accountId,
       aliasName: PIPELINE_NAMES.keyAlias,
-      publisherServices: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'],
+      // EventBridge and CloudWatch publish to the encrypted topics; SNS
+      // delivers into the encrypted welcome queue.
+      publisherServices: ['events.amazonaws.com', 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
     this.topic = new EncryptedTopic(this, 'topic', {
       name: PIPELINE_NAMES.topic,
@@ -105,6 +114,14 @@ export class WelcomePipeline extends Construct {
         { service: 'sns.amazonaws.com', sourceArns: [this.topic.topicArn] },
       ],
     });
+    this.queue = new WelcomeQueue(this, 'queue', {
+      name: PIPELINE_NAMES.welcomeQueue,
+      topicArn: this.topic.topicArn,
+      kmsKeyArn: this.key.keyArn,
+      deadLetterQueueArn: this.deadLetterQueue.queueArn,
+      // AWS's advice for a queue that feeds a function: six times its timeout.
+      visibilityTimeoutSeconds: 6 * WELCOME_TIMEOUT_SECONDS,
+    });
     this.rule = new UserCreatedRule(this, 'rule', {
       accountId,
       name: PIPELINE_NAMES.rule,
@@ -114,8 +131,13 @@ export class WelcomePipeline extends Construct {
     this.welcome = new WelcomeFunction(this, 'welcome', {
       accountId,
       functionName: PIPELINE_NAMES.function,
-      topicArn: this.topic.topicArn,
-      failureQueueArn: this.deadLetterQueue.queueArn,
+      queueArn: this.queue.queueArn,
+      queueKeyArn: this.key.keyArn,
+      timeoutSeconds: WELCOME_TIMEOUT_SECONDS,
+      maximumConcurrency: s.delivery.maximumConcurrency,
+      ...(s.delivery.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrency: s.delivery.reservedConcurrency }),
       senderIdentityArn: this.sender.identityArn,
       logRetentionDays: s.logRetentionDays,
       settings: {
@@ -134,15 +156,17 @@ export class WelcomePipeline extends Construct {
       deadLetterQueueName: PIPELINE_NAMES.deadLetterQueue,
       ruleName: PIPELINE_NAMES.rule,
       topicName: PIPELINE_NAMES.topic,
+      welcomeQueueName: PIPELINE_NAMES.welcomeQueue,
     });
 
     this.listeners = [
       ...(this.trail ? [this.trail.trail] : []),
       this.rule.target,
       this.topic.policy,
+      this.queue.policy,
+      this.queue.subscription,
       this.welcome.function,
-      this.welcome.subscription,
-      this.welcome.permission,
+      this.welcome.eventSource,
       ...(this.sender.verification ? [this.sender.verification] : []),
     ];
 

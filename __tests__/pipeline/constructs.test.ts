@@ -27,6 +27,8 @@ const topicRef = (c: TfConfig, name: string = PIPELINE_NAMES.topic) =>
   ref(c, 'aws_sns_topic', { name }, 'arn');
 const queueRef = (c: TfConfig) =>
   ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.deadLetterQueue }, 'arn');
+const workQueueRef = (c: TfConfig, attr = 'arn') =>
+  ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.welcomeQueue }, attr);
 const keyRef = (c: TfConfig) => ref(c, 'aws_kms_key', {}, 'arn');
 
 describe('provider', () => {
@@ -134,11 +136,13 @@ describe('KMS key', () => {
     expect(only(withTrail, 'aws_kms_alias')).toMatchObject({ name: 'alias/iam-onboarding' });
   });
 
-  test('lets EventBridge and CloudWatch encrypt for the topics (fact 6)', () => {
-    expect(statement(key.policy, 'ServicesPublishToEncryptedTopics')).toEqual({
-      Sid: 'ServicesPublishToEncryptedTopics',
+  test('lets EventBridge and CloudWatch encrypt for the topics, SNS for the welcome queue (fact 6)', () => {
+    expect(statement(key.policy, 'ServicesUseKeyForTopicsAndQueue')).toEqual({
+      Sid: 'ServicesUseKeyForTopicsAndQueue',
       Effect: 'Allow',
-      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Principal: {
+        Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com'],
+      },
       Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       Resource: '*',
     });
@@ -193,12 +197,14 @@ describe('welcome function', () => {
   const policy = only(withTrail, 'aws_iam_role_policy').policy;
   const identityArn = `arn:aws:ses:us-east-1:${ACCOUNT}:identity/example.com`;
 
-  test('nodejs22.x, bundled asset with a content hash, limited concurrency', () => {
+  test('nodejs22.x, bundled asset with a content hash, no reserved concurrency', () => {
+    // A reservation fails to deploy on new accounts (quota 10); the queue paces instead.
+    expect(fn).not.toHaveProperty('reserved_concurrent_executions');
     expect(fn).toMatchObject({
       function_name: PIPELINE_NAMES.function,
       runtime: 'nodejs22.x',
       handler: 'index.handler',
-      reserved_concurrent_executions: 1,
+      timeout: 60,
       role: ref(withTrail, 'aws_iam_role', { name: PIPELINE_NAMES.function }, 'arn'),
       logging_config: {
         log_group: ref(withTrail, 'aws_cloudwatch_log_group', {}, 'name'),
@@ -235,11 +241,16 @@ describe('welcome function', () => {
     ]);
   });
 
-  test('IAM: login profiles of users under the managed path only; reads of any user', () => {
-    expect(statement(policy, 'LoginProfilesOfManagedUsersOnly')).toEqual({
-      Sid: 'LoginProfilesOfManagedUsersOnly',
+  test('IAM: login profiles and the welcomed tag of users under the managed path only; reads of any user', () => {
+    expect(statement(policy, 'WelcomeManagedUsersOnly')).toEqual({
+      Sid: 'WelcomeManagedUsersOnly',
       Effect: 'Allow',
-      Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile'],
+      Action: [
+        'iam:CreateLoginProfile',
+        'iam:DeleteLoginProfile',
+        'iam:GetLoginProfile',
+        'iam:TagUser',
+      ],
       Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
     });
     // Path-scoped reads would turn a deleted user's NoSuchEntity into AccessDenied.
@@ -249,8 +260,13 @@ describe('welcome function', () => {
       Action: ['iam:GetUser', 'iam:ListUserTags'],
       Resource: `arn:aws:iam::${ACCOUNT}:user/*`,
     });
-    const writes = JSON.stringify(policy).match(/iam:(Create|Delete|Update|Put|Attach)\w*/g) ?? [];
-    expect(writes.sort()).toEqual(['iam:CreateLoginProfile', 'iam:DeleteLoginProfile']);
+    const writes =
+      JSON.stringify(policy).match(/iam:(Create|Delete|Update|Put|Attach|Tag)\w*/g) ?? [];
+    expect(writes.sort()).toEqual([
+      'iam:CreateLoginProfile',
+      'iam:DeleteLoginProfile',
+      'iam:TagUser',
+    ]);
     expect(statement(policy, 'AccountPasswordRulesAndAlias')).toEqual({
       Sid: 'AccountPasswordRulesAndAlias',
       Effect: 'Allow',
@@ -282,47 +298,94 @@ describe('welcome function', () => {
     expect(only(withZone, 'aws_cloudwatch_log_group').retention_in_days).toBe(30);
   });
 
-  test('failures: may send to the dead-letter queue; nothing else', () => {
-    expect(statement(policy, 'OnFailureDestination')).toEqual({
-      Sid: 'OnFailureDestination',
+  test('queue: drains the welcome queue and decrypts its messages; nothing else', () => {
+    expect(statement(policy, 'DrainWelcomeQueue')).toEqual({
+      Sid: 'DrainWelcomeQueue',
       Effect: 'Allow',
-      Action: 'sqs:SendMessage',
-      Resource: queueRef(withTrail),
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: workQueueRef(withTrail),
     });
-    expect(statements(policy)).toHaveLength(6);
+    expect(statement(policy, 'DecryptWelcomeQueueMessages')).toEqual({
+      Sid: 'DecryptWelcomeQueueMessages',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: keyRef(withTrail),
+    });
+    expect(statements(policy)).toHaveLength(7);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
   });
 
-  test('subscribed to the topic, with a redrive for failed deliveries', () => {
-    expect(only(withTrail, 'aws_sns_topic_subscription', { protocol: 'lambda' })).toMatchObject({
+  test('fed by the queue: one message a run, failures reported per message, at most 2 at once', () => {
+    expect(only(withTrail, 'aws_lambda_event_source_mapping')).toMatchObject({
+      event_source_arn: workQueueRef(withTrail),
+      function_name: fnRef('arn'),
+      batch_size: 1,
+      function_response_types: ['ReportBatchItemFailures'],
+      scaling_config: { maximum_concurrency: 2 },
+    });
+    // No other way in: SNS no longer invokes the function directly.
+    expect(resourcesOf(withTrail, 'aws_lambda_permission')).toEqual({});
+    expect(resourcesOf(withTrail, 'aws_lambda_function_event_invoke_config')).toEqual({});
+  });
+
+  test('settings raise the pace and may reserve concurrency', () => {
+    const custom = synthStack({
+      ...trailNoZone(),
+      delivery: { maximumConcurrency: 5, reservedConcurrency: 8 },
+    }).config;
+    expect(only(custom, 'aws_lambda_function').reserved_concurrent_executions).toBe(8);
+    expect(only(custom, 'aws_lambda_event_source_mapping').scaling_config).toEqual({
+      maximum_concurrency: 5,
+    });
+  });
+});
+
+describe('welcome queue', () => {
+  const queue = only(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.welcomeQueue });
+  const policy = only(withTrail, 'aws_sqs_queue_policy', {
+    queue_url: workQueueRef(withTrail, 'url'),
+  }).policy;
+
+  test('encrypted with the pipeline key; six function timeouts of visibility; five tries, then the dead-letter queue', () => {
+    expect(queue).toMatchObject({
+      kms_master_key_id: keyRef(withTrail),
+      visibility_timeout_seconds: 360,
+      message_retention_seconds: 1209600,
+    });
+    expect(JSON.parse(String(queue.redrive_policy))).toEqual({
+      deadLetterTargetArn: queueRef(withTrail),
+      maxReceiveCount: 5,
+    });
+  });
+
+  test('only the topic may send to it', () => {
+    expect(statements(policy)).toEqual([
+      {
+        Sid: 'TopicDeliversCreateUserEvents',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: workQueueRef(withTrail),
+        Condition: { ArnEquals: { 'aws:SourceArn': topicRef(withTrail) } },
+      },
+    ]);
+  });
+
+  test('subscribed to the topic (SNS envelope kept), with a redrive for failed deliveries', () => {
+    expect(only(withTrail, 'aws_sns_topic_subscription', { protocol: 'sqs' })).toMatchObject({
       topic_arn: topicRef(withTrail),
-      endpoint: fnRef('arn'),
+      endpoint: workQueueRef(withTrail),
+      raw_message_delivery: false,
       redrive_policy: JSON.stringify({ deadLetterTargetArn: queueRef(withTrail) }),
-    });
-  });
-
-  test('only that topic may invoke it', () => {
-    expect(only(withTrail, 'aws_lambda_permission')).toMatchObject({
-      action: 'lambda:InvokeFunction',
-      principal: 'sns.amazonaws.com',
-      source_arn: topicRef(withTrail),
-      function_name: fnRef('function_name'),
-    });
-  });
-
-  test('retries twice, keeps events up to 6 hours, then sends them to the dead-letter queue', () => {
-    expect(only(withTrail, 'aws_lambda_function_event_invoke_config')).toMatchObject({
-      function_name: fnRef('function_name'),
-      maximum_retry_attempts: 2,
-      maximum_event_age_in_seconds: 21600,
-      destination_config: { on_failure: { destination: queueRef(withTrail) } },
     });
   });
 });
 
 describe('dead-letter queue', () => {
-  const queue = only(withTrail, 'aws_sqs_queue');
-  const policy = only(withTrail, 'aws_sqs_queue_policy').policy;
+  const queue = only(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.deadLetterQueue });
+  const policy = only(withTrail, 'aws_sqs_queue_policy', {
+    queue_url: ref(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.deadLetterQueue }, 'url'),
+  }).policy;
 
   test('is encrypted and keeps messages 14 days', () => {
     expect(queue).toMatchObject({
@@ -383,12 +446,31 @@ describe('alarms and the alerts topic', () => {
   test('so do failures to reach the dead-letter queue itself', () => {
     const metrics = alarms.map((a) => `${String(a.namespace)}/${String(a.metric_name)}`).sort();
     expect(metrics).toEqual([
+      'AWS/Events/FailedInvocations',
       'AWS/Events/InvocationsFailedToBeSentToDlq',
-      'AWS/Lambda/DestinationDeliveryFailures',
       'AWS/Lambda/Errors',
+      'AWS/Lambda/Throttles',
       'AWS/SNS/NumberOfNotificationsFailedToRedriveToDlq',
+      'AWS/SQS/ApproximateAgeOfOldestMessage',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
     ]);
+  });
+
+  test('a welcome queue that stops draining raises an alarm after half an hour', () => {
+    expect(
+      only(withTrail, 'aws_cloudwatch_metric_alarm', {
+        metric_name: 'ApproximateAgeOfOldestMessage',
+      }),
+    ).toMatchObject({
+      dimensions: { QueueName: PIPELINE_NAMES.welcomeQueue },
+      statistic: 'Maximum',
+      threshold: 1800,
+    });
+  });
+
+  test('each alert says it will not repeat while the alarm stays on', () => {
+    for (const a of alarms)
+      expect(String(a.alarm_description)).toMatch(/not again while it stays in ALARM/);
   });
 
   test('every alarm notifies the alerts topic, which admits exactly these alarms', () => {
@@ -486,9 +568,10 @@ describe('order of creation', () => {
         ...addresses(withTrail, 'aws_cloudtrail'),
         ...addresses(withTrail, 'aws_cloudwatch_event_target'),
         ...addresses(withTrail, 'aws_lambda_function'),
-        ...addresses(withTrail, 'aws_lambda_permission'),
-        // The welcome subscription, not the alerts topic's email subscriptions.
-        `aws_sns_topic_subscription.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_subscription')).find(([, s]) => s.protocol === 'lambda')![0]}`,
+        ...addresses(withTrail, 'aws_lambda_event_source_mapping'),
+        // The queue's policy and subscription, not the alerts topic's email subscriptions.
+        `aws_sns_topic_subscription.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_subscription')).find(([, s]) => s.protocol === 'sqs')![0]}`,
+        `aws_sqs_queue_policy.${Object.entries(resourcesOf(withTrail, 'aws_sqs_queue_policy')).find(([name]) => name.includes('_queue_policy'))![0]}`,
         `aws_sns_topic_policy.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_policy')).find(([name]) => name.includes('_topic_'))![0]}`,
       ].sort(),
     );

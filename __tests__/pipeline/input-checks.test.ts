@@ -66,21 +66,23 @@ test('WelcomeFunction refuses to cover every user, and out-of-range limits', () 
     () =>
       new WelcomeFunction(stack(), 'fn', {
         accountId: '123456789012',
-        topicArn: 'arn:aws:sns:us-east-1:123456789012:t',
-        failureQueueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+        queueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+        queueKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
         senderIdentityArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
         settings: { senderAddress: 'a@example.com', organisationName: 'O', helpContact: 'h' },
         logRetentionDays: 0,
         managedUserPath: '/',
-        reservedConcurrency: 0,
-        maximumRetryAttempts: 3,
+        maximumConcurrency: 1001,
+        reservedConcurrency: 3,
+        batchSize: 11,
         codeDir: fixtureCode(),
       }),
   );
   expect(problems).toEqual([
     'managedUserPath must not be "/": that would cover every user in the account',
-    'reservedConcurrency must be an integer from 1 to 1000 (got 0)',
-    'maximumRetryAttempts must be an integer from 0 to 2 (got 3)',
+    'maximumConcurrency must be an integer from 2 to 1000 (got 1001)',
+    'batchSize must be an integer from 1 to 10 (got 11)',
+    "reservedConcurrency must be a whole number no smaller than maximumConcurrency (1001), or the queue's invocations are throttled (got 3)",
     'logRetentionDays must be an integer from 1 to 3653 (got 0)',
   ]);
 });

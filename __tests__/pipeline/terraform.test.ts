@@ -40,9 +40,9 @@ describe('terraform validate and plan, offline', () => {
       'aws_cloudwatch_event_target',
       'aws_sns_topic_subscription',
       'aws_lambda_function',
-      'aws_lambda_function_event_invoke_config',
-      'aws_lambda_permission',
+      'aws_lambda_event_source_mapping',
       'aws_sqs_queue',
+      'aws_sqs_queue_policy',
       'aws_ses_domain_identity',
       'aws_ses_domain_dkim',
       'aws_ses_domain_mail_from',
@@ -52,7 +52,14 @@ describe('terraform validate and plan, offline', () => {
     }
     const fn = creates(changes, 'aws_lambda_function')[0].change.after!;
     expect(fn.runtime).toBe('nodejs22.x');
-    expect(fn.reserved_concurrent_executions).toBe(1);
+    // -1 is the provider's "no reservation": a reservation fails on accounts whose quota is 10.
+    expect(fn.reserved_concurrent_executions).toBe(-1);
+    const [mapping] = creates(changes, 'aws_lambda_event_source_mapping');
+    expect(mapping.change.after).toMatchObject({
+      batch_size: 1,
+      function_response_types: ['ReportBatchItemFailures'],
+      scaling_config: [{ maximum_concurrency: 2 }],
+    });
   });
 
   test('existing trail, hosted zone (config/examples/existing-trail-with-zone.json)', () => {
@@ -61,6 +68,6 @@ describe('terraform validate and plan, offline', () => {
     expect(creates(changes, 'aws_s3_bucket')).toHaveLength(0);
     expect(creates(changes, 'aws_route53_record')).toHaveLength(6);
     expect(creates(changes, 'aws_ses_domain_identity_verification')).toHaveLength(1);
-    expect(creates(changes, 'aws_sns_topic_subscription')).toHaveLength(3); // function + two alert emails
+    expect(creates(changes, 'aws_sns_topic_subscription')).toHaveLength(3); // welcome queue + two alert emails
   });
 });

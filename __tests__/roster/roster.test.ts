@@ -334,6 +334,11 @@ describe('tags (IAM limits)', () => {
       'a tag key may not start with "aws:" (reserved by AWS)',
     ],
     [
+      { 'IAM-Onboarding:welcomed': 'x' },
+      '$.users[0].tags["IAM-Onboarding:welcomed"]',
+      'a tag key may not start with "iam-onboarding:" (the welcome function writes those tags)',
+    ],
+    [
       { Email: 'x' },
       '$.users[0].tags.Email',
       'a tag key may not be one of managed-by, email, display-name (this project sets them)',

@@ -70,6 +70,8 @@ describe('shipped examples', () => {
     const s = loadSettings(file(valid()));
     expect(s.logRetentionDays).toBe(90);
     expect(s.sender.mailFromSubdomain).toBe('mail');
+    // Paced by the queue, reserving nothing: deploys on a new account (quota 10).
+    expect(s.delivery).toEqual({ maximumConcurrency: 2 });
   });
 });
 
@@ -190,6 +192,26 @@ describe('bad settings', () => {
         message: expect.stringMatching(/only when "create" is true/),
       }),
     ]);
+  });
+
+  test('delivery: concurrency out of range, or a reservation below the cap', () => {
+    const bad = { ...valid(), delivery: { maximumConcurrency: 1, reservedConcurrency: 2.5 } };
+    expect(problemsOf(file(bad)).map((p) => [p.path, p.message])).toEqual([
+      [
+        '$.delivery.maximumConcurrency',
+        'must be at least 2 (the least an SQS event source mapping accepts)',
+      ],
+      ['$.delivery.reservedConcurrency', 'must be a whole number from 2 to 1000'],
+    ]);
+    const below = { ...valid(), delivery: { maximumConcurrency: 10, reservedConcurrency: 5 } };
+    expect(problemsOf(file(below))).toEqual([
+      expect.objectContaining({
+        path: '$.delivery.reservedConcurrency',
+        message: expect.stringMatching(/below maximumConcurrency 10: Lambda would throttle/),
+      }),
+    ]);
+    const typo = { ...valid(), delivery: { maxConcurrency: 3 } };
+    expect(problemsOf(file(typo)).map((p) => p.path)).toEqual(['$.delivery.maxConcurrency']);
   });
 
   test('duplicate alert addresses, and malformed ones, each by index', () => {

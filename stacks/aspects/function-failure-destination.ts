@@ -1,5 +1,7 @@
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import {
   DefaultTokenResolver,
   StringConcat,
@@ -13,9 +15,11 @@ import { failSynthesis } from './fail';
 export const FUNCTION_FAILURE_DESTINATION = 'function-failure-destination';
 
 /**
- * Fails synthesis when a Lambda function has neither a dead-letter queue
- * (dead_letter_config) nor an event invoke config in the same stack, naming
- * it, with an on-failure destination: events it cannot handle would vanish.
+ * Fails synthesis, naming the function, when a Lambda function has no failure
+ * path in the same stack: neither a dead-letter queue (dead_letter_config),
+ * nor an event invoke config with an on-failure destination, nor an SQS
+ * queue feeding it (event source mapping) whose redrive policy keeps what
+ * fails. Events it cannot handle would vanish.
  */
 export class FunctionFailureDestinationAspect implements IAspect {
   visit(node: IConstruct): void {
@@ -32,19 +36,26 @@ export class FunctionFailureDestinationAspect implements IAspect {
         resolve(v),
       ),
     );
-    const covered = stack.node
-      .findAll()
-      .some(
-        (c) =>
-          c instanceof LambdaFunctionEventInvokeConfig &&
+    const all = stack.node.findAll();
+    const queuesWithRedrive = new Set<unknown>(
+      all
+        .filter((c) => c instanceof SqsQueue && !!c.redrivePolicyInput)
+        .map((q) => resolve((q as SqsQueue).arn)),
+    );
+    const covered = all.some(
+      (c) =>
+        (c instanceof LambdaFunctionEventInvokeConfig &&
           !!c.destinationConfigInput?.onFailure?.destination &&
-          names.has(resolve(c.functionNameInput)),
-      );
+          names.has(resolve(c.functionNameInput))) ||
+        (c instanceof LambdaEventSourceMapping &&
+          names.has(resolve(c.functionNameInput)) &&
+          queuesWithRedrive.has(resolve(c.eventSourceArnInput))),
+    );
     if (!covered) {
       failSynthesis(
         node,
         FUNCTION_FAILURE_DESTINATION,
-        'the function has no failure destination: add an aws_lambda_function_event_invoke_config with destination_config.on_failure, or a dead_letter_config',
+        'the function has no failure destination: add an aws_lambda_function_event_invoke_config with destination_config.on_failure, a dead_letter_config, or feed it from an SQS queue with a redrive_policy',
       );
     }
   }
