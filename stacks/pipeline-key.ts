@@ -4,24 +4,39 @@ import { Construct } from 'constructs';
 import { ACCOUNT_ID, InputChecks } from './input-checks';
 import { policyJson, type PolicyStatement } from './policy-document';
 
+/** A service that encrypts with the key on behalf of one or more of our resources. */
+export interface KeyServiceUser {
+  /** Service principal, e.g. `events.amazonaws.com`. */
+  readonly service: string;
+  /**
+   * Encryption-context key that names the resource, as the encrypting
+   * service sets it: `aws:sns:topicArn` for SNS topics, `aws:sqs:arn` for SQS
+   * queues.
+   */
+  readonly contextKey: string;
+  /** The resources' ARNs (literal: the key exists before them, so no references). */
+  readonly resourceArns: readonly string[];
+}
+
 export interface PipelineKeyProps {
   /** The account that owns the key; its IAM policies govern everyone else's use. */
   readonly accountId: string;
   /** Alias name without the `alias/` prefix. @default "iam-onboarding" */
   readonly aliasName?: string;
   /**
-   * AWS service principals that write to topics or queues encrypted with
-   * this key, e.g. `events.amazonaws.com`, or `sns.amazonaws.com` delivering
-   * into an encrypted queue. Each gets `kms:GenerateDataKey*` and
-   * `kms:Decrypt` (DESIGN fact 6). No `aws:SourceArn`/`aws:SourceAccount`
-   * condition: the KMS request SNS makes for a service publisher does not
-   * reliably carry them (AWS documents this for EventBridge), and a condition
-   * that never matches drops every message silently. The topic policy is where
-   * publishing is restricted to our rule and alarms.
+   * AWS services that write to topics or queues encrypted with this key, each
+   * limited to the encryption context of the resources it writes to. Each
+   * gets `kms:GenerateDataKey*` and `kms:Decrypt` (DESIGN fact 6).
    */
-  readonly publisherServices: readonly string[];
+  readonly serviceUsers: readonly KeyServiceUser[];
   /** Days before a scheduled deletion takes effect. @default 30 */
   readonly deletionWindowInDays?: number;
+}
+
+/** `events.amazonaws.com` -> `Events`: a Sid word for the service. */
+function sidWord(service: string): string {
+  const name = service.split('.')[0];
+  return name.charAt(0).toUpperCase() + name.slice(1).replace(/[^A-Za-z0-9]/g, '');
 }
 
 /**
@@ -50,18 +65,23 @@ export class PipelineKey extends Construct {
         'is not a valid KMS alias name',
       )
       .integerIn('deletionWindowInDays', deletionWindowInDays, 7, 30)
-      .check(
-        props.publisherServices.length > 0,
-        'publisherServices must name at least one service',
-      );
-    for (const s of props.publisherServices) {
-      checks.matches(
-        'publisherServices entry',
-        s,
-        /^[a-z0-9.-]+\.amazonaws\.com$/,
-        'is not a service principal',
-      );
-    }
+      .check(props.serviceUsers.length > 0, 'serviceUsers must name at least one service');
+    props.serviceUsers.forEach((u, i) => {
+      checks
+        .matches(
+          `serviceUsers[${i}].service`,
+          u.service,
+          /^[a-z0-9.-]+\.amazonaws\.com$/,
+          'is not a service principal',
+        )
+        .matches(
+          `serviceUsers[${i}].contextKey`,
+          u.contextKey,
+          /^aws:[a-z0-9]+:[A-Za-z]+$/,
+          'is not an AWS encryption-context key',
+        )
+        .check(u.resourceArns.length > 0, `serviceUsers[${i}].resourceArns must not be empty`);
+    });
     checks.throwIfAny(this);
 
     this.statements = [
@@ -73,13 +93,22 @@ export class PipelineKey extends Construct {
         Action: 'kms:*',
         Resource: '*',
       },
-      {
-        Sid: 'ServicesUseKeyForTopicsAndQueue',
+      // One statement per service, pinned by encryption context to the
+      // resources it writes to: KMS checks the context on every request,
+      // whichever service makes it. Not aws:SourceArn/aws:SourceAccount: the
+      // KMS requests made for an EventBridge delivery do not carry them (AWS
+      // documents this), and a condition that never matches drops every
+      // message silently.
+      ...props.serviceUsers.map((u): PolicyStatement => ({
+        Sid: `${sidWord(u.service)}EncryptsForPipeline`,
         Effect: 'Allow',
-        Principal: { Service: [...props.publisherServices].sort() },
+        Principal: { Service: u.service },
         Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         Resource: '*',
-      },
+        Condition: {
+          StringEquals: { [`kms:EncryptionContext:${u.contextKey}`]: [...u.resourceArns] },
+        },
+      })),
     ];
     this.key = new KmsKey(this, 'key', {
       description: 'iam-onboarding: encrypts the welcome pipeline topics and queue',

@@ -5,7 +5,13 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { MANAGED_USER_PATH, WELCOME_ENV } from '../lib/contract';
+import {
+  MANAGED_BY_TAG_KEY,
+  MANAGED_BY_TAG_VALUE,
+  MANAGED_USER_PATH,
+  WELCOME_ENV,
+  WELCOMED_TAG_KEY,
+} from '../lib/contract';
 import { bundleWelcome } from '../lib/welcome-bundle';
 import { zipDirectorySync } from '../lib/zip';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
@@ -41,8 +47,13 @@ export interface WelcomeFunctionProps {
   readonly queueArn: string;
   /** ARN of the key that encrypts the queue: the function decrypts what it receives. */
   readonly queueKeyArn: string;
-  /** ARN of the SES identity the function may send from; nothing else. */
+  /** ARN of the SES identity the function sends from (the sender domain). */
   readonly senderIdentityArn: string;
+  /**
+   * The bare From address (`onboarding@example.com`): the only one the role
+   * may send as (`ses:FromAddress`).
+   */
+  readonly fromAddress: string;
   readonly settings: WelcomeFunctionSettings;
   /** Days the log group keeps logs (a CloudWatch Logs retention value). */
   readonly logRetentionDays: number;
@@ -88,11 +99,11 @@ export interface WelcomeFunctionProps {
  * fed by the welcome queue through an event source mapping that reports
  * failures per message (the queue's redrive policy is its failure path).
  *
- * Scoping choice: by IAM path. Every managed user is created under
- * MANAGED_USER_PATH, and IAM evaluates user ARNs with their path
+ * Scoping: by IAM path and by the managed-by tag. Every managed user is
+ * created under MANAGED_USER_PATH, and IAM evaluates user ARNs with their path
  * (`arn:aws:iam::<account>:user/iam-onboarding/<name>`), so the role cannot
- * touch a user elsewhere. (IAM supports no tag condition on these IAM actions'
- * resources, so the managed-by tag is checked by the handler instead.)
+ * touch a user elsewhere; `iam:ResourceTag/managed-by` also requires the tag
+ * the stack sets (the handler checks it too).
  */
 export class WelcomeFunction extends Construct {
   readonly asset: TerraformAsset;
@@ -166,17 +177,29 @@ export class WelcomeFunction extends Construct {
     const managedUsers = `arn:aws:iam::${props.accountId}:user${path}*`;
     this.statements = [
       {
-        // GetLoginProfile and TagUser tell "welcomed" (tag set after the send)
-        // from "a profile exists but no email went out" (handler: core/flow).
+        // Path and tag: someone who may create users under the path but not
+        // tag them managed cannot have a console password mailed anywhere.
+        // GetLoginProfile tells "a profile exists" apart (see TagUser below).
         Sid: 'WelcomeManagedUsersOnly',
         Effect: 'Allow',
-        Action: [
-          'iam:CreateLoginProfile',
-          'iam:DeleteLoginProfile',
-          'iam:GetLoginProfile',
-          'iam:TagUser',
-        ],
+        Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile'],
         Resource: managedUsers,
+        Condition: {
+          StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
+        },
+      },
+      {
+        // After a successful send: tells "welcomed" from "a profile exists but
+        // no email went out". Only that tag: the role cannot rewrite the
+        // address or the managed-by mark.
+        Sid: 'MarkManagedUsersWelcomed',
+        Effect: 'Allow',
+        Action: 'iam:TagUser',
+        Resource: managedUsers,
+        Condition: {
+          StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [WELCOMED_TAG_KEY] },
+        },
       },
       {
         // Reads only, on any user: for a user that no longer exists IAM
@@ -197,10 +220,14 @@ export class WelcomeFunction extends Construct {
         Resource: '*',
       },
       {
-        Sid: 'SendFromSenderIdentityOnly',
+        // Any identity of the account as resource, because in the SES sandbox
+        // SES also authorizes the (verified) recipient's identity; the From
+        // address is what is pinned.
+        Sid: 'SendAsTheSenderOnly',
         Effect: 'Allow',
         Action: 'ses:SendEmail',
-        Resource: props.senderIdentityArn,
+        Resource: `arn:aws:ses:${region}:${props.accountId}:identity/*`,
+        Condition: { StringEquals: { 'ses:FromAddress': props.fromAddress } },
       },
       {
         Sid: 'OwnLogGroupOnly',

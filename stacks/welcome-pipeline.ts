@@ -1,6 +1,6 @@
 import { TerraformOutput, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { mailFromDomain, type Settings } from '../lib/settings';
+import { mailFromDomain, senderEmail, type Settings } from '../lib/settings';
 import { CloudTrailTrail } from './cloudtrail-trail';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
@@ -89,12 +89,30 @@ export class WelcomePipeline extends Construct {
     const ruleArn = defaultBusRuleArn(region, accountId, PIPELINE_NAMES.rule);
     const alarms = alarmArnPattern(region, accountId, PIPELINE_NAMES.prefix);
 
+    // The key's policy names the resources it encrypts by ARN; they are
+    // derived from their names, as the resources refer to the key.
+    const arn = (service: string, name: string) =>
+      `arn:aws:${service}:${region}:${accountId}:${name}`;
     this.key = new PipelineKey(this, 'key', {
       accountId,
       aliasName: PIPELINE_NAMES.keyAlias,
-      // EventBridge and CloudWatch publish to the encrypted topics; SNS
-      // delivers into the encrypted welcome queue.
-      publisherServices: ['events.amazonaws.com', 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
+      serviceUsers: [
+        {
+          service: 'events.amazonaws.com',
+          contextKey: 'aws:sns:topicArn',
+          resourceArns: [arn('sns', PIPELINE_NAMES.topic)],
+        },
+        {
+          service: 'cloudwatch.amazonaws.com',
+          contextKey: 'aws:sns:topicArn',
+          resourceArns: [arn('sns', PIPELINE_NAMES.alertsTopic)],
+        },
+        {
+          service: 'sns.amazonaws.com',
+          contextKey: 'aws:sqs:arn',
+          resourceArns: [arn('sqs', PIPELINE_NAMES.welcomeQueue)],
+        },
+      ],
     });
     this.topic = new EncryptedTopic(this, 'topic', {
       name: PIPELINE_NAMES.topic,
@@ -139,6 +157,7 @@ export class WelcomePipeline extends Construct {
         ? {}
         : { reservedConcurrency: s.delivery.reservedConcurrency }),
       senderIdentityArn: this.sender.identityArn,
+      fromAddress: senderEmail(s),
       logRetentionDays: s.logRetentionDays,
       settings: {
         senderAddress: s.sender.address,

@@ -136,23 +136,42 @@ describe('KMS key', () => {
     expect(only(withTrail, 'aws_kms_alias')).toMatchObject({ name: 'alias/iam-onboarding' });
   });
 
-  test('lets EventBridge and CloudWatch encrypt for the topics, SNS for the welcome queue (fact 6)', () => {
-    expect(statement(key.policy, 'ServicesUseKeyForTopicsAndQueue')).toEqual({
-      Sid: 'ServicesUseKeyForTopicsAndQueue',
+  test('lets each service encrypt only for its own topic or queue (encryption context; fact 6)', () => {
+    const use = (service: string, contextKey: string, arn: string) => ({
       Effect: 'Allow',
-      Principal: {
-        Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com'],
-      },
+      Principal: { Service: service },
       Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       Resource: '*',
+      Condition: { StringEquals: { [`kms:EncryptionContext:${contextKey}`]: [arn] } },
     });
+    const arn = (service: string, name: string) =>
+      `arn:aws:${service}:us-east-1:${ACCOUNT}:${name}`;
+    expect(statement(key.policy, 'EventsEncryptsForPipeline')).toMatchObject(
+      use('events.amazonaws.com', 'aws:sns:topicArn', arn('sns', PIPELINE_NAMES.topic)),
+    );
+    expect(statement(key.policy, 'CloudwatchEncryptsForPipeline')).toMatchObject(
+      use('cloudwatch.amazonaws.com', 'aws:sns:topicArn', arn('sns', PIPELINE_NAMES.alertsTopic)),
+    );
+    expect(statement(key.policy, 'SnsEncryptsForPipeline')).toMatchObject(
+      use('sns.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.welcomeQueue)),
+    );
+  });
+
+  test('the ARNs the key policy names are those of the topics and the queue deployed', () => {
+    // Derived from names (the resources refer to the key, so the key cannot refer to them).
+    for (const name of [PIPELINE_NAMES.topic, PIPELINE_NAMES.alertsTopic]) {
+      expect(only(withTrail, 'aws_sns_topic', { name }).kms_master_key_id).toBe(keyRef(withTrail));
+    }
+    expect(
+      only(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.welcomeQueue }).kms_master_key_id,
+    ).toBe(keyRef(withTrail));
   });
 
   test('is administered by this account through IAM, nobody else', () => {
     expect(statement(key.policy, 'AccountAdministersKeyThroughIam').Principal).toEqual({
       AWS: `arn:aws:iam::${ACCOUNT}:root`,
     });
-    expect(statements(key.policy)).toHaveLength(2);
+    expect(statements(key.policy)).toHaveLength(4);
   });
 });
 
@@ -242,16 +261,24 @@ describe('welcome function', () => {
   });
 
   test('IAM: login profiles and the welcomed tag of users under the managed path only; reads of any user', () => {
+    const managed = { StringEquals: { 'iam:ResourceTag/managed-by': 'iam-onboarding' } };
     expect(statement(policy, 'WelcomeManagedUsersOnly')).toEqual({
       Sid: 'WelcomeManagedUsersOnly',
       Effect: 'Allow',
-      Action: [
-        'iam:CreateLoginProfile',
-        'iam:DeleteLoginProfile',
-        'iam:GetLoginProfile',
-        'iam:TagUser',
-      ],
+      Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile'],
       Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
+      Condition: managed,
+    });
+    // The welcomed mark only: the role cannot rewrite the address or the managed-by tag.
+    expect(statement(policy, 'MarkManagedUsersWelcomed')).toEqual({
+      Sid: 'MarkManagedUsersWelcomed',
+      Effect: 'Allow',
+      Action: 'iam:TagUser',
+      Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
+      Condition: {
+        ...managed,
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['iam-onboarding:welcomed'] },
+      },
     });
     // Path-scoped reads would turn a deleted user's NoSuchEntity into AccessDenied.
     expect(statement(policy, 'ReadUsersToDecide')).toEqual({
@@ -275,12 +302,17 @@ describe('welcome function', () => {
     });
   });
 
-  test('SES: SendEmail from the sender identity only', () => {
-    expect(statement(policy, 'SendFromSenderIdentityOnly')).toEqual({
-      Sid: 'SendFromSenderIdentityOnly',
+  test('SES: SendEmail as the configured From address only (any identity, for sandbox recipients)', () => {
+    expect(statement(policy, 'SendAsTheSenderOnly')).toEqual({
+      Sid: 'SendAsTheSenderOnly',
       Effect: 'Allow',
       Action: 'ses:SendEmail',
-      Resource: identityArn,
+      Resource: `arn:aws:ses:us-east-1:${ACCOUNT}:identity/*`,
+      Condition: { StringEquals: { 'ses:FromAddress': 'onboarding@example.com' } },
+    });
+    const zonePolicy = only(withZone, 'aws_iam_role_policy').policy;
+    expect(statement(zonePolicy, 'SendAsTheSenderOnly').Condition).toEqual({
+      StringEquals: { 'ses:FromAddress': 'welcome@it.example.org' },
     });
   });
 
@@ -311,7 +343,7 @@ describe('welcome function', () => {
       Action: 'kms:Decrypt',
       Resource: keyRef(withTrail),
     });
-    expect(statements(policy)).toHaveLength(7);
+    expect(statements(policy)).toHaveLength(8);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
   });
 

@@ -69,6 +69,7 @@ test('WelcomeFunction refuses to cover every user, and out-of-range limits', () 
         queueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
         queueKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
         senderIdentityArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
+        fromAddress: 'a@example.com',
         settings: { senderAddress: 'a@example.com', organisationName: 'O', helpContact: 'h' },
         logRetentionDays: 0,
         managedUserPath: '/',
