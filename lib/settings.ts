@@ -215,6 +215,29 @@ const deliverySchema = z
   .prefault({})
   .describe('How fast welcomes are sent (see config/README.md "Pacing").');
 
+const securitySchema = z
+  .strictObject(
+    {
+      requireMfa: z
+        .boolean({ error: typeError('true or false') })
+        .default(true)
+        .describe(
+          'true (default): every managed person may only change their password and set up MFA until ' +
+            'they sign in with MFA (CIS 1.10, Security Hub IAM.5). The welcome email explains the steps.',
+        ),
+      managePasswordPolicy: z
+        .boolean({ error: typeError('true or false') })
+        .default(false)
+        .describe(
+          "true: this stack sets the account's password policy to CIS values (length 14, reuse 24, " +
+            'all character classes), replacing any policy set by hand. Default false: the policy in force is kept.',
+        ),
+    },
+    { error: typeError('an object such as {"requireMfa": true}') },
+  )
+  .prefault({})
+  .describe('Account security baselines the stack applies to managed people.');
+
 export const settingsSchema = z
   .strictObject(
     {
@@ -249,6 +272,7 @@ export const settingsSchema = z
         ),
       alerts: alertsSchema,
       delivery: deliverySchema,
+      security: securitySchema,
       accountAlias: z
         .string({ error: typeError('an account alias') })
         .regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, {

@@ -7,6 +7,8 @@ import type { Roster } from '../lib/roster';
 import type { Settings } from '../lib/settings';
 import { applyGuardrails } from './aspects';
 import { PIPELINE_REGION } from './policy-document';
+import { AccountPasswordPolicy } from './account-password-policy';
+import { RequireMfa } from './require-mfa';
 import { RosterUsers } from './roster-users';
 import { WelcomePipeline } from './welcome-pipeline';
 
@@ -36,10 +38,17 @@ export interface IamOnboardingStackProps {
   readonly welcomeCodeDir?: string;
 }
 
-/** Thin composition: the roster's users and groups, the welcome pipeline, the guardrails. */
+/**
+ * Thin composition: the roster's users and groups, the welcome pipeline, the
+ * account baselines the settings ask for (MFA, password policy), the guardrails.
+ */
 export class IamOnboardingStack extends TerraformStack {
   readonly users: RosterUsers;
   readonly pipeline: WelcomePipeline;
+  /** Present when `security.requireMfa` is on (the default). */
+  readonly requireMfa?: RequireMfa;
+  /** Present when `security.managePasswordPolicy` is on. */
+  readonly passwordPolicy?: AccountPasswordPolicy;
 
   constructor(scope: Construct, props: IamOnboardingStackProps) {
     super(scope, STACK_NAME);
@@ -60,6 +69,14 @@ export class IamOnboardingStack extends TerraformStack {
       roster: props.roster,
       createAfter: this.pipeline.listeners,
     });
+    if (props.settings.security.requireMfa) {
+      this.requireMfa = new RequireMfa(this, 'require-mfa', {
+        groupName: this.users.everyone.name,
+      });
+    }
+    if (props.settings.security.managePasswordPolicy) {
+      this.passwordPolicy = new AccountPasswordPolicy(this, 'password-policy');
+    }
     applyGuardrails(this);
   }
 }

@@ -20,7 +20,9 @@ export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
   readonly Principal?: Principal;
-  readonly Action: string | readonly string[];
+  /** Exactly one of Action and NotAction (NotAction only in Deny statements: see the guardrails). */
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
   /** Absent only in trust policies. */
   readonly Resource?: string | readonly string[];
   readonly Condition?: Conditions;

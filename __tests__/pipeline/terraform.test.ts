@@ -43,6 +43,7 @@ describe('terraform validate and plan, offline', () => {
       'aws_lambda_event_source_mapping',
       'aws_sqs_queue',
       'aws_sqs_queue_policy',
+      'aws_iam_group_policy', // require MFA, on by default
       'aws_ses_domain_identity',
       'aws_ses_domain_dkim',
       'aws_ses_domain_mail_from',
@@ -63,7 +64,15 @@ describe('terraform validate and plan, offline', () => {
   });
 
   test('existing trail, hosted zone (config/examples/existing-trail-with-zone.json)', () => {
-    const changes = plan(zoneNoTrail());
+    // Also the opt-in CIS password policy, planned for real.
+    const changes = plan({
+      ...zoneNoTrail(),
+      security: { requireMfa: true, managePasswordPolicy: true },
+    });
+    expect(creates(changes, 'aws_iam_account_password_policy')[0].change.after).toMatchObject({
+      minimum_password_length: 14,
+      password_reuse_prevention: 24,
+    });
     expect(creates(changes, 'aws_cloudtrail')).toHaveLength(0);
     expect(creates(changes, 'aws_s3_bucket')).toHaveLength(0);
     expect(creates(changes, 'aws_route53_record')).toHaveLength(6);
