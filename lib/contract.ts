@@ -54,3 +54,10 @@ export const WELCOME_ENV = {
   /** Whom the new person asks for help (free text, e.g. an address or a channel). */
   helpContact: 'HELP_CONTACT',
 } as const;
+
+/**
+ * The body the reconcile schedule puts into the welcome queue: the function
+ * then lists the managed users and queues a welcome for each one not yet
+ * welcomed (stacks/reconcile-schedule.ts).
+ */
+export const RECONCILE_REQUEST = { 'iam-onboarding': 'reconcile' } as const;

@@ -30,6 +30,7 @@ export const DEFAULT_MAIL_FROM_SUBDOMAIN = 'mail';
 export const DEFAULT_TRAIL_NAME = 'iam-onboarding';
 /** The least an SQS event source mapping's maximum concurrency takes; see config/README.md "Pacing". */
 export const DEFAULT_MAXIMUM_CONCURRENCY = 2;
+export const DEFAULT_RECONCILE_SCHEDULE = 'rate(1 hour)';
 
 // --- building blocks -------------------------------------------------------
 
@@ -198,6 +199,16 @@ const deliverySchema = z
         .describe(
           `Copies of the welcome function the queue runs at once. Reserves nothing. Default ${DEFAULT_MAXIMUM_CONCURRENCY}: ` +
             'about the SES sandbox rate; raise it with SES production access if thousands join at once.',
+        ),
+      reconcileSchedule: z
+        .string({ error: typeError('an EventBridge schedule expression such as "rate(1 hour)"') })
+        .regex(/^(rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/, {
+          error:
+            'must be an EventBridge schedule expression: "rate(1 hour)", "rate(30 minutes)" or "cron(...)"',
+        })
+        .default(DEFAULT_RECONCILE_SCHEDULE)
+        .describe(
+          `How often the pipeline looks for managed users never welcomed (a lost event, a sender not verified yet) and welcomes them. Default "${DEFAULT_RECONCILE_SCHEDULE}".`,
         ),
       reservedConcurrency: z
         .int({ error: typeError('a whole number from 2 to 1000') })

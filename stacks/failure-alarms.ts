@@ -18,6 +18,8 @@ export interface FailureAlarmsProps {
   readonly deadLetterQueueName: string;
   /** Name of the EventBridge rule. */
   readonly ruleName: string;
+  /** Name of the reconcile schedule's rule. */
+  readonly reconcileRuleName: string;
   /** Name of the topic the rule publishes to. */
   readonly topicName: string;
   /** Name of the queue the function drains. */
@@ -64,7 +66,8 @@ const NO_REPEAT =
 export class FailureAlarms extends Construct {
   /**
    * By id: `function-errors`, `function-throttles`, `dead-letters`, `queue-age`,
-   * `rule-failed-invocations`, `rule-dlq-failures`, `redrive-failures`.
+   * `rule-failed-invocations`, `reconcile-failed-invocations`, `rule-dlq-failures`,
+   * `redrive-failures`.
    */
   readonly alarms: ReadonlyMap<string, CloudwatchMetricAlarm>;
   /** ArnLike pattern matching these alarms' ARNs (for the alerts topic policy). */
@@ -134,6 +137,16 @@ export class FailureAlarms extends Construct {
         namespace: 'AWS/Events',
         metricName: 'FailedInvocations',
         dimensions: { RuleName: props.ruleName },
+        statistic: 'Sum',
+      },
+      {
+        id: 'reconcile-failed-invocations',
+        suffix: 'reconcile-failed-invocations',
+        description:
+          'EventBridge could not put the periodic reconcile request into the welcome queue: users whose event was lost are not looked for.',
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensions: { RuleName: props.reconcileRuleName },
         statistic: 'Sum',
       },
       {

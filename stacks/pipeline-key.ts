@@ -82,6 +82,11 @@ export class PipelineKey extends Construct {
         )
         .check(u.resourceArns.length > 0, `serviceUsers[${i}].resourceArns must not be empty`);
     });
+    const pairs = props.serviceUsers.map((u) => `${u.service} ${u.contextKey}`);
+    checks.check(
+      new Set(pairs).size === pairs.length,
+      'serviceUsers names a service twice for the same kind of resource: merge their resourceArns',
+    );
     checks.throwIfAny(this);
 
     this.statements = [
@@ -100,7 +105,7 @@ export class PipelineKey extends Construct {
       // documents this), and a condition that never matches drops every
       // message silently.
       ...props.serviceUsers.map((u): PolicyStatement => ({
-        Sid: `${sidWord(u.service)}EncryptsForPipeline`,
+        Sid: `${sidWord(u.service)}EncryptsFor${u.contextKey.startsWith('aws:sqs:') ? 'Queue' : 'Topic'}`,
         Effect: 'Allow',
         Principal: { Service: u.service },
         Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],

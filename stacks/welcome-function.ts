@@ -209,7 +209,8 @@ export class WelcomeFunction extends Construct {
         // acts only on users under the managed path with the managed tag.
         Sid: 'ReadUsersToDecide',
         Effect: 'Allow',
-        Action: ['iam:GetUser', 'iam:ListUserTags'],
+        // ListUsers: the reconcile run finds the managed users (by path prefix).
+        Action: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListUsers'],
         Resource: `arn:aws:iam::${props.accountId}:user/*`,
       },
       {
@@ -236,16 +237,22 @@ export class WelcomeFunction extends Construct {
         Resource: `arn:aws:logs:${region}:${props.accountId}:log-group:/aws/lambda/${name}:*`,
       },
       {
-        // The event source mapping polls with the function's role.
-        Sid: 'DrainWelcomeQueue',
+        // The event source mapping polls with the function's role; the
+        // reconcile run queues one welcome per user it finds (SendMessage).
+        Sid: 'UseWelcomeQueue',
         Effect: 'Allow',
-        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:SendMessage',
+        ],
         Resource: props.queueArn,
       },
       {
-        Sid: 'DecryptWelcomeQueueMessages',
+        Sid: 'UseWelcomeQueueKey',
         Effect: 'Allow',
-        Action: 'kms:Decrypt',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: props.queueKeyArn,
       },
     ];

@@ -7,6 +7,7 @@ import { EncryptedTopic } from './encrypted-topic';
 import { alarmArnPattern, FailureAlarms } from './failure-alarms';
 import { PipelineKey } from './pipeline-key';
 import { PIPELINE_REGION } from './policy-document';
+import { ReconcileSchedule } from './reconcile-schedule';
 import { SenderIdentity } from './sender-identity';
 import { defaultBusRuleArn, UserCreatedRule } from './user-created-rule';
 import { WelcomeFunction } from './welcome-function';
@@ -20,6 +21,7 @@ export const PIPELINE_NAMES = {
   alertsTopic: 'iam-onboarding-alerts',
   deadLetterQueue: 'iam-onboarding-welcome-failures',
   welcomeQueue: 'iam-onboarding-welcome-queue',
+  reconcileRule: 'iam-onboarding-reconcile',
   function: 'iam-onboarding-welcome',
   keyAlias: 'iam-onboarding',
   defaultTrail: 'iam-onboarding',
@@ -54,6 +56,7 @@ export class WelcomePipeline extends Construct {
   readonly deadLetterQueue: DeadLetterQueue;
   readonly queue: WelcomeQueue;
   readonly rule: UserCreatedRule;
+  readonly reconcile: ReconcileSchedule;
   readonly welcome: WelcomeFunction;
   readonly alarms: FailureAlarms;
   /**
@@ -87,6 +90,7 @@ export class WelcomePipeline extends Construct {
 
     // Known before the rule and alarms exist, so the policies can name them.
     const ruleArn = defaultBusRuleArn(region, accountId, PIPELINE_NAMES.rule);
+    const reconcileArn = defaultBusRuleArn(region, accountId, PIPELINE_NAMES.reconcileRule);
     const alarms = alarmArnPattern(region, accountId, PIPELINE_NAMES.prefix);
 
     // The key's policy names the resources it encrypts by ARN; they are
@@ -101,6 +105,12 @@ export class WelcomePipeline extends Construct {
           service: 'events.amazonaws.com',
           contextKey: 'aws:sns:topicArn',
           resourceArns: [arn('sns', PIPELINE_NAMES.topic)],
+        },
+        {
+          // The reconcile schedule's requests into the welcome queue.
+          service: 'events.amazonaws.com',
+          contextKey: 'aws:sqs:arn',
+          resourceArns: [arn('sqs', PIPELINE_NAMES.welcomeQueue)],
         },
         {
           service: 'cloudwatch.amazonaws.com',
@@ -128,13 +138,14 @@ export class WelcomePipeline extends Construct {
     this.deadLetterQueue = new DeadLetterQueue(this, 'dead-letters', {
       name: PIPELINE_NAMES.deadLetterQueue,
       senders: [
-        { service: 'events.amazonaws.com', sourceArns: [ruleArn] },
+        { service: 'events.amazonaws.com', sourceArns: [ruleArn, reconcileArn] },
         { service: 'sns.amazonaws.com', sourceArns: [this.topic.topicArn] },
       ],
     });
     this.queue = new WelcomeQueue(this, 'queue', {
       name: PIPELINE_NAMES.welcomeQueue,
       topicArn: this.topic.topicArn,
+      eventRuleArns: [reconcileArn],
       kmsKeyArn: this.key.keyArn,
       deadLetterQueueArn: this.deadLetterQueue.queueArn,
       // AWS's advice for a queue that feeds a function: six times its timeout.
@@ -145,6 +156,13 @@ export class WelcomePipeline extends Construct {
       name: PIPELINE_NAMES.rule,
       targetArn: this.topic.topicArn,
       deadLetterQueueArn: this.deadLetterQueue.queueArn,
+    });
+    this.reconcile = new ReconcileSchedule(this, 'reconcile', {
+      accountId,
+      name: PIPELINE_NAMES.reconcileRule,
+      welcomeQueueArn: this.queue.queueArn,
+      deadLetterQueueArn: this.deadLetterQueue.queueArn,
+      scheduleExpression: s.delivery.reconcileSchedule,
     });
     this.welcome = new WelcomeFunction(this, 'welcome', {
       accountId,
@@ -174,6 +192,7 @@ export class WelcomePipeline extends Construct {
       functionName: PIPELINE_NAMES.function,
       deadLetterQueueName: PIPELINE_NAMES.deadLetterQueue,
       ruleName: PIPELINE_NAMES.rule,
+      reconcileRuleName: PIPELINE_NAMES.reconcileRule,
       topicName: PIPELINE_NAMES.topic,
       welcomeQueueName: PIPELINE_NAMES.welcomeQueue,
     });

@@ -8,8 +8,14 @@ import { policyJson, type PolicyStatement } from './policy-document';
 export interface WelcomeQueueProps {
   /** Queue name. */
   readonly name: string;
-  /** ARN of the topic whose messages the queue receives; nothing else may send. */
+  /** ARN of the topic whose messages the queue receives. */
   readonly topicArn: string;
+  /**
+   * EventBridge rules that may also send to the queue (the reconcile
+   * schedule). Nothing else may send.
+   * @default none
+   */
+  readonly eventRuleArns?: readonly string[];
   /**
    * ARN of the customer-managed key that encrypts the queue. Its policy must
    * let `sns.amazonaws.com` use it (kms:GenerateDataKey*, kms:Decrypt), and
@@ -95,6 +101,18 @@ export class WelcomeQueue extends Construct {
         Resource: this.queue.arn,
         Condition: { ArnEquals: { 'aws:SourceArn': props.topicArn } },
       },
+      ...(props.eventRuleArns?.length
+        ? [
+            {
+              Sid: 'RulesSendRequests',
+              Effect: 'Allow' as const,
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: this.queue.arn,
+              Condition: { ArnEquals: { 'aws:SourceArn': [...props.eventRuleArns] } },
+            },
+          ]
+        : []),
     ];
     this.policy = new SqsQueuePolicy(this, 'policy', {
       queueUrl: this.queue.url,

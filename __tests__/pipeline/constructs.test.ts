@@ -2,7 +2,7 @@
  * What the stack deploys, resource by resource and policy statement by
  * statement, as synthesized from the two shipped settings files.
  */
-import { MANAGED_USER_PATH, WELCOME_ENV } from '../../lib/contract';
+import { MANAGED_USER_PATH, RECONCILE_REQUEST, WELCOME_ENV } from '../../lib/contract';
 import { PIPELINE_NAMES } from '../../stacks/welcome-pipeline';
 import {
   arnLike,
@@ -19,6 +19,9 @@ import {
 
 const ACCOUNT = '123456789012';
 const RULE_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/${PIPELINE_NAMES.rule}`;
+const RECONCILE_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/${PIPELINE_NAMES.reconcileRule}`;
+const ruleRef = (c: TfConfig, name: string) =>
+  ref(c, 'aws_cloudwatch_event_rule', { name }, 'name');
 
 const withTrail = synthStack(trailNoZone()).config;
 const withZone = synthStack(zoneNoTrail()).config;
@@ -113,18 +116,52 @@ describe('CloudTrail trail (trail.create = true)', () => {
 
 describe('EventBridge rule', () => {
   test('is named as the topic policy expects, on the default bus', () => {
-    const rule = only(withTrail, 'aws_cloudwatch_event_rule');
+    const rule = only(withTrail, 'aws_cloudwatch_event_rule', { name: PIPELINE_NAMES.rule });
     expect(rule).toMatchObject({ name: PIPELINE_NAMES.rule, state: 'ENABLED' });
     expect(rule.event_bus_name).toBeUndefined();
   });
 
   test('targets the topic, retries, and keeps what it cannot deliver', () => {
-    expect(only(withTrail, 'aws_cloudwatch_event_target')).toMatchObject({
-      rule: ref(withTrail, 'aws_cloudwatch_event_rule', {}, 'name'),
+    expect(
+      only(withTrail, 'aws_cloudwatch_event_target', { target_id: 'welcome-topic' }),
+    ).toMatchObject({
+      rule: ruleRef(withTrail, PIPELINE_NAMES.rule),
       arn: topicRef(withTrail),
       dead_letter_config: { arn: queueRef(withTrail) },
       retry_policy: { maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 },
     });
+  });
+});
+
+describe('reconcile schedule', () => {
+  test('hourly by default, named as the queue policy expects', () => {
+    const rule = only(withTrail, 'aws_cloudwatch_event_rule', {
+      name: PIPELINE_NAMES.reconcileRule,
+    });
+    expect(rule).toMatchObject({ schedule_expression: 'rate(1 hour)', state: 'ENABLED' });
+    expect(RECONCILE_ARN.endsWith(`:rule/${String(rule.name)}`)).toBe(true);
+  });
+
+  test('puts the fixed reconcile request into the welcome queue; keeps what it cannot deliver', () => {
+    expect(
+      only(withTrail, 'aws_cloudwatch_event_target', { target_id: 'welcome-queue' }),
+    ).toMatchObject({
+      rule: ruleRef(withTrail, PIPELINE_NAMES.reconcileRule),
+      arn: workQueueRef(withTrail),
+      input: JSON.stringify(RECONCILE_REQUEST),
+      dead_letter_config: { arn: queueRef(withTrail) },
+    });
+  });
+
+  test('follows the settings', () => {
+    const daily = synthStack({
+      ...trailNoZone(),
+      delivery: { maximumConcurrency: 2, reconcileSchedule: 'cron(0 6 * * ? *)' },
+    }).config;
+    expect(
+      only(daily, 'aws_cloudwatch_event_rule', { name: PIPELINE_NAMES.reconcileRule })
+        .schedule_expression,
+    ).toBe('cron(0 6 * * ? *)');
   });
 });
 
@@ -146,13 +183,17 @@ describe('KMS key', () => {
     });
     const arn = (service: string, name: string) =>
       `arn:aws:${service}:us-east-1:${ACCOUNT}:${name}`;
-    expect(statement(key.policy, 'EventsEncryptsForPipeline')).toMatchObject(
+    expect(statement(key.policy, 'EventsEncryptsForTopic')).toMatchObject(
       use('events.amazonaws.com', 'aws:sns:topicArn', arn('sns', PIPELINE_NAMES.topic)),
     );
-    expect(statement(key.policy, 'CloudwatchEncryptsForPipeline')).toMatchObject(
+    // The reconcile schedule's requests into the welcome queue.
+    expect(statement(key.policy, 'EventsEncryptsForQueue')).toMatchObject(
+      use('events.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.welcomeQueue)),
+    );
+    expect(statement(key.policy, 'CloudwatchEncryptsForTopic')).toMatchObject(
       use('cloudwatch.amazonaws.com', 'aws:sns:topicArn', arn('sns', PIPELINE_NAMES.alertsTopic)),
     );
-    expect(statement(key.policy, 'SnsEncryptsForPipeline')).toMatchObject(
+    expect(statement(key.policy, 'SnsEncryptsForQueue')).toMatchObject(
       use('sns.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.welcomeQueue)),
     );
   });
@@ -171,7 +212,7 @@ describe('KMS key', () => {
     expect(statement(key.policy, 'AccountAdministersKeyThroughIam').Principal).toEqual({
       AWS: `arn:aws:iam::${ACCOUNT}:root`,
     });
-    expect(statements(key.policy)).toHaveLength(4);
+    expect(statements(key.policy)).toHaveLength(5);
   });
 });
 
@@ -204,7 +245,7 @@ describe('user-created topic', () => {
   });
 
   test('the ARN in the policy is the rule actually deployed', () => {
-    const rule = only(withTrail, 'aws_cloudwatch_event_rule');
+    const rule = only(withTrail, 'aws_cloudwatch_event_rule', { name: PIPELINE_NAMES.rule });
     expect(RULE_ARN.endsWith(`:rule/${String(rule.name)}`)).toBe(true);
   });
 });
@@ -284,7 +325,7 @@ describe('welcome function', () => {
     expect(statement(policy, 'ReadUsersToDecide')).toEqual({
       Sid: 'ReadUsersToDecide',
       Effect: 'Allow',
-      Action: ['iam:GetUser', 'iam:ListUserTags'],
+      Action: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListUsers'],
       Resource: `arn:aws:iam::${ACCOUNT}:user/*`,
     });
     const writes =
@@ -331,16 +372,21 @@ describe('welcome function', () => {
   });
 
   test('queue: drains the welcome queue and decrypts its messages; nothing else', () => {
-    expect(statement(policy, 'DrainWelcomeQueue')).toEqual({
-      Sid: 'DrainWelcomeQueue',
+    expect(statement(policy, 'UseWelcomeQueue')).toEqual({
+      Sid: 'UseWelcomeQueue',
       Effect: 'Allow',
-      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Action: [
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:SendMessage',
+      ],
       Resource: workQueueRef(withTrail),
     });
-    expect(statement(policy, 'DecryptWelcomeQueueMessages')).toEqual({
-      Sid: 'DecryptWelcomeQueueMessages',
+    expect(statement(policy, 'UseWelcomeQueueKey')).toEqual({
+      Sid: 'UseWelcomeQueueKey',
       Effect: 'Allow',
-      Action: 'kms:Decrypt',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: keyRef(withTrail),
     });
     expect(statements(policy)).toHaveLength(8);
@@ -363,7 +409,7 @@ describe('welcome function', () => {
   test('settings raise the pace and may reserve concurrency', () => {
     const custom = synthStack({
       ...trailNoZone(),
-      delivery: { maximumConcurrency: 5, reservedConcurrency: 8 },
+      delivery: { maximumConcurrency: 5, reservedConcurrency: 8, reconcileSchedule: 'rate(1 day)' },
     }).config;
     expect(only(custom, 'aws_lambda_function').reserved_concurrent_executions).toBe(8);
     expect(only(custom, 'aws_lambda_event_source_mapping').scaling_config).toEqual({
@@ -390,7 +436,7 @@ describe('welcome queue', () => {
     });
   });
 
-  test('only the topic may send to it', () => {
+  test('only the topic and the reconcile schedule may send to it', () => {
     expect(statements(policy)).toEqual([
       {
         Sid: 'TopicDeliversCreateUserEvents',
@@ -399,6 +445,14 @@ describe('welcome queue', () => {
         Action: 'sqs:SendMessage',
         Resource: workQueueRef(withTrail),
         Condition: { ArnEquals: { 'aws:SourceArn': topicRef(withTrail) } },
+      },
+      {
+        Sid: 'RulesSendRequests',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: workQueueRef(withTrail),
+        Condition: { ArnEquals: { 'aws:SourceArn': [RECONCILE_ARN] } },
       },
     ]);
   });
@@ -434,7 +488,7 @@ describe('dead-letter queue', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: queueRef(withTrail),
-        Condition: { ArnEquals: { 'aws:SourceArn': [RULE_ARN] } },
+        Condition: { ArnEquals: { 'aws:SourceArn': [RULE_ARN, RECONCILE_ARN] } },
       },
       {
         Sid: 'AllowFailuresFromSource1',
@@ -478,6 +532,7 @@ describe('alarms and the alerts topic', () => {
   test('so do failures to reach the dead-letter queue itself', () => {
     const metrics = alarms.map((a) => `${String(a.namespace)}/${String(a.metric_name)}`).sort();
     expect(metrics).toEqual([
+      'AWS/Events/FailedInvocations',
       'AWS/Events/FailedInvocations',
       'AWS/Events/InvocationsFailedToBeSentToDlq',
       'AWS/Lambda/Errors',
@@ -598,7 +653,8 @@ describe('order of creation', () => {
     expect([...(user.depends_on as string[])].sort()).toEqual(
       [
         ...addresses(withTrail, 'aws_cloudtrail'),
-        ...addresses(withTrail, 'aws_cloudwatch_event_target'),
+        // The CreateUser rule's target (the reconcile schedule is not needed first).
+        `aws_cloudwatch_event_target.${Object.entries(resourcesOf(withTrail, 'aws_cloudwatch_event_target')).find(([, t]) => t.target_id === 'welcome-topic')![0]}`,
         ...addresses(withTrail, 'aws_lambda_function'),
         ...addresses(withTrail, 'aws_lambda_event_source_mapping'),
         // The queue's policy and subscription, not the alerts topic's email subscriptions.

@@ -1,3 +1,4 @@
+import { PIPELINE_NAMES } from '../../stacks/welcome-pipeline';
 import {
   matchesEventPattern,
   UnsupportedPatternError,
@@ -60,7 +61,9 @@ const failedCreateUser = cloudTrailEvent({
 describe('the deployed rule pattern', () => {
   // The pattern as synthesized, not as written in the source: this is what EventBridge gets.
   const deployed: unknown = JSON.parse(
-    only(synthStack(trailNoZone()).config, 'aws_cloudwatch_event_rule').event_pattern as string,
+    only(synthStack(trailNoZone()).config, 'aws_cloudwatch_event_rule', {
+      name: PIPELINE_NAMES.rule,
+    }).event_pattern as string,
   );
 
   test('is the documented pattern', () => {

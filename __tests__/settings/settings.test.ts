@@ -71,7 +71,7 @@ describe('shipped examples', () => {
     expect(s.logRetentionDays).toBe(90);
     expect(s.sender.mailFromSubdomain).toBe('mail');
     // Paced by the queue, reserving nothing: deploys on a new account (quota 10).
-    expect(s.delivery).toEqual({ maximumConcurrency: 2 });
+    expect(s.delivery).toEqual({ maximumConcurrency: 2, reconcileSchedule: 'rate(1 hour)' });
   });
 });
 
@@ -209,6 +209,13 @@ describe('bad settings', () => {
         path: '$.delivery.reservedConcurrency',
         message: expect.stringMatching(/below maximumConcurrency 10: Lambda would throttle/),
       }),
+    ]);
+    const hourly = { ...valid(), delivery: { reconcileSchedule: 'every hour' } };
+    expect(problemsOf(file(hourly)).map((p) => [p.path, p.message])).toEqual([
+      [
+        '$.delivery.reconcileSchedule',
+        'must be an EventBridge schedule expression: "rate(1 hour)", "rate(30 minutes)" or "cron(...)"',
+      ],
     ]);
     const typo = { ...valid(), delivery: { maxConcurrency: 3 } };
     expect(problemsOf(file(typo)).map((p) => p.path)).toEqual(['$.delivery.maxConcurrency']);
