@@ -61,3 +61,35 @@ export const WELCOME_ENV = {
  * welcomed (stacks/reconcile-schedule.ts).
  */
 export const RECONCILE_REQUEST = { 'iam-onboarding': 'reconcile' } as const;
+
+/** Why a welcome was queued by something other than a CreateUser event. */
+export type WelcomeRequestReason = 'reconcile' | 'redrive' | 'operator';
+
+/**
+ * The body of a welcome queued for one user by the reconcile run, the
+ * redrive tool or an operator (`npm run reconcile -- --apply`). The function
+ * treats it like a CreateUser event for that user: the same checks (managed
+ * path and tag) and the same exactly-once path.
+ */
+export interface WelcomeRequest {
+  readonly 'iam-onboarding': 'welcome';
+  readonly userName: string;
+  /**
+   * IAM's user ID when queued, when known: a user deleted and created again
+   * since is then not welcomed by it (its own CreateUser event does that).
+   */
+  readonly userId?: string;
+  readonly reason: WelcomeRequestReason;
+}
+
+export function welcomeRequest(
+  user: { readonly userName: string; readonly userId?: string },
+  reason: WelcomeRequestReason,
+): WelcomeRequest {
+  return {
+    'iam-onboarding': 'welcome',
+    userName: user.userName,
+    ...(user.userId ? { userId: user.userId } : {}),
+    reason,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The reconcile run's decision, user by user: who under the managed path was
+ * never welcomed. Pure; the AWS calls are in aws/users.ts.
+ *
+ * Cheap first: a user who has signed in with a password was welcomed (by this
+ * version or an earlier one), so only the others need their tags read.
+ */
+import {
+  MANAGED_BY_TAG_KEY,
+  MANAGED_BY_TAG_VALUE,
+  MANAGED_USER_PATH,
+  WELCOMED_TAG_KEY,
+} from '../../../lib/contract';
+import type { IamTag } from './policy';
+
+/** What ListUsers says of a user. */
+export interface ListedUser {
+  readonly userName: string;
+  readonly userId: string;
+  readonly path: string;
+  /** When the user last signed in with a password; absent if never. */
+  readonly passwordLastUsed?: Date;
+}
+
+export type ReconcileState = 'signed-in' | 'welcomed' | 'not-managed' | 'needs-welcome' | 'gone';
+
+/** Whether the user's tags must be read to decide. */
+export function needsTags(user: ListedUser): boolean {
+  return user.path === MANAGED_USER_PATH && user.passwordLastUsed === undefined;
+}
+
+/**
+ * The user's state; `tags` undefined means the user no longer exists (it was
+ * deleted between the listing and the tag read).
+ */
+export function reconcileState(user: ListedUser, tags?: readonly IamTag[]): ReconcileState {
+  if (user.path !== MANAGED_USER_PATH) return 'not-managed';
+  if (user.passwordLastUsed !== undefined) return 'signed-in';
+  if (tags === undefined) return 'gone';
+  const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
+  if (tag(MANAGED_BY_TAG_KEY) !== MANAGED_BY_TAG_VALUE) return 'not-managed';
+  return tag(WELCOMED_TAG_KEY) === undefined ? 'needs-welcome' : 'welcomed';
+}
+
+export interface ReconcileReport {
+  readonly counts: Readonly<Record<ReconcileState, number>>;
+  /** Users to queue a welcome for, in listing order. */
+  readonly toWelcome: readonly ListedUser[];
+}
+
+export function summarise(
+  states: readonly { readonly user: ListedUser; readonly state: ReconcileState }[],
+): ReconcileReport {
+  const counts: Record<ReconcileState, number> = {
+    'signed-in': 0,
+    welcomed: 0,
+    'not-managed': 0,
+    'needs-welcome': 0,
+    gone: 0,
+  };
+  for (const { state } of states) counts[state] += 1;
+  return {
+    counts,
+    toWelcome: states.filter((s) => s.state === 'needs-welcome').map((s) => s.user),
+  };
+}
