@@ -45,6 +45,8 @@ export interface WelcomeFunctionProps {
   readonly region?: string;
   /** ARN of the queue the function drains (stacks/welcome-queue.ts); its only trigger. */
   readonly queueArn: string;
+  /** URL of that queue: the reconcile run queues welcomes there. */
+  readonly queueUrl: string;
   /** ARN of the key that encrypts the queue: the function decrypts what it receives. */
   readonly queueKeyArn: string;
   /** ARN of the SES identity the function sends from (the sender domain). */
@@ -267,6 +269,7 @@ export class WelcomeFunction extends Construct {
       [WELCOME_ENV.senderIdentityArn]: props.senderIdentityArn,
       [WELCOME_ENV.organisationName]: props.settings.organisationName,
       [WELCOME_ENV.helpContact]: props.settings.helpContact,
+      [WELCOME_ENV.welcomeQueueUrl]: props.queueUrl,
       ...(props.settings.accountAlias
         ? { [WELCOME_ENV.accountAlias]: props.settings.accountAlias }
         : {}),

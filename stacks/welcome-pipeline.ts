@@ -168,6 +168,7 @@ export class WelcomePipeline extends Construct {
       accountId,
       functionName: PIPELINE_NAMES.function,
       queueArn: this.queue.queueArn,
+      queueUrl: this.queue.queue.url,
       queueKeyArn: this.key.keyArn,
       timeoutSeconds: WELCOME_TIMEOUT_SECONDS,
       maximumConcurrency: s.delivery.maximumConcurrency,

@@ -67,6 +67,7 @@ test('WelcomeFunction refuses to cover every user, and out-of-range limits', () 
       new WelcomeFunction(stack(), 'fn', {
         accountId: '123456789012',
         queueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+        queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
         queueKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
         senderIdentityArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
         fromAddress: 'a@example.com',
