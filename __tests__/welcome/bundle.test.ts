@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleWelcome, type WelcomeBundle } from '../../lib/welcome-bundle';
-import { createUserEvent, lambdaContext, snsEvent } from './support/events';
+import { createUserEvent, lambdaContext, snsEvent, sqsEvent } from './support/events';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -92,6 +92,7 @@ interface Call {
 function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
   const calls: Call[] = [];
   let profile = false;
+  let welcomedTag: string | undefined;
   const iamNs = 'https://iam.amazonaws.com/doc/2010-05-08/';
   const ok = (action: string, result: string, ns = iamNs): string =>
     `<${action}Response xmlns="${ns}"><${action}Result>${result}</${action}Result>` +
@@ -119,8 +120,11 @@ function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
           ok(
             'ListUserTags',
             '<Tags><member><Key>managed-by</Key><Value>iam-onboarding</Value></member>' +
-              '<member><Key>email</Key><Value>bundled.user@example.com</Value></member></Tags>' +
-              '<IsTruncated>false</IsTruncated>',
+              '<member><Key>email</Key><Value>bundled.user@example.com</Value></member>' +
+              (welcomedTag === undefined
+                ? ''
+                : `<member><Key>iam-onboarding:welcomed</Key><Value>${welcomedTag}</Value></member>`) +
+              '</Tags><IsTruncated>false</IsTruncated>',
           ),
         ];
       case 'GetAccountPasswordPolicy':
@@ -144,6 +148,12 @@ function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
               '<PasswordResetRequired>true</PasswordResetRequired></LoginProfile>',
           ),
         ];
+      case 'TagUser':
+        if (call.params.get('Tags.member.1.Key') !== 'iam-onboarding:welcomed') {
+          return [400, error('InvalidInput', 'unexpected tag')];
+        }
+        welcomedTag = call.params.get('Tags.member.1.Value') ?? '';
+        return [200, ok('TagUser', '')];
       case 'SendEmail':
         return [
           200,
@@ -226,15 +236,11 @@ describe('the built bundle, end to end over HTTP', () => {
   beforeAll(() => new Promise<void>((done) => fake.server.listen(0, '127.0.0.1', done)));
   afterAll(() => new Promise<void>((done) => fake.server.close(() => done())));
 
-  it('welcomes a new user once; the same event again sends nothing', async () => {
-    const event = snsEvent(
-      createUserEvent({ userName: 'bundled.user', userId: 'AIDABUNDLEDUSER' }),
-    );
+  it('welcomes a new user once (SQS); the same event again (old SNS trigger) sends nothing', async () => {
+    const created = createUserEvent({ userName: 'bundled.user', userId: 'AIDABUNDLEDUSER' });
 
-    const first = await invokeBundle(bundle.entry, fake.url(), event);
-    expect(first.result).toMatchObject({
-      records: [{ outcome: 'welcomed', userName: 'bundled.user', messageId: 'msg-bundled-1' }],
-    });
+    const first = await invokeBundle(bundle.entry, fake.url(), sqsEvent(created));
+    expect(first.result).toEqual({ batchItemFailures: [] });
     expect(fake.calls.map((c) => c.action)).toEqual([
       'GetUser',
       'ListUserTags',
@@ -242,7 +248,11 @@ describe('the built bundle, end to end over HTTP', () => {
       'ListAccountAliases',
       'CreateLoginProfile',
       'SendEmail',
+      'TagUser',
     ]);
+    expect(Number.isNaN(Date.parse(fake.calls[6].params.get('Tags.member.1.Value') ?? ''))).toBe(
+      false,
+    );
     expect(fake.calls.every((c) => c.authorization?.startsWith('AWS4-HMAC-SHA256 '))).toBe(true);
     const create = fake.calls[4].params;
     const password = create.get('Password') ?? '';
@@ -257,14 +267,15 @@ describe('the built bundle, end to end over HTTP', () => {
       'https://bundle-test.signin.aws.amazon.com/console',
     );
     expect(first.stdout).toContain('"outcome":"welcomed"');
+    expect(first.stdout).toContain('"receiveCount":1');
     expect(first.stdout).not.toContain(password);
 
     fake.calls.length = 0;
-    const second = await invokeBundle(bundle.entry, fake.url(), event);
+    const second = await invokeBundle(bundle.entry, fake.url(), snsEvent(created));
     expect(second.result).toMatchObject({
       records: [{ outcome: 'skipped', reason: 'already-welcomed' }],
     });
-    expect(fake.calls.map((c) => c.action)).toContain('CreateLoginProfile');
-    expect(fake.calls.map((c) => c.action)).not.toContain('SendEmail');
+    // The welcomed tag answers: no CreateLoginProfile, no email.
+    expect(fake.calls.map((c) => c.action)).toEqual(['GetUser', 'ListUserTags']);
   });
 });

@@ -19,6 +19,22 @@ describe('renderWelcomeEmail', () => {
     expect(renderWelcomeEmail(base)).toMatchSnapshot();
   });
 
+  it('says near the top that it replaces any earlier email (snapshot)', () => {
+    const email = renderWelcomeEmail({ ...base, replacesEarlier: true });
+    expect(email).toMatchSnapshot();
+    const plain = renderWelcomeEmail(base);
+    expect(plain.text).not.toContain('replaces');
+    expect(plain.html).not.toContain('replaces');
+    for (const body of [email.text, email.html]) {
+      const notice = body.indexOf('This email replaces any earlier welcome email');
+      expect(notice).toBeGreaterThan(0);
+      expect(notice).toBeLessThan(body.indexOf(PLACEHOLDER));
+      expect(notice).toBeLessThan(body.indexOf('You now have your own sign-in'));
+      expect(body).toContain('Only the temporary password below works');
+    }
+    expect(email.subject).toBe(plain.subject);
+  });
+
   it('greets by user name when there is no display name', () => {
     const { text, html } = renderWelcomeEmail({ ...base, displayName: undefined });
     expect(text.startsWith('Hello ada.lovelace,')).toBe(true);

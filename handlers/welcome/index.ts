@@ -1,6 +1,7 @@
 /**
- * Lambda entry point of the "welcome" function (SNS-triggered): wires the
- * module-scope SDK clients and logger into the handler.
+ * Lambda entry point of the "welcome" function (SQS-triggered; direct SNS
+ * events are still accepted): wires the module-scope SDK clients, logger and
+ * clock into the handler.
  */
 import { iam, iamCreate, ses } from './aws/clients';
 import { createWelcomeHandler } from './handler';
@@ -16,4 +17,5 @@ export const handler = createWelcomeHandler({
   sleep: realSleep,
   // Jitter only spreads retries apart; it needs no cryptographic source.
   random: Math.random,
+  now: Date.now,
 });

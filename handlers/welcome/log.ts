@@ -12,6 +12,10 @@ export interface LogKeys {
   eventId?: string;
   snsMessageId?: string;
   userName?: string;
+  /** SQS trigger: the record's message ID (what a batch item failure names). */
+  sqsMessageId?: string;
+  /** SQS trigger: `ApproximateReceiveCount`, 1 on the first delivery. */
+  receiveCount?: number;
 }
 
 export type LogAttributes = Record<string, unknown>;

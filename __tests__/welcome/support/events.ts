@@ -13,7 +13,12 @@ export interface CreateUserEventOptions {
   /** Makes it a failed CreateUser, as CloudTrail records it. */
   errorCode?: string;
   eventName?: string;
+  /** CloudTrail eventTime (and EventBridge time); long before the harness clock by default. */
+  eventTime?: string;
 }
+
+/** When the default event happened: two hours before the harness clock, so past any grace period. */
+export const OLD_EVENT_TIME = '2025-01-01T10:00:00Z';
 
 let counter = 0;
 
@@ -24,13 +29,14 @@ export function createUserEvent(options: CreateUserEventOptions): Record<string,
   const userId =
     options.userId ?? `AIDA${options.userName.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
   const failed = options.errorCode !== undefined;
+  const eventTime = options.eventTime ?? OLD_EVENT_TIME;
   return {
     version: '0',
     id: options.eventId ?? `evt-${counter}-${options.userName}`,
     'detail-type': 'AWS API Call via CloudTrail',
     source: 'aws.iam',
     account: ACCOUNT_ID,
-    time: '2025-01-01T10:00:00Z',
+    time: eventTime,
     region: 'us-east-1',
     resources: [],
     detail: {
@@ -39,7 +45,7 @@ export function createUserEvent(options: CreateUserEventOptions): Record<string,
         type: 'AssumedRole',
         arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/deploy/ci`,
       },
-      eventTime: '2025-01-01T10:00:00Z',
+      eventTime,
       eventSource: 'iam.amazonaws.com',
       eventName: options.eventName ?? 'CreateUser',
       awsRegion: 'us-east-1',
@@ -102,7 +108,69 @@ export function snsEvent(
   };
 }
 
-export function lambdaContext(remainingMs = 60_000): Context {
+export interface SqsRecordOptions {
+  /** attributes.ApproximateReceiveCount; 1 by default (the first delivery). */
+  receiveCount?: number;
+  /** Defaults to one derived from the event's id, so a redelivery keeps it. */
+  messageId?: string;
+}
+
+let sqsCounter = 0;
+
+/**
+ * One SQS record as the event source mapping delivers it from a queue
+ * subscribed to the topic with raw message delivery off: the body is the SNS
+ * notification JSON, whose Message is the EventBridge event. A string
+ * message is used as the body itself (for malformed bodies).
+ */
+export function sqsRecord(
+  message: Record<string, unknown> | string,
+  options: SqsRecordOptions = {},
+): Record<string, unknown> {
+  sqsCounter += 1;
+  const id = typeof message === 'string' ? `raw-${sqsCounter}` : String(message.id);
+  const notification = {
+    Type: 'Notification',
+    MessageId: `sns-${id}`,
+    TopicArn: `arn:aws:sns:us-east-1:${ACCOUNT_ID}:iam-onboarding`,
+    Message: JSON.stringify(message),
+    Timestamp: '2025-01-01T10:00:01.000Z',
+    SignatureVersion: '1',
+    Signature: 'EXAMPLE',
+    SigningCertURL: 'https://sns.us-east-1.amazonaws.com/cert.pem',
+    UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+  };
+  return {
+    messageId: options.messageId ?? `sqs-${id}`,
+    receiptHandle: `handle-${sqsCounter}`,
+    body: typeof message === 'string' ? message : JSON.stringify(notification),
+    attributes: {
+      ApproximateReceiveCount: String(options.receiveCount ?? 1),
+      SentTimestamp: '1735725601000',
+      SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+      ApproximateFirstReceiveTimestamp: '1735725601500',
+    },
+    messageAttributes: {},
+    md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT_ID}:iam-onboarding-welcome`,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** The SQS invocation event: records built by sqsRecord, or events wrapped with defaults. */
+export function sqsEvent(...records: (Record<string, unknown> | string)[]): {
+  Records: Record<string, unknown>[];
+} {
+  return {
+    Records: records.map((r) =>
+      typeof r !== 'string' && r.eventSource === 'aws:sqs' ? r : sqsRecord(r),
+    ),
+  };
+}
+
+/** A Lambda context; `remainingMs` may be a function, for time that runs out. */
+export function lambdaContext(remainingMs: number | (() => number) = 60_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: 'iam-onboarding-welcome',
@@ -112,7 +180,7 @@ export function lambdaContext(remainingMs = 60_000): Context {
     awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
     logGroupName: '/aws/lambda/iam-onboarding-welcome',
     logStreamName: '2025/01/01/[$LATEST]abcdef',
-    getRemainingTimeInMillis: () => remainingMs,
+    getRemainingTimeInMillis: typeof remainingMs === 'function' ? remainingMs : () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

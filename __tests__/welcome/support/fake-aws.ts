@@ -1,7 +1,10 @@
 /**
  * A small stateful IAM + SES, installed behind the real SDK clients with
- * aws-sdk-client-mock. State (users, login profiles, sent mail) is what the
- * tests assert on, next to the commands the mocks recorded.
+ * aws-sdk-client-mock. State (users, login profiles, tags, sent mail) is what
+ * the tests assert on, next to the commands the mocks recorded.
+ *
+ * Eventual consistency (DESIGN fact 15) is played by `lag`: a user can stay
+ * invisible (NoSuchEntity) or show no tags for a number of reads.
  *
  * The fake IAM enforces the password policy on CreateLoginProfile with its own
  * checker (written from IAM's documented rules, independent of the generator),
@@ -11,7 +14,9 @@ import {
   CreateLoginProfileCommand,
   DeleteLoginProfileCommand,
   EntityAlreadyExistsException,
+  EntityTemporarilyUnmodifiableException,
   GetAccountPasswordPolicyCommand,
+  GetLoginProfileCommand,
   GetUserCommand,
   IAMClient,
   ListAccountAliasesCommand,
@@ -20,6 +25,7 @@ import {
   type PasswordPolicy,
   PasswordPolicyViolationException,
   type Tag,
+  TagUserCommand,
 } from '@aws-sdk/client-iam';
 import {
   MessageRejected,
@@ -36,12 +42,27 @@ export const sesMock = mockClient(SESClient);
 /** IAM's symbol class for password policies. */
 export const IAM_SYMBOLS = "!@#$%^&*()_+-=[]{}|'";
 
+export interface FakeProfile {
+  password: string;
+  passwordResetRequired: boolean;
+  createDate: Date;
+}
+
 export interface FakeUser {
   userName: string;
   userId: string;
   path: string;
   tags: Tag[];
-  profile?: { password: string; passwordResetRequired: boolean };
+  profile?: FakeProfile;
+  /** Set once the person signed in with a password. */
+  passwordLastUsed?: Date;
+  /**
+   * Eventual consistency: the next `user` calls (GetUser, ListUserTags,
+   * CreateLoginProfile) answer NoSuchEntity; the next `tags` ListUserTags
+   * answer without any tag; the next `create` CreateLoginProfile calls answer
+   * NoSuchEntity though reads see the user.
+   */
+  lag?: { user?: number; tags?: number; create?: number };
 }
 
 export interface SentEmail {
@@ -85,6 +106,13 @@ export function sesThrottling(): SESServiceException {
   });
 }
 
+export function temporarilyUnmodifiable(): EntityTemporarilyUnmodifiableException {
+  return new EntityTemporarilyUnmodifiableException({
+    message: 'Login Profile for User is temporarily unmodifiable.',
+    $metadata: meta(409),
+  });
+}
+
 export function sesRejected(): MessageRejected {
   return new MessageRejected({
     message: 'Email address is not verified. The following identities failed the check',
@@ -103,6 +131,10 @@ export class FakeAws {
   readonly passwordsSeen: string[] = [];
   readonly sent: SentEmail[] = [];
   sesBehaviour: SesBehaviour = () => undefined;
+  /** IAM's clock (profile creation dates); the harness shares its clock. */
+  now: () => number = Date.now;
+  /** The next this-many DeleteLoginProfile calls answer EntityTemporarilyUnmodifiable. */
+  deleteRefusals = 0;
   /** Tags per ListUserTags page, small so that pagination is exercised. */
   tagPageSize = 2;
   private readonly sendAttempts = new Map<string, number>();
@@ -119,10 +151,31 @@ export class FakeAws {
     return user;
   }
 
+  /** A user as a lagging reader sees it: consumes one invisible read, if any are left. */
+  private visibleUser(userName: string | undefined): FakeUser {
+    const user = this.user(userName);
+    if (user.lag?.user) {
+      user.lag.user -= 1;
+      throw noSuchEntity(`The user with name ${userName}`);
+    }
+    return user;
+  }
+
+  /** Gives `userName` a login profile as an earlier run would have, `ageMs` old. */
+  addProfile(userName: string, ageMs: number, password = 'earlier-run-password'): FakeProfile {
+    const profile = {
+      password,
+      passwordResetRequired: true,
+      createDate: new Date(this.now() - ageMs),
+    };
+    this.user(userName).profile = profile;
+    return profile;
+  }
+
   /** Wires the fake behind every IAMClient and SESClient instance. */
   install(): this {
     iamMock.on(GetUserCommand).callsFake((input: { UserName?: string }) => {
-      const user = this.user(input.UserName);
+      const user = this.visibleUser(input.UserName);
       return {
         User: {
           UserName: user.userName,
@@ -130,16 +183,22 @@ export class FakeAws {
           Path: user.path,
           Arn: `arn:aws:iam::123456789012:user${user.path}${user.userName}`,
           CreateDate: new Date('2025-01-01T00:00:00Z'),
+          ...(user.passwordLastUsed ? { PasswordLastUsed: user.passwordLastUsed } : {}),
         },
       };
     });
     iamMock.on(ListUserTagsCommand).callsFake((input: { UserName?: string; Marker?: string }) => {
-      const user = this.user(input.UserName);
+      const user = this.visibleUser(input.UserName);
+      let tags = user.tags;
+      if (input.Marker === undefined && user.lag?.tags) {
+        user.lag.tags -= 1;
+        tags = [];
+      }
       const start = input.Marker === undefined ? 0 : Number(input.Marker);
       const end = start + this.tagPageSize;
-      const more = end < user.tags.length;
+      const more = end < tags.length;
       return {
-        Tags: user.tags.slice(start, end),
+        Tags: tags.slice(start, end),
         IsTruncated: more,
         ...(more ? { Marker: String(end) } : {}),
       };
@@ -157,9 +216,13 @@ export class FakeAws {
       .on(CreateLoginProfileCommand)
       .callsFake(
         (input: { UserName?: string; Password?: string; PasswordResetRequired?: boolean }) => {
-          const user = this.user(input.UserName);
+          const user = this.visibleUser(input.UserName);
           const password = input.Password ?? '';
           this.passwordsSeen.push(password);
+          if (user.lag?.create) {
+            user.lag.create -= 1;
+            throw noSuchEntity(`The user with name ${user.userName}`);
+          }
           if (user.profile) {
             throw new EntityAlreadyExistsException({
               message: `Login Profile for user ${user.userName} already exists.`,
@@ -172,14 +235,40 @@ export class FakeAws {
               $metadata: meta(400),
             });
           }
-          user.profile = { password, passwordResetRequired: input.PasswordResetRequired === true };
+          user.profile = {
+            password,
+            passwordResetRequired: input.PasswordResetRequired === true,
+            createDate: new Date(this.now()),
+          };
           return { LoginProfile: { UserName: user.userName, PasswordResetRequired: true } };
         },
       );
-    iamMock.on(DeleteLoginProfileCommand).callsFake((input: { UserName?: string }) => {
+    iamMock.on(GetLoginProfileCommand).callsFake((input: { UserName?: string }) => {
       const user = this.user(input.UserName);
       if (!user.profile) throw noSuchEntity(`Login Profile for User ${user.userName}`);
+      return {
+        LoginProfile: {
+          UserName: user.userName,
+          CreateDate: user.profile.createDate,
+          PasswordResetRequired: user.profile.passwordResetRequired,
+        },
+      };
+    });
+    iamMock.on(DeleteLoginProfileCommand).callsFake((input: { UserName?: string }) => {
+      const user = this.user(input.UserName);
+      if (this.deleteRefusals > 0) {
+        this.deleteRefusals -= 1;
+        throw temporarilyUnmodifiable();
+      }
+      if (!user.profile) throw noSuchEntity(`Login Profile for User ${user.userName}`);
       delete user.profile;
+      return {};
+    });
+    iamMock.on(TagUserCommand).callsFake((input: { UserName?: string; Tags?: Tag[] }) => {
+      const user = this.user(input.UserName);
+      for (const tag of input.Tags ?? []) {
+        user.tags = [...user.tags.filter((t) => t.Key !== tag.Key), tag];
+      }
       return {};
     });
     sesMock.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
@@ -198,4 +287,9 @@ export class FakeAws {
 /** Emails accepted by SES for `address`. */
 export function sentTo(aws: FakeAws, address: string): SentEmail[] {
   return aws.sent.filter((email) => email.input.Destination?.ToAddresses?.includes(address));
+}
+
+/** The value of `key` on the user, as IAM has it now. */
+export function tagOf(aws: FakeAws, userName: string, key: string): string | undefined {
+  return aws.users.get(userName)?.tags.find((tag) => tag.Key === key)?.Value;
 }

@@ -2,7 +2,7 @@
  * Runs the welcome handler with the real module-scope SDK clients (intercepted
  * by aws-sdk-client-mock through FakeAws), a recording sleep and seeded jitter.
  */
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { iam, iamCreate, ses } from '../../../handlers/welcome/aws/clients';
 import {
   createWelcomeHandler,
@@ -13,6 +13,9 @@ import { logger } from '../../../handlers/welcome/log';
 import { MANAGED_BY_TAG_VALUE } from '../../../lib/contract';
 import { FakeAws, type FakeUser } from './fake-aws';
 import { lambdaContext, seededRandom, welcomeEnv } from './events';
+
+/** The harness clock starts here: two hours after OLD_EVENT_TIME. */
+export const HARNESS_START = Date.parse('2025-01-01T12:00:00Z');
 
 export interface HarnessOptions {
   env?: Record<string, string | undefined>;
@@ -26,12 +29,21 @@ export interface Harness {
   aws: FakeAws;
   /** Every wait the handler asked for, in order. */
   sleeps: number[];
+  /** The handler's and IAM's clock (epoch ms); sleeps move it forward. */
+  clock: { now: number };
+  /** An ISO time `msAgo` before the clock: a fresh event's eventTime. */
+  ago: (msAgo: number) => string;
+  /** Invokes with an SNS (old trigger) or other non-SQS event: a summary, or a throw. */
   invoke: (event: unknown, context?: Context) => Promise<WelcomeSummary>;
+  /** Invokes with an SQS event: the batch response. */
+  invokeSqs: (event: unknown, context?: Context) => Promise<SQSBatchResponse>;
 }
 
 export function harness(options: HarnessOptions = {}): Harness {
   const aws = new FakeAws().install();
   const sleeps: number[] = [];
+  const clock = { now: HARNESS_START };
+  aws.now = () => clock.now;
   const handler = createWelcomeHandler({
     iam,
     iamCreate,
@@ -40,14 +52,32 @@ export function harness(options: HarnessOptions = {}): Harness {
     env: () => welcomeEnv(options.env),
     sleep: async (ms) => {
       sleeps.push(ms);
+      clock.now += ms;
       options.onSleep?.(ms);
       // Yield like a real timer would, so concurrent invocations interleave.
       await new Promise((resolve) => setImmediate(resolve));
     },
     random: options.random ?? seededRandom(7),
+    now: () => clock.now,
     ...(options.retry ? { retry: options.retry } : {}),
   });
-  return { aws, sleeps, invoke: (event, context = lambdaContext()) => handler(event, context) };
+  return {
+    aws,
+    sleeps,
+    clock,
+    ago: (msAgo) => new Date(clock.now - msAgo).toISOString(),
+    invoke: async (event, context = lambdaContext()) => {
+      const result = await handler(event, context);
+      if (!('records' in result)) throw new Error('expected a summary (SNS), got a batch response');
+      return result;
+    },
+    invokeSqs: async (event, context = lambdaContext()) => {
+      const result = await handler(event, context);
+      if (!('batchItemFailures' in result)) throw new Error('expected a batch response (SQS)');
+      expect(Object.keys(result)).toEqual(['batchItemFailures']);
+      return result;
+    },
+  };
 }
 
 /** A user as the roster stack creates it: managed path and tags. */

@@ -33,3 +33,14 @@ export function mayHaveSucceeded(error: unknown): boolean {
   if (status !== undefined) return status >= 500;
   return $fault !== 'client';
 }
+
+/**
+ * IAM's `EntityTemporarilyUnmodifiable` (HTTP 409), e.g. DeleteLoginProfile on
+ * a profile that was just created: refused for now, likely to succeed later.
+ */
+export function isTemporarilyUnmodifiable(error: unknown): boolean {
+  const { name = '' } = shape(error);
+  return (
+    name === 'EntityTemporarilyUnmodifiable' || name === 'EntityTemporarilyUnmodifiableException'
+  );
+}

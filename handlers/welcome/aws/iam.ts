@@ -8,12 +8,14 @@ import {
   DeleteLoginProfileCommand,
   EntityAlreadyExistsException,
   GetAccountPasswordPolicyCommand,
+  GetLoginProfileCommand,
   GetUserCommand,
   type IAMClient,
   ListAccountAliasesCommand,
   ListUserTagsCommand,
   NoSuchEntityException,
   type Tag,
+  TagUserCommand,
 } from '@aws-sdk/client-iam';
 import type { IamPasswordPolicyFields } from '../core/password';
 
@@ -35,14 +37,22 @@ function isEntityAlreadyExists(error: unknown): boolean {
   );
 }
 
-/** Path and ID of the user as IAM has it now; undefined when the user no longer exists. */
-export async function getUser(
-  iam: IAMClient,
-  userName: string,
-): Promise<{ path: string; userId: string } | undefined> {
+export interface IamUser {
+  path: string;
+  userId: string;
+  /** When the person last signed in with a password; absent if never. */
+  passwordLastUsed?: Date;
+}
+
+/** The user as IAM has it now; undefined when IAM does not know it (deleted, or not visible yet). */
+export async function getUser(iam: IAMClient, userName: string): Promise<IamUser | undefined> {
   try {
     const { User } = await iam.send(new GetUserCommand({ UserName: userName }));
-    return { path: User?.Path ?? '', userId: User?.UserId ?? '' };
+    return {
+      path: User?.Path ?? '',
+      userId: User?.UserId ?? '',
+      ...(User?.PasswordLastUsed ? { passwordLastUsed: User.PasswordLastUsed } : {}),
+    };
   } catch (error) {
     if (isNoSuchEntity(error)) return undefined;
     throw error;
@@ -113,6 +123,31 @@ export async function createLoginProfile(
     if (isNoSuchEntity(error)) return 'no-such-user';
     throw error;
   }
+}
+
+/** When the user's login profile was created; undefined when the user has none. */
+export async function getLoginProfile(
+  iam: IAMClient,
+  userName: string,
+): Promise<{ createDate?: Date } | undefined> {
+  try {
+    const { LoginProfile } = await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    return LoginProfile?.CreateDate ? { createDate: LoginProfile.CreateDate } : {};
+  } catch (error) {
+    if (isNoSuchEntity(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Adds or overwrites one tag on the user (idempotent). */
+export async function tagUser(
+  iam: IAMClient,
+  userName: string,
+  tag: { key: string; value: string },
+): Promise<void> {
+  await iam.send(
+    new TagUserCommand({ UserName: userName, Tags: [{ Key: tag.key, Value: tag.value }] }),
+  );
 }
 
 /** Removes the user's console password; a profile (or user) already gone counts as removed. */

@@ -1,8 +1,10 @@
 /**
- * Errors that leave the function. A failed run lands in the Lambda on-failure
- * destination, which records the thrown error's type and message; SDK errors
- * can carry request details (and `cause` chains), so what we throw is always
- * a fresh WelcomeError built from names and identifiers only.
+ * Errors that end the work on one record. From SQS, the record is reported as
+ * a batch item failure (SQS delivers it again); from SNS (the old trigger) it
+ * is thrown and lands in the Lambda on-failure destination, which records the
+ * thrown error's type and message. SDK errors can carry request details (and
+ * `cause` chains), so what we report is always a fresh WelcomeError built from
+ * names and identifiers only.
  */
 
 export type WelcomeStep =
@@ -13,8 +15,12 @@ export type WelcomeStep =
   | 'generate-password'
   | 'resolve-sign-in-url'
   | 'create-login-profile'
+  | 'get-login-profile'
+  | 'check-existing-profile'
   | 'send-email'
   | 'delete-login-profile'
+  | 'tag-user'
+  | 'deadline'
   | 'unexpected';
 
 export interface WelcomeErrorContext {
@@ -25,6 +31,11 @@ export interface WelcomeErrorContext {
   eventId?: string;
   /** What an operator has to do, when it is not "replay the event". */
   action?: string;
+  /**
+   * An expected, passing condition (IAM not consistent yet, another run may
+   * still be sending, no time left): logged as a warning, retried later.
+   */
+  deferred?: boolean;
 }
 
 export class WelcomeError extends Error {
@@ -32,6 +43,7 @@ export class WelcomeError extends Error {
   readonly errorName: string;
   readonly userName?: string;
   readonly eventId?: string;
+  readonly deferred: boolean;
 
   constructor(context: WelcomeErrorContext) {
     const who = [
@@ -47,6 +59,7 @@ export class WelcomeError extends Error {
     this.name = 'WelcomeError';
     this.step = context.step;
     this.errorName = context.errorName;
+    this.deferred = context.deferred === true;
     if (context.userName !== undefined) this.userName = context.userName;
     if (context.eventId !== undefined) this.eventId = context.eventId;
   }

@@ -1,5 +1,8 @@
 /**
- * From the SNS invocation to "a user was created" (DESIGN facts 3-4).
+ * From the invocation to "a user was created" (DESIGN facts 3-4). Two
+ * triggers: an SQS event (the queue subscribed to the topic, raw message
+ * delivery off, so each record's body is the SNS notification JSON) and,
+ * while events sent before the switch drain, a direct SNS event.
  *
  * Schemas use `zod/mini`, modelled on Powertools' SnsSchema and
  * EventBridgeSchema: those import the full `zod` namespace, which drags every
@@ -26,6 +29,28 @@ const SnsRecordSchema = z.object({
 
 const SnsEventSchema = z.object({ Records: z.array(SnsRecordSchema).check(z.minLength(1)) });
 
+/**
+ * An SQS event is one with any record from `aws:sqs`. Records are then checked
+ * one by one, so that one bad record cannot turn the batch into a single skip
+ * (which would acknowledge, unprocessed, every good record with it).
+ */
+const SqsEventSchema = z.object({ Records: z.array(z.unknown()).check(z.minLength(1)) });
+const SqsMarkerSchema = z.object({ eventSource: z.literal('aws:sqs') });
+
+const SqsRecordSchema = z.object({
+  messageId: z.string().check(z.minLength(1)),
+  body: z.string(),
+  attributes: z.optional(z.object({ ApproximateReceiveCount: z.optional(z.string()) })),
+});
+
+/** The SNS notification in an SQS body (raw message delivery off); signature fields unused. */
+const SnsNotificationSchema = z.object({
+  Type: z.literal('Notification'),
+  MessageId: z.string().check(z.minLength(1)),
+  TopicArn: z.string(),
+  Message: z.string(),
+});
+
 const EventBridgeEventSchema = z.object({
   version: z.string(),
   id: z.string().check(z.minLength(1)),
@@ -38,6 +63,7 @@ const EventBridgeEventSchema = z.object({
 });
 
 const CloudTrailApiCallSchema = z.object({
+  eventTime: z.optional(z.string()),
   eventSource: z.string(),
   eventName: z.string(),
   eventID: z.optional(z.string()),
@@ -67,10 +93,17 @@ export interface CreatedUser {
   userId: string;
   /** The path the user was created with (only ever used to skip early). */
   path: string;
+  /**
+   * When CreateUser ran (CloudTrail `eventTime`, else the EventBridge `time`),
+   * epoch ms; undefined when neither parses. Starts the grace period.
+   */
+  eventTimeMs?: number;
 }
 
 export type SkipReason =
   | 'malformed-sns-event'
+  | 'malformed-sqs-record'
+  | 'malformed-sns-notification'
   | 'malformed-message'
   | 'not-a-cloudtrail-api-call'
   | 'not-create-user'
@@ -167,6 +200,9 @@ function classify(snsMessageId: string, message: string): ParsedRecord {
     };
   }
   const { user } = created.data;
+  const eventTimeMs = [call.eventTime, envelope.time]
+    .map((time) => (time === undefined ? Number.NaN : Date.parse(time)))
+    .find((ms) => Number.isFinite(ms));
   return {
     kind: 'create-user',
     event: {
@@ -176,8 +212,66 @@ function classify(snsMessageId: string, message: string): ParsedRecord {
       userName: user.userName,
       userId: user.userId,
       path: user.path,
+      ...(eventTimeMs === undefined ? {} : { eventTimeMs }),
     },
   };
+}
+
+/** One SQS record: its ID (what a batch item failure names) and what it carries. */
+export interface SqsItem {
+  /** Undefined only for a record too malformed to name; it is skipped. */
+  messageId?: string;
+  /** `attributes.ApproximateReceiveCount`: 1 on the first delivery. */
+  receiveCount: number;
+  parsed: ParsedRecord;
+}
+
+export type Invocation =
+  { trigger: 'sqs'; items: SqsItem[] } | { trigger: 'sns'; records: ParsedRecord[] };
+
+function receiveCountOf(value: string | undefined): number {
+  const count = value === undefined ? Number.NaN : Number(value);
+  return Number.isInteger(count) && count >= 1 ? count : 1;
+}
+
+function classifySqsRecord(record: unknown): SqsItem {
+  const sqs = SqsRecordSchema.safeParse(record);
+  if (!sqs.success) {
+    return {
+      receiveCount: 1,
+      parsed: { kind: 'skip', reason: 'malformed-sqs-record', detail: describeIssues(sqs.error) },
+    };
+  }
+  const { messageId, body, attributes } = sqs.data;
+  const receiveCount = receiveCountOf(attributes?.ApproximateReceiveCount);
+  const json = parseJson(body);
+  const notification = json.ok ? SnsNotificationSchema.safeParse(json.value) : undefined;
+  if (!notification?.success) {
+    return {
+      messageId,
+      receiveCount,
+      parsed: {
+        kind: 'skip',
+        reason: 'malformed-sns-notification',
+        detail: notification ? describeIssues(notification.error) : 'body is not JSON',
+      },
+    };
+  }
+  const { MessageId, Message } = notification.data;
+  return { messageId, receiveCount, parsed: classify(MessageId, Message) };
+}
+
+/**
+ * Which trigger invoked the function, with every record classified; never
+ * throws. Anything that is not an SQS event is read as an SNS event (and,
+ * when it is not one either, becomes a single `malformed-sns-event` skip).
+ */
+export function parseInvocation(event: unknown): Invocation {
+  const sqs = SqsEventSchema.safeParse(event);
+  if (sqs.success && sqs.data.Records.some((r) => SqsMarkerSchema.safeParse(r).success)) {
+    return { trigger: 'sqs', items: sqs.data.Records.map(classifySqsRecord) };
+  }
+  return { trigger: 'sns', records: parseSnsEvent(event) };
 }
 
 /** Every record of an SNS invocation, each classified; never throws. */

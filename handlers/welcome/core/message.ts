@@ -20,6 +20,13 @@ export interface WelcomeEmailInput {
   helpContact: string;
   /** The temporary password (a placeholder in previews and snapshots). */
   password: string;
+  /**
+   * This is not the first attempt to welcome the person (a redelivery, or a
+   * login profile left by an earlier attempt was replaced): an earlier email
+   * may have gone out with a password that no longer works, so this one says
+   * it replaces it.
+   */
+  replacesEarlier?: boolean;
 }
 
 export interface WelcomeEmail {
@@ -37,6 +44,7 @@ interface Fields {
   organisation: string;
   helpContact: string;
   password: string;
+  replacesEarlier: boolean;
 }
 
 // Every value is flattened to one line first, so that neither the subject nor
@@ -52,13 +60,20 @@ function fields(input: WelcomeEmailInput): Fields {
     organisation: singleLine(input.organisationName, 100),
     helpContact: singleLine(input.helpContact, 200),
     password: singleLine(input.password, 128),
+    replacesEarlier: input.replacesEarlier === true,
   };
 }
+
+const REPLACES_EARLIER =
+  'This email replaces any earlier welcome email you may have received for this sign-in.';
+const ONLY_THIS_PASSWORD =
+  'Only the temporary password below works; a password from an earlier email no longer does.';
 
 function renderText(f: Fields): string {
   return [
     `Hello ${f.greeting},`,
     '',
+    ...(f.replacesEarlier ? [REPLACES_EARLIER, ONLY_THIS_PASSWORD, ''] : []),
     `You now have your own sign-in (an IAM user) for the ${f.organisation} AWS account.`,
     'Use it to sign in to the AWS Management Console and work with the AWS resources you have been given access to.',
     '',
@@ -97,6 +112,12 @@ function renderHtml(f: Fields): string {
     '<head><meta charset="utf-8"><title>Your AWS sign-in</title></head>',
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;color:#222">',
     `<p>Hello ${e.greeting},</p>`,
+    ...(f.replacesEarlier
+      ? [
+          '<p style="border-left:4px solid #c60;padding-left:8px">' +
+            `<strong>${REPLACES_EARLIER}</strong><br>${ONLY_THIS_PASSWORD}</p>`,
+        ]
+      : []),
     `<p>You now have your own sign-in (an IAM user) for the <strong>${e.organisation}</strong> AWS account.`,
     'Use it to sign in to the AWS Management Console and work with the AWS resources you have been given access to.</p>',
     '<table role="presentation" cellpadding="4" cellspacing="0">',

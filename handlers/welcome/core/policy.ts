@@ -13,6 +13,21 @@ import {
 } from '../../../lib/contract';
 import { parseEmailAddress, singleLine } from './text';
 
+/**
+ * Tags the function itself writes start with this prefix. The stack must tell
+ * the Terraform provider to ignore tag keys with it (`ignore_tags`), or every
+ * deploy would plan to strip them. (The stack owns lib/contract.ts; this
+ * belongs there once both halves read it.)
+ */
+export const FUNCTION_TAG_PREFIX = 'iam-onboarding:';
+
+/**
+ * Written on the user after SES accepted the welcome email: ISO-8601 UTC time
+ * of the send. It tells "welcomed" apart from "has a login profile", which a
+ * run that died (or a rollback that failed) after CreateLoginProfile leaves too.
+ */
+export const WELCOMED_TAG_KEY = `${FUNCTION_TAG_PREFIX}welcomed`;
+
 export interface IamTag {
   Key?: string;
   Value?: string;
@@ -36,6 +51,21 @@ export type Decision =
 
 function tagValue(tags: readonly IamTag[], key: string): string | undefined {
   return tags.find((tag) => tag.Key === key)?.Value;
+}
+
+/** When the user was welcomed (the tag's value), or undefined when the tag is absent. */
+export function welcomedAt(tags: readonly IamTag[]): string | undefined {
+  return tags.some((tag) => tag.Key === WELCOMED_TAG_KEY)
+    ? (tagValue(tags, WELCOMED_TAG_KEY) ?? '')
+    : undefined;
+}
+
+/**
+ * Whether the managed-by tag is there at all. Right after CreateUser it may
+ * not be visible yet (DESIGN fact 15); a tag with another value is an answer.
+ */
+export function hasManagedByTag(tags: readonly IamTag[]): boolean {
+  return tags.some((tag) => tag.Key === MANAGED_BY_TAG_KEY);
 }
 
 /**
