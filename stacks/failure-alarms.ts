@@ -1,3 +1,4 @@
+import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
@@ -8,12 +9,22 @@ export function alarmArnPattern(region: string, accountId: string, prefix: strin
   return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${prefix}-*`;
 }
 
+/** Namespace of the metrics this project derives from its logs. */
+export const WELCOME_METRICS_NAMESPACE = 'iam-onboarding';
+
 export interface FailureAlarmsProps {
   readonly accountId: string;
   /** ARN of the (encrypted) alerts topic the alarms notify. */
   readonly alertTopicArn: string;
   /** Welcome function name. */
   readonly functionName: string;
+  /**
+   * The function's log group (name or reference). A welcome that fails is
+   * reported to SQS as a batch item failure, not as a function error, so the
+   * `Errors` metric does not see it: a metric filter on the function's own
+   * "event failed" log lines does.
+   */
+  readonly functionLogGroupName: string;
   /** Name of the dead-letter queue. */
   readonly deadLetterQueueName: string;
   /** Name of the EventBridge rule. */
@@ -65,11 +76,13 @@ const NO_REPEAT =
  */
 export class FailureAlarms extends Construct {
   /**
-   * By id: `function-errors`, `function-throttles`, `dead-letters`, `queue-age`,
+   * By id: `welcome-failures`, `function-errors`, `function-throttles`, `dead-letters`, `queue-age`,
    * `rule-failed-invocations`, `reconcile-failed-invocations`, `rule-dlq-failures`,
    * `redrive-failures`.
    */
   readonly alarms: ReadonlyMap<string, CloudwatchMetricAlarm>;
+  /** Counts the function's failure log lines (metric `WelcomeFailures`). */
+  readonly welcomeFailures: CloudwatchLogMetricFilter;
   /** ArnLike pattern matching these alarms' ARNs (for the alerts topic policy). */
   readonly alarmArnPattern: string;
 
@@ -89,7 +102,31 @@ export class FailureAlarms extends Construct {
       .throwIfAny(this);
     this.alarmArnPattern = alarmArnPattern(region, props.accountId, prefix);
 
+    // Powertools writes one JSON object per line: level and message are keys.
+    this.welcomeFailures = new CloudwatchLogMetricFilter(this, 'welcome-failures-filter', {
+      name: `${prefix}-welcome-failures`,
+      logGroupName: props.functionLogGroupName,
+      pattern:
+        '{ ($.level = "ERROR") && (($.message = "event failed") || ($.message = "welcomed tag not written")) }',
+      metricTransformation: {
+        namespace: WELCOME_METRICS_NAMESPACE,
+        name: 'WelcomeFailures',
+        value: '1',
+        unit: 'Count',
+      },
+    });
+
     const specs: AlarmSpec[] = [
+      {
+        id: 'welcome-failures',
+        suffix: 'welcome-failures',
+        description:
+          'A welcome failed (logged "event failed" or "welcomed tag not written"): the message comes back from the queue; after five tries it waits in the dead-letter queue. Search the function logs for the user name.',
+        namespace: WELCOME_METRICS_NAMESPACE,
+        metricName: 'WelcomeFailures',
+        dimensions: {},
+        statistic: 'Sum',
+      },
       {
         id: 'function-errors',
         suffix: 'welcome-errors',
@@ -179,7 +216,7 @@ export class FailureAlarms extends Construct {
           alarmDescription: s.description + NO_REPEAT,
           namespace: s.namespace,
           metricName: s.metricName,
-          dimensions: s.dimensions,
+          ...(Object.keys(s.dimensions).length > 0 ? { dimensions: s.dimensions } : {}),
           statistic: s.statistic,
           period,
           evaluationPeriods: 1,

@@ -211,15 +211,15 @@ export class WelcomeFunction extends Construct {
         // acts only on users under the managed path with the managed tag.
         Sid: 'ReadUsersToDecide',
         Effect: 'Allow',
-        // ListUsers: the reconcile run finds the managed users (by path prefix).
-        Action: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListUsers'],
+        Action: ['iam:GetUser', 'iam:ListUserTags'],
         Resource: `arn:aws:iam::${props.accountId}:user/*`,
       },
       {
-        // Account-level reads: these actions have no resource to scope to.
-        Sid: 'AccountPasswordRulesAndAlias',
+        // Account-level reads: these actions have no resource to scope to
+        // (ListUsers: the reconcile run lists the managed path).
+        Sid: 'AccountLevelReads',
         Effect: 'Allow',
-        Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases'],
+        Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases', 'iam:ListUsers'],
         Resource: '*',
       },
       {

@@ -191,6 +191,7 @@ export class WelcomePipeline extends Construct {
       namePrefix: PIPELINE_NAMES.prefix,
       alertTopicArn: this.alertsTopic.topicArn,
       functionName: PIPELINE_NAMES.function,
+      functionLogGroupName: this.welcome.logGroup.name,
       deadLetterQueueName: PIPELINE_NAMES.deadLetterQueue,
       ruleName: PIPELINE_NAMES.rule,
       reconcileRuleName: PIPELINE_NAMES.reconcileRule,

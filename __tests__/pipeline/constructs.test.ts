@@ -326,7 +326,7 @@ describe('welcome function', () => {
     expect(statement(policy, 'ReadUsersToDecide')).toEqual({
       Sid: 'ReadUsersToDecide',
       Effect: 'Allow',
-      Action: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListUsers'],
+      Action: ['iam:GetUser', 'iam:ListUserTags'],
       Resource: `arn:aws:iam::${ACCOUNT}:user/*`,
     });
     const writes =
@@ -336,10 +336,11 @@ describe('welcome function', () => {
       'iam:DeleteLoginProfile',
       'iam:TagUser',
     ]);
-    expect(statement(policy, 'AccountPasswordRulesAndAlias')).toEqual({
-      Sid: 'AccountPasswordRulesAndAlias',
+    // ListUsers has no resource type: IAM authorizes it against "*".
+    expect(statement(policy, 'AccountLevelReads')).toEqual({
+      Sid: 'AccountLevelReads',
       Effect: 'Allow',
-      Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases'],
+      Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases', 'iam:ListUsers'],
       Resource: '*',
     });
   });
@@ -541,7 +542,23 @@ describe('alarms and the alerts topic', () => {
       'AWS/SNS/NumberOfNotificationsFailedToRedriveToDlq',
       'AWS/SQS/ApproximateAgeOfOldestMessage',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      'iam-onboarding/WelcomeFailures',
     ]);
+  });
+
+  test('a failed welcome raises an alarm at once, from the function log lines', () => {
+    // Batch item failures are not function errors: the Errors metric never sees them.
+    expect(only(withTrail, 'aws_cloudwatch_log_metric_filter')).toMatchObject({
+      log_group_name: ref(withTrail, 'aws_cloudwatch_log_group', {}, 'name'),
+      pattern:
+        '{ ($.level = "ERROR") && (($.message = "event failed") || ($.message = "welcomed tag not written")) }',
+      metric_transformation: { namespace: 'iam-onboarding', name: 'WelcomeFailures', value: '1' },
+    });
+    const alarm = only(withTrail, 'aws_cloudwatch_metric_alarm', {
+      metric_name: 'WelcomeFailures',
+    });
+    expect(alarm).toMatchObject({ namespace: 'iam-onboarding', statistic: 'Sum', threshold: 1 });
+    expect(alarm).not.toHaveProperty('dimensions');
   });
 
   test('a welcome queue that stops draining raises an alarm after half an hour', () => {

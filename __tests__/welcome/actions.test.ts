@@ -1,6 +1,7 @@
 /** The command-to-action table is complete and names real SDK commands. */
 import * as iamSdk from '@aws-sdk/client-iam';
 import * as sesSdk from '@aws-sdk/client-ses';
+import * as sqsSdk from '@aws-sdk/client-sqs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { actionOfCommand, COMMAND_ACTIONS } from '../../handlers/welcome/aws/actions';
@@ -10,10 +11,12 @@ const AWS_DIR = join(__dirname, '..', '..', 'handlers', 'welcome', 'aws');
 describe('COMMAND_ACTIONS', () => {
   it('names SDK command classes, each with an action of its own service', () => {
     for (const [name, { action }] of Object.entries(COMMAND_ACTIONS)) {
-      const fromIam = (iamSdk as Record<string, unknown>)[name];
-      const fromSes = (sesSdk as Record<string, unknown>)[name];
-      expect([name, typeof (fromIam ?? fromSes)]).toEqual([name, 'function']);
-      expect(action).toBe(`${fromIam ? 'iam' : 'ses'}:${name.replace(/Command$/, '')}`);
+      const sdks = { iam: iamSdk, ses: sesSdk, sqs: sqsSdk } as Record<string, object>;
+      const services = Object.keys(sdks).filter(
+        (service) => typeof (sdks[service] as Record<string, unknown>)[name] === 'function',
+      );
+      expect([name, services]).toEqual([name, [action.split(':')[0]]]);
+      expect(action).toBe(`${services[0]}:${name.replace(/Command$/, '')}`);
     }
   });
 

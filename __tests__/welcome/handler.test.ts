@@ -21,12 +21,14 @@ import { GRACE_PERIOD_MS, IN_FLIGHT_WINDOW_MS } from '../../handlers/welcome/cor
 import { WelcomeError } from '../../handlers/welcome/core/errors';
 import { PASSWORD_ALPHABET } from '../../handlers/welcome/core/password';
 import { WELCOMED_TAG_KEY } from '../../handlers/welcome/core/policy';
+import { RECONCILE_REQUEST, welcomeRequest } from '../../lib/contract';
 import {
   iamMock,
   noSuchEntity,
   satisfiesIamPolicy,
   sentTo,
   sesMock,
+  sqsMock,
   sesRejected,
   sesThrottling,
   tagOf,
@@ -39,6 +41,7 @@ import {
   sqsEvent,
   sqsRecord,
   ACCOUNT_ID,
+  WELCOME_QUEUE_URL,
 } from './support/events';
 import { type Grant, recordedGrants } from './support/grants';
 import { addManagedUser, harness, type Harness } from './support/harness';
@@ -56,6 +59,7 @@ afterEach(() => {
   output.restore();
   iamMock.reset();
   sesMock.reset();
+  sqsMock.reset();
 });
 
 const calls = {
@@ -974,6 +978,77 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       expect(calls.create()).toHaveLength(1);
     },
   },
+  'reconcile request: queues a welcome for each managed user never welcomed, nobody else': {
+    run: async (h) => {
+      const never = addManagedUser(h.aws, 'never');
+      addManagedUser(h.aws, 'done').tags.push({
+        Key: WELCOMED_TAG_KEY,
+        Value: '2025-01-01T10:00:05.000Z',
+      });
+      addManagedUser(h.aws, 'signed').passwordLastUsed = new Date('2025-01-02T09:00:00Z');
+      addManagedUser(h.aws, 'fresh').createDate = new Date(h.ago(60_000));
+      addManagedUser(h.aws, 'elsewhere', { path: '/other/' });
+
+      const response = await h.invokeSqs(
+        sqsEvent(sqsRecord(JSON.stringify(RECONCILE_REQUEST), { messageId: 'm-rec' })),
+      );
+
+      expect(failedIds(response)).toEqual([]);
+      expect(h.aws.queued).toEqual([
+        {
+          queueUrl: WELCOME_QUEUE_URL,
+          body: JSON.stringify(welcomeRequest(never, 'reconcile')),
+        },
+      ]);
+      // Reconciling only queues: no profile, no email in this run.
+      expect(calls.create()).toHaveLength(0);
+      expect(calls.send()).toHaveLength(0);
+    },
+  },
+
+  'welcome request: the queued welcome takes the exactly-once path, twice sends once': {
+    run: async (h) => {
+      const late = addManagedUser(h.aws, 'late');
+      const request = JSON.stringify(welcomeRequest(late, 'reconcile'));
+      const first = await h.invokeSqs(sqsEvent(sqsRecord(request, { messageId: 'm-1' })));
+      expect(failedIds(first)).toEqual([]);
+      expectWelcomedOnce(h, 'late', 'late@example.com');
+      expect(tagOf(h.aws, 'late', WELCOMED_TAG_KEY)).toBeDefined();
+
+      const again = await h.invokeSqs(sqsEvent(sqsRecord(request, { messageId: 'm-2' })));
+      expect(failedIds(again)).toEqual([]);
+      expectWelcomedOnce(h, 'late', 'late@example.com');
+      expectSkipLogged('already-welcomed', 'late');
+    },
+  },
+
+  'welcome request for a user deleted and created again since: left to the new one': {
+    run: async (h) => {
+      addManagedUser(h.aws, 'again', { userId: 'AIDANEWONE' });
+      const stale = welcomeRequest({ userName: 'again', userId: 'AIDAOLDONE' }, 'redrive');
+      const response = await h.invokeSqs(sqsEvent(sqsRecord(JSON.stringify(stale))));
+      expect(failedIds(response)).toEqual([]);
+      expectSkipLogged('user-replaced', 'again');
+      expect(calls.send()).toHaveLength(0);
+    },
+  },
+
+  'reconcile request without the queue URL: the record fails and comes back': {
+    options: { env: { WELCOME_QUEUE_URL: undefined } },
+    run: async (h) => {
+      addManagedUser(h.aws, 'waiting');
+      const response = await h.invokeSqs(
+        sqsEvent(sqsRecord(JSON.stringify(RECONCILE_REQUEST), { messageId: 'm-rec' })),
+      );
+      expect(failedIds(response)).toEqual(['m-rec']);
+      expect(h.aws.queued).toEqual([]);
+      // What the stack's metric filter counts (stacks/failure-alarms.ts).
+      expect(logLines().find((line) => line.message === 'event failed')).toMatchObject({
+        level: 'ERROR',
+        step: 'reconcile',
+      });
+    },
+  },
 };
 
 describe('welcome handler', () => {
@@ -1132,6 +1207,7 @@ describe('welcome handler', () => {
     for (const [name, { options, run }] of Object.entries(scenarios)) {
       iamMock.reset();
       sesMock.reset();
+      sqsMock.reset();
       scenarioStart = output.lines().length;
       const h = harness(options);
       await run(h).catch((error: unknown) => {
@@ -1156,8 +1232,10 @@ describe('welcome handler', () => {
       'iam:GetUser': [user],
       'iam:ListAccountAliases': ['*'],
       'iam:ListUserTags': [user],
+      'iam:ListUsers': ['*'],
       'iam:TagUser': [user],
       'ses:SendEmail': [`arn:aws:ses:us-east-1:${ACCOUNT_ID}:identity/example.com`],
+      'sqs:SendMessage': [`arn:aws:sqs:us-east-1:${ACCOUNT_ID}:iam-onboarding-welcome-queue`],
     });
     const lines = output.lines();
     expect(passwords.length).toBeGreaterThan(30);

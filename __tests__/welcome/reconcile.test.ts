@@ -63,6 +63,7 @@ test('a user who never signed in and has no welcomed mark needs a welcome; the o
   ]);
   expect(report.toWelcome.map((u) => u.userName)).toEqual(['ann']);
   expect(report.counts).toEqual({
+    recent: 0,
     'signed-in': 1,
     welcomed: 1,
     'not-managed': 1,
@@ -80,10 +81,20 @@ test('a user who never signed in and has no welcomed mark needs a welcome; the o
 
 test('a user under the path without the managed-by tag is not welcomed', () => {
   expect(
-    reconcileState({ userName: 'x', userId: 'AIDAX', path: '/iam-onboarding/' }, [
-      { Key: 'email', Value: 'x@example.com' },
-    ]),
+    reconcileState(
+      { userName: 'x', userId: 'AIDAX', path: '/iam-onboarding/' },
+      [{ Key: 'email', Value: 'x@example.com' }],
+      Date.now(),
+    ),
   ).toBe('not-managed');
+});
+
+test('a user created within the grace period is left to its own CreateUser event', () => {
+  const now = Date.parse('2026-11-21T12:00:00Z');
+  const user = { userName: 'new', userId: 'AIDANEW', path: '/iam-onboarding/' };
+  const at = (minutesAgo: number) => ({ ...user, createdAt: new Date(now - minutesAgo * 60_000) });
+  expect(reconcileState(at(14), undefined, now)).toBe('recent');
+  expect(reconcileState(at(16), [], now)).toBe('not-managed');
 });
 
 test('a failure to list is not swallowed: the run fails and is retried', async () => {

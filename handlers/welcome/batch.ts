@@ -17,6 +17,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { errorName, WelcomeError } from './core/errors';
 import type { CreatedUser, ParsedRecord, SqsItem } from './core/event';
 import { type Attempt, remainingMs, type RunContext, welcomeUser } from './flow';
+import { runReconcile } from './reconcile';
 import { eventLog, type LogKeys } from './log';
 
 export type RecordOutcome =
@@ -59,6 +60,25 @@ async function runRecord(
   attempt: Attempt,
 ): Promise<RecordResult> {
   const { deps } = run;
+  if (parsed.kind === 'reconcile') {
+    const log = eventLog(deps.logger, { ...keys, eventId: 'reconcile-request' });
+    try {
+      const { queued } = await runReconcile(run, log);
+      log.info('event done', { outcome: 'reconciled', queued });
+      return { outcome: 'skipped', reason: 'reconciled', eventId: 'reconcile-request' };
+    } catch (error) {
+      const failure =
+        error instanceof WelcomeError
+          ? error
+          : new WelcomeError({ step: 'reconcile', errorName: errorName(error) });
+      log.error('event failed', {
+        outcome: 'failed',
+        step: failure.step,
+        errorName: failure.errorName,
+      });
+      return { outcome: 'failed', error: failure };
+    }
+  }
   if (parsed.kind === 'skip') {
     const { kind: _kind, reason, detail, ...parsedKeys } = parsed;
     const all = { ...keys, ...parsedKeys };

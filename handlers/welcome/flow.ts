@@ -18,6 +18,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SESClient } from '@aws-sdk/client-ses';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import {
   createLoginProfile,
@@ -94,6 +95,8 @@ export interface WelcomeDeps {
   /** IAM CreateLoginProfile (no SDK retries, see aws/clients.ts). */
   iamCreate: IAMClient;
   ses: SESClient;
+  /** The reconcile run queues welcomes with it. */
+  sqs: SQSClient;
   logger: Logger;
   env: () => NodeJS.ProcessEnv;
   sleep: Sleep;

@@ -3,7 +3,7 @@
  * events are still accepted): wires the module-scope SDK clients, logger and
  * clock into the handler.
  */
-import { iam, iamCreate, ses } from './aws/clients';
+import { iam, iamCreate, ses, sqs } from './aws/clients';
 import { createWelcomeHandler } from './handler';
 import { realSleep } from './core/retry';
 import { logger } from './log';
@@ -12,6 +12,7 @@ export const handler = createWelcomeHandler({
   iam,
   iamCreate,
   ses,
+  sqs,
   logger,
   env: () => process.env,
   sleep: realSleep,

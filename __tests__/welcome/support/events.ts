@@ -187,6 +187,8 @@ export function lambdaContext(remainingMs: number | (() => number) = 60_000): Co
   };
 }
 
+export const WELCOME_QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/${ACCOUNT_ID}/iam-onboarding-welcome-queue`;
+
 /** The function's environment as the pipeline sets it. */
 export function welcomeEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -194,6 +196,7 @@ export function welcomeEnv(overrides: Record<string, string | undefined> = {}): 
     SENDER_IDENTITY_ARN: `arn:aws:ses:us-east-1:${ACCOUNT_ID}:identity/example.com`,
     ORGANISATION_NAME: 'Example Corp',
     HELP_CONTACT: 'it-help@example.com',
+    WELCOME_QUEUE_URL: WELCOME_QUEUE_URL,
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[key];

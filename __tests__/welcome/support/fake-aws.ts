@@ -21,6 +21,7 @@ import {
   IAMClient,
   ListAccountAliasesCommand,
   ListUserTagsCommand,
+  ListUsersCommand,
   NoSuchEntityException,
   type PasswordPolicy,
   PasswordPolicyViolationException,
@@ -34,10 +35,12 @@ import {
   SendEmailCommand,
   type SendEmailCommandInput,
 } from '@aws-sdk/client-ses';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 
 export const iamMock = mockClient(IAMClient);
 export const sesMock = mockClient(SESClient);
+export const sqsMock = mockClient(SQSClient);
 
 /** IAM's symbol class for password policies. */
 export const IAM_SYMBOLS = "!@#$%^&*()_+-=[]{}|'";
@@ -56,6 +59,8 @@ export interface FakeUser {
   profile?: FakeProfile;
   /** Set once the person signed in with a password. */
   passwordLastUsed?: Date;
+  /** When the user was created. @default long ago (2025-01-01) */
+  createDate?: Date;
   /**
    * Eventual consistency: the next `user` calls (GetUser, ListUserTags,
    * CreateLoginProfile) answer NoSuchEntity; the next `tags` ListUserTags
@@ -130,6 +135,8 @@ export class FakeAws {
   /** Every password IAM was asked to set, accepted or not. */
   readonly passwordsSeen: string[] = [];
   readonly sent: SentEmail[] = [];
+  /** Bodies queued with SQS SendMessage (the reconcile run), by queue URL. */
+  readonly queued: { queueUrl: string; body: string }[] = [];
   sesBehaviour: SesBehaviour = () => undefined;
   /** IAM's clock (profile creation dates); the harness shares its clock. */
   now: () => number = Date.now;
@@ -174,6 +181,26 @@ export class FakeAws {
 
   /** Wires the fake behind every IAMClient and SESClient instance. */
   install(): this {
+    iamMock.on(ListUsersCommand).callsFake((input: { PathPrefix?: string }) => ({
+      // One page; IAM's own pagination is tested with the listing itself.
+      Users: [...this.users.values()]
+        .filter((u) => u.path.startsWith(input.PathPrefix ?? '/'))
+        .map((u) => ({
+          UserName: u.userName,
+          UserId: u.userId,
+          Path: u.path,
+          Arn: `arn:aws:iam::123456789012:user${u.path}${u.userName}`,
+          CreateDate: u.createDate ?? new Date('2025-01-01T00:00:00Z'),
+          ...(u.passwordLastUsed ? { PasswordLastUsed: u.passwordLastUsed } : {}),
+        })),
+      IsTruncated: false,
+    }));
+    sqsMock
+      .on(SendMessageCommand)
+      .callsFake((input: { QueueUrl?: string; MessageBody?: string }) => {
+        this.queued.push({ queueUrl: input.QueueUrl ?? '', body: input.MessageBody ?? '' });
+        return { MessageId: `queued-${this.queued.length}` };
+      });
     iamMock.on(GetUserCommand).callsFake((input: { UserName?: string }) => {
       const user = this.visibleUser(input.UserName);
       return {

@@ -7,7 +7,7 @@
 import { actionOfCommand } from '../../../handlers/welcome/aws/actions';
 import { MANAGED_USER_PATH } from '../../../lib/contract';
 import { ACCOUNT_ID, welcomeEnv } from './events';
-import { iamMock, sesMock } from './fake-aws';
+import { iamMock, sesMock, sqsMock } from './fake-aws';
 
 export interface Grant {
   action: string;
@@ -36,7 +36,7 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
   const identity = options.senderIdentityArn ?? welcomeEnv().SENDER_IDENTITY_ARN ?? '';
   const path = options.userPath ?? MANAGED_USER_PATH;
   const pairs = new Map<string, Grant>();
-  for (const call of [...iamMock.calls(), ...sesMock.calls()]) {
+  for (const call of [...iamMock.calls(), ...sesMock.calls(), ...sqsMock.calls()]) {
     const command = call.args[0] as { constructor: { name: string }; input: { UserName?: string } };
     const name = command.constructor.name;
     const mapped = actionOfCommand(name);
@@ -47,6 +47,8 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
       resource = `arn:aws:iam::${accountId}:user${path}${command.input.UserName}`;
     } else if (mapped.resource === 'account') {
       resource = '*';
+    } else if (mapped.resource === 'welcome-queue') {
+      resource = `arn:aws:sqs:us-east-1:${accountId}:iam-onboarding-welcome-queue`;
     } else {
       resource = identity;
     }

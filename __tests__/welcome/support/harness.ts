@@ -3,7 +3,7 @@
  * by aws-sdk-client-mock through FakeAws), a recording sleep and seeded jitter.
  */
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { iam, iamCreate, ses } from '../../../handlers/welcome/aws/clients';
+import { iam, iamCreate, ses, sqs } from '../../../handlers/welcome/aws/clients';
 import {
   createWelcomeHandler,
   type RetrySettings,
@@ -48,6 +48,7 @@ export function harness(options: HarnessOptions = {}): Harness {
     iam,
     iamCreate,
     ses,
+    sqs,
     logger,
     env: () => welcomeEnv(options.env),
     sleep: async (ms) => {

@@ -13,9 +13,10 @@
  *   user that does not exist, IAM authorizes against `user/<name>`, without
  *   the path);
  * - `account`: the action has no resource type (`*`);
- * - `sender-identity`: the SES identity the email is sent from.
+ * - `sender-identity`: the SES identity the email is sent from;
+ * - `welcome-queue`: the queue the reconcile run queues welcomes into.
  */
-export type ResourceKind = 'user' | 'account' | 'sender-identity';
+export type ResourceKind = 'user' | 'account' | 'sender-identity' | 'welcome-queue';
 
 export interface CommandAction {
   readonly action: string;
@@ -31,6 +32,8 @@ export const COMMAND_ACTIONS = {
   TagUserCommand: { action: 'iam:TagUser', resource: 'user' },
   GetAccountPasswordPolicyCommand: { action: 'iam:GetAccountPasswordPolicy', resource: 'account' },
   ListAccountAliasesCommand: { action: 'iam:ListAccountAliases', resource: 'account' },
+  ListUsersCommand: { action: 'iam:ListUsers', resource: 'account' },
+  SendMessageCommand: { action: 'sqs:SendMessage', resource: 'welcome-queue' },
   SendEmailCommand: { action: 'ses:SendEmail', resource: 'sender-identity' },
 } as const satisfies Record<string, CommandAction>;
 

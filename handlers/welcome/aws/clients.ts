@@ -4,6 +4,7 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 // Without limits a stuck connection would hold the invocation until the Lambda timeout.
 const requestHandler = { connectionTimeout: 3_000, requestTimeout: 10_000 };
@@ -23,3 +24,6 @@ export const iamCreate = new IAMClient({ requestHandler, maxAttempts: 1 });
  * back-off, and any other failure rolls the profile back and lets Lambda retry.
  */
 export const ses = new SESClient({ requestHandler, maxAttempts: 1 });
+
+/** Queuing welcomes (the reconcile run): SendMessage is safe to retry, a duplicate welcome sends nothing twice. */
+export const sqs = new SQSClient({ requestHandler });

@@ -39,6 +39,7 @@ export async function listManagedUsers(iam: IAMClient): Promise<ListedUser[]> {
         userId: u.UserId,
         path: u.Path ?? '',
         ...(u.PasswordLastUsed ? { passwordLastUsed: u.PasswordLastUsed } : {}),
+        ...(u.CreateDate ? { createdAt: u.CreateDate } : {}),
       });
     }
     marker = page.IsTruncated ? page.Marker : undefined;
@@ -70,12 +71,17 @@ async function mapLimited<T, R>(
  */
 export async function reconcileUsers(
   iam: IAMClient,
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; nowMs?: number } = {},
 ): Promise<{ report: ReconcileReport; states: { user: ListedUser; state: ReconcileState }[] }> {
+  const nowMs = options.nowMs ?? Date.now();
   const users = await listManagedUsers(iam);
   const states = await mapLimited(users, options.concurrency ?? 4, async (user) => ({
     user,
-    state: reconcileState(user, needsTags(user) ? await listUserTags(iam, user.userName) : []),
+    state: reconcileState(
+      user,
+      needsTags(user, nowMs) ? await listUserTags(iam, user.userName) : [],
+      nowMs,
+    ),
   }));
   return { report: summarise(states), states };
 }

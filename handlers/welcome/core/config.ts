@@ -15,6 +15,8 @@ export interface WelcomeConfig {
   accountAlias?: string;
   organisationName: string;
   helpContact: string;
+  /** Where the reconcile run queues welcomes; without it a reconcile request fails. */
+  welcomeQueueUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -44,11 +46,13 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     throw new ConfigError(`${WELCOME_ENV.accountAlias} is not a valid IAM account alias`);
   }
   const identityArn = env[WELCOME_ENV.senderIdentityArn]?.trim();
+  const queueUrl = env[WELCOME_ENV.welcomeQueueUrl]?.trim();
   return {
     source: formatMailbox(sender.address, sender.displayName),
     ...(identityArn ? { senderIdentityArn: identityArn } : {}),
     ...(alias ? { accountAlias: alias } : {}),
     organisationName: singleLine(required(env, WELCOME_ENV.organisationName), 100),
     helpContact: singleLine(required(env, WELCOME_ENV.helpContact), 200),
+    ...(queueUrl ? { welcomeQueueUrl: queueUrl } : {}),
   };
 }

@@ -21,6 +21,7 @@ export type WelcomeStep =
   | 'delete-login-profile'
   | 'tag-user'
   | 'deadline'
+  | 'reconcile'
   | 'unexpected';
 
 export interface WelcomeErrorContext {

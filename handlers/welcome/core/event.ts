@@ -14,6 +14,7 @@
  * same way on every retry and must be acknowledged, not retried.
  */
 import * as z from 'zod/mini';
+import { MANAGED_USER_PATH, type WelcomeRequestReason } from '../../../lib/contract';
 
 const SnsRecordSchema = z.object({
   EventSource: z.literal('aws:sns'),
@@ -89,8 +90,11 @@ export interface CreatedUser {
   /** SNS message id (each SNS delivery of the same event shares it). */
   snsMessageId: string;
   userName: string;
-  /** IAM's unique ID of the user the event is about; a re-created user has a new one. */
-  userId: string;
+  /**
+   * IAM's unique ID of the user the event is about; a re-created user has a
+   * new one. Absent only on a queued welcome that did not name it.
+   */
+  userId?: string;
   /** The path the user was created with (only ever used to skip early). */
   path: string;
   /**
@@ -98,6 +102,8 @@ export interface CreatedUser {
    * epoch ms; undefined when neither parses. Starts the grace period.
    */
   eventTimeMs?: number;
+  /** Set when this is a welcome queued by the reconcile run, the redrive tool or an operator. */
+  requested?: WelcomeRequestReason;
 }
 
 export type SkipReason =
@@ -112,6 +118,8 @@ export type SkipReason =
 
 export type ParsedRecord =
   | { kind: 'create-user'; event: CreatedUser }
+  /** The reconcile schedule's request (RECONCILE_REQUEST): look for users never welcomed. */
+  | { kind: 'reconcile' }
   | {
       kind: 'skip';
       reason: SkipReason;
@@ -245,6 +253,8 @@ function classifySqsRecord(record: unknown): SqsItem {
   const { messageId, body, attributes } = sqs.data;
   const receiveCount = receiveCountOf(attributes?.ApproximateReceiveCount);
   const json = parseJson(body);
+  const request = json.ok ? classifyRequest(messageId, json.value) : undefined;
+  if (request) return { messageId, receiveCount, parsed: request };
   const notification = json.ok ? SnsNotificationSchema.safeParse(json.value) : undefined;
   if (!notification?.success) {
     return {
@@ -259,6 +269,39 @@ function classifySqsRecord(record: unknown): SqsItem {
   }
   const { MessageId, Message } = notification.data;
   return { messageId, receiveCount, parsed: classify(MessageId, Message) };
+}
+
+const ReconcileRequestSchema = z.object({ 'iam-onboarding': z.literal('reconcile') });
+const WelcomeRequestSchema = z.object({
+  'iam-onboarding': z.literal('welcome'),
+  userName: z.string().check(z.minLength(1), z.maxLength(64)),
+  userId: z.optional(z.string().check(z.minLength(1))),
+  reason: z.enum(['reconcile', 'redrive', 'operator']),
+});
+
+/**
+ * A body queued by the pipeline itself rather than by SNS: the reconcile
+ * request, or a welcome for one user (lib/contract.ts). A welcome request
+ * takes the same path as a CreateUser event for that user; its path is
+ * checked against IAM like an event's, and it has no event time (IAM's
+ * answer is final: the user is not new).
+ */
+function classifyRequest(messageId: string, body: unknown): ParsedRecord | undefined {
+  if (ReconcileRequestSchema.safeParse(body).success) return { kind: 'reconcile' };
+  const request = WelcomeRequestSchema.safeParse(body);
+  if (!request.success) return undefined;
+  const { userName, userId, reason } = request.data;
+  return {
+    kind: 'create-user',
+    event: {
+      eventId: `${reason}-request`,
+      snsMessageId: messageId,
+      userName,
+      ...(userId === undefined ? {} : { userId }),
+      path: MANAGED_USER_PATH,
+      requested: reason,
+    },
+  };
 }
 
 /**

@@ -10,23 +10,12 @@ import {
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
+  WELCOMED_TAG_KEY,
 } from '../../../lib/contract';
 import { parseEmailAddress, singleLine } from './text';
 
-/**
- * Tags the function itself writes start with this prefix. The stack must tell
- * the Terraform provider to ignore tag keys with it (`ignore_tags`), or every
- * deploy would plan to strip them. (The stack owns lib/contract.ts; this
- * belongs there once both halves read it.)
- */
-export const FUNCTION_TAG_PREFIX = 'iam-onboarding:';
-
-/**
- * Written on the user after SES accepted the welcome email: ISO-8601 UTC time
- * of the send. It tells "welcomed" apart from "has a login profile", which a
- * run that died (or a rollback that failed) after CreateLoginProfile leaves too.
- */
-export const WELCOMED_TAG_KEY = `${FUNCTION_TAG_PREFIX}welcomed`;
+// The welcomed tag (and the prefix the provider ignores) are shared with the stack.
+export { FUNCTION_TAG_PREFIX, WELCOMED_TAG_KEY } from '../../../lib/contract';
 
 export interface IamTag {
   Key?: string;
@@ -77,13 +66,17 @@ export function isManagedPath(path: string): boolean {
   return path === MANAGED_USER_PATH;
 }
 
-export function decide(expectedUserId: string, user: IamUserFacts): Decision {
+/**
+ * `expectedUserId` is the ID the event (or request) names; undefined for a
+ * welcome queued without one, which then applies to the user of that name.
+ */
+export function decide(expectedUserId: string | undefined, user: IamUserFacts): Decision {
   if (!isManagedPath(user.path)) {
     return { kind: 'skip', reason: 'not-managed-path', detail: `path is ${user.path}` };
   }
   // Same name, new ID: the user was deleted and created again after this event;
   // the newer CreateUser event is the one that welcomes the newer user.
-  if (user.userId !== expectedUserId) {
+  if (expectedUserId !== undefined && user.userId !== expectedUserId) {
     return {
       kind: 'skip',
       reason: 'user-replaced',

@@ -11,6 +11,7 @@ import {
   MANAGED_USER_PATH,
   WELCOMED_TAG_KEY,
 } from '../../../lib/contract';
+import { GRACE_PERIOD_MS } from './consistency';
 import type { IamTag } from './policy';
 
 /** What ListUsers says of a user. */
@@ -20,22 +21,41 @@ export interface ListedUser {
   readonly path: string;
   /** When the user last signed in with a password; absent if never. */
   readonly passwordLastUsed?: Date;
+  /** When the user was created. */
+  readonly createdAt?: Date;
 }
 
-export type ReconcileState = 'signed-in' | 'welcomed' | 'not-managed' | 'needs-welcome' | 'gone';
+export type ReconcileState =
+  'recent' | 'signed-in' | 'welcomed' | 'not-managed' | 'needs-welcome' | 'gone';
+
+/**
+ * Created within the grace period: its CreateUser event is most likely still
+ * on its way or being handled, so the reconcile leaves it to that event
+ * (a welcome queued now would only race it). The next run looks again.
+ */
+function isRecent(user: ListedUser, nowMs: number): boolean {
+  return user.createdAt !== undefined && nowMs - user.createdAt.getTime() < GRACE_PERIOD_MS;
+}
 
 /** Whether the user's tags must be read to decide. */
-export function needsTags(user: ListedUser): boolean {
-  return user.path === MANAGED_USER_PATH && user.passwordLastUsed === undefined;
+export function needsTags(user: ListedUser, nowMs: number): boolean {
+  return (
+    user.path === MANAGED_USER_PATH && user.passwordLastUsed === undefined && !isRecent(user, nowMs)
+  );
 }
 
 /**
  * The user's state; `tags` undefined means the user no longer exists (it was
  * deleted between the listing and the tag read).
  */
-export function reconcileState(user: ListedUser, tags?: readonly IamTag[]): ReconcileState {
+export function reconcileState(
+  user: ListedUser,
+  tags: readonly IamTag[] | undefined,
+  nowMs: number,
+): ReconcileState {
   if (user.path !== MANAGED_USER_PATH) return 'not-managed';
   if (user.passwordLastUsed !== undefined) return 'signed-in';
+  if (isRecent(user, nowMs)) return 'recent';
   if (tags === undefined) return 'gone';
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
   if (tag(MANAGED_BY_TAG_KEY) !== MANAGED_BY_TAG_VALUE) return 'not-managed';
@@ -52,6 +72,7 @@ export function summarise(
   states: readonly { readonly user: ListedUser; readonly state: ReconcileState }[],
 ): ReconcileReport {
   const counts: Record<ReconcileState, number> = {
+    recent: 0,
     'signed-in': 0,
     welcomed: 0,
     'not-managed': 0,

@@ -1,0 +1,34 @@
+/**
+ * The reconcile request (from the hourly schedule): list the managed users
+ * and queue a welcome for each one never welcomed. Each queued welcome then
+ * takes the exactly-once path, so a run that repeats (a redelivery) queues
+ * duplicates that send nothing twice.
+ */
+import { queueWelcome, reconcileUsers } from './aws/users';
+import { errorName, WelcomeError } from './core/errors';
+import type { RunContext } from './flow';
+import type { EventLog } from './log';
+
+export async function runReconcile(run: RunContext, log: EventLog): Promise<{ queued: number }> {
+  const { deps, config } = run;
+  const queueUrl = config.welcomeQueueUrl;
+  if (!queueUrl) {
+    throw new WelcomeError({
+      step: 'reconcile',
+      errorName: 'ConfigError',
+      action: 'WELCOME_QUEUE_URL is not set: deploy the current stack',
+    });
+  }
+  try {
+    const { report } = await reconcileUsers(deps.iam, { nowMs: deps.now() });
+    log.info('step done', { step: 'reconcile', outcome: 'listed', ...report.counts });
+    for (const user of report.toWelcome) {
+      await queueWelcome(deps.sqs, queueUrl, user, 'reconcile');
+      log.info('step done', { step: 'reconcile', outcome: 'queued', userName: user.userName });
+    }
+    return { queued: report.toWelcome.length };
+  } catch (error) {
+    log.error('step failed', { step: 'reconcile', outcome: 'error', errorName: errorName(error) });
+    throw new WelcomeError({ step: 'reconcile', errorName: errorName(error) });
+  }
+}
