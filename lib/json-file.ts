@@ -14,11 +14,13 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import { InputFileError, jsonPath, type Problem } from './errors';
+import { describeProblem, InputFileError, jsonPath, quote, type Problem } from './errors';
 
 export interface JsonDocument {
   /** The path the file was read from, as given (for messages). */
   readonly file: string;
+  /** What the file is, for annotations: "Roster problem", "Settings problem". */
+  readonly title: string;
   readonly value: unknown;
   /** 1-based line and column of the value at a JSON path, or of its nearest parent. */
   position(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
@@ -81,8 +83,29 @@ function duplicateKeys(root: Node): { node: Node; first: number }[] {
   return out.sort((a, b) => a.node.offset - b.node.offset);
 }
 
+/**
+ * The text a syntax error points at, as a value for the message: a string
+ * token as its content (`"email"`), anything else as written, or a note that
+ * the file ended.
+ */
+function offendingText(text: string, e: ParseError): string {
+  if (e.offset >= text.length) return 'the end of the file';
+  const token = text.slice(e.offset, e.offset + Math.max(e.length, 1));
+  try {
+    const parsed = JSON.parse(token) as unknown;
+    if (typeof parsed === 'string') return quote(parsed);
+  } catch {
+    // not a complete token: shown as written
+  }
+  return quote(token);
+}
+
 /** Parses JSON text; syntax errors become an InputFileError with line and column. */
-export function parseJsonDocument(file: string, text: string): JsonDocument {
+export function parseJsonDocument(
+  file: string,
+  text: string,
+  title = 'Input file problem',
+): JsonDocument {
   const starts = lineStarts(text);
   const errors: ParseError[] = [];
   const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
@@ -94,27 +117,32 @@ export function parseJsonDocument(file: string, text: string): JsonDocument {
   if (errors.length > 0 || tree === undefined) {
     const problems: Problem[] = (errors.length > 0 ? errors : []).map((e) => {
       const code = printParseErrorCode(e.error);
-      return {
+      // The offending token is already rendered (quoted, or "the end of the file").
+      return describeProblem({
         path: '$',
-        message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`,
+        message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}; found ${offendingText(body, e)}`,
         ...toLineColumn(starts, e.offset),
-      };
+      });
     });
     if (problems.length === 0) problems.push({ path: '$', message: 'the file is empty' });
     // The first error is the real one; later ones are mostly the parser recovering.
-    throw new InputFileError(file, problems.slice(0, 1));
+    throw new InputFileError(file, problems.slice(0, 1), title);
   }
   // JSON.parse keeps the last of two equal keys without a word; in a file
   // people edit that is a silent typo (two "email"s, one of them stale).
-  const duplicates = duplicateKeys(tree).map(({ node, first }) => ({
-    path: jsonPath(getNodePath(node)),
-    message: `the key "${String(node.value)}" appears twice in this object (first at line ${toLineColumn(starts, first).line}); JSON keeps only the last`,
-    ...toLineColumn(starts, node.offset),
-  }));
-  if (duplicates.length > 0) throw new InputFileError(file, duplicates);
+  const duplicates = duplicateKeys(tree).map(({ node, first }) =>
+    describeProblem({
+      path: jsonPath(getNodePath(node)),
+      message: `the key ${quote(String(node.value))} appears twice in this object (first at line ${toLineColumn(starts, first).line}); JSON keeps only the last`,
+      value: String(node.value),
+      ...toLineColumn(starts, node.offset),
+    }),
+  );
+  if (duplicates.length > 0) throw new InputFileError(file, duplicates, title);
   const value = JSON.parse(body) as unknown;
   return {
     file,
+    title,
     value,
     position(path) {
       for (let n = path.length; n >= 0; n--) {
@@ -134,14 +162,18 @@ export function parseJsonDocument(file: string, text: string): JsonDocument {
 }
 
 /** Reads and parses a JSON file; a missing or unreadable file is an InputFileError too. */
-export function readJsonDocument(file: string): JsonDocument {
+export function readJsonDocument(file: string, title = 'Input file problem'): JsonDocument {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const reason =
       (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    throw new InputFileError(file, [{ path: '$', message: `cannot read the file: ${reason}` }]);
+    throw new InputFileError(
+      file,
+      [{ path: '$', message: `cannot read the file: ${reason}` }],
+      title,
+    );
   }
-  return parseJsonDocument(file, text);
+  return parseJsonDocument(file, text, title);
 }

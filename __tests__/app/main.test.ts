@@ -57,8 +57,8 @@ describe('main.ts', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([
       `${roster} has 3 problems:`,
-      `  - ${roster}:4:7 $.users[0].userName (user "a b"): may contain only letters, digits and + = , . @ _ - (IAM user name rules)`,
-      `  - ${roster}:5:7 $.users[0].email (user "a b"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @)`,
+      `  - ${roster}:4:7 $.users[0].userName (user "a b"): may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "a b"`,
+      `  - ${roster}:5:7 $.users[0].email (user "a b"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @); found "x"`,
       `  - ${roster}:11:9 $.users[1].groups[0] (user "c"): refers to group "nope", which is not defined in $.groups`,
     ]);
     expect(existsSync(join(stack, 'cdk.tf.json'))).toBe(false);
@@ -75,7 +75,9 @@ describe('main.ts', () => {
     );
     const r = runMain({ CDKTF_OUTDIR: join(dir, 'out'), ROSTER_FILE: roster });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${roster}:3:23 $: JSON syntax error: a comma was expected`);
+    expect(r.stderr).toContain(
+      `${roster}:3:23 $: JSON syntax error: a comma was expected; found "email"`,
+    );
     expect(existsSync(join(dir, 'out', 'stacks', 'iam-onboarding', 'cdk.tf.json'))).toBe(false);
   });
 
