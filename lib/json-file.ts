@@ -100,46 +100,104 @@ function offendingText(text: string, e: ParseError): string {
   return quote(token);
 }
 
-/** Parses JSON text; syntax errors become an InputFileError with line and column. */
+/**
+ * Whether valid JSON text has an object with a key given twice: one pass
+ * over the characters, far cheaper on a cold start than building the tree
+ * (the tree is built only when this finds one, to say where).
+ */
+function hasDuplicateKey(text: string): boolean {
+  // One entry per open object or array: the object's keys so far, or null.
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        }
+      }
+      const keys = stack[stack.length - 1];
+      if (expectKey && keys) {
+        const key = escaped
+          ? (JSON.parse(text.slice(start, i + 1)) as string)
+          : text.slice(start + 1, i);
+        if (keys.has(key)) return true;
+        keys.add(key);
+        expectKey = false;
+      }
+    } else if (c === 0x7b /* { */) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] !== null;
+    }
+  }
+  return false;
+}
+
+const STRICT = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+
+/**
+ * Parses JSON text; syntax errors become an InputFileError with line and
+ * column. A valid file is parsed by JSON.parse; jsonc-parser's tree, which
+ * costs more than the rest of a check on a cold start, is built only to
+ * report a problem's position.
+ */
 export function parseJsonDocument(
   file: string,
   text: string,
   title = 'Input file problem',
 ): JsonDocument {
-  const starts = lineStarts(text);
-  const errors: ParseError[] = [];
   const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const tree = parseTree(body, errors, {
-    disallowComments: true,
-    allowTrailingComma: false,
-    allowEmptyContent: false,
-  });
-  if (errors.length > 0 || tree === undefined) {
-    const problems: Problem[] = (errors.length > 0 ? errors : []).map((e) => {
+  let starts: number[] | undefined;
+  const lineColumn = (offset: number) => toLineColumn((starts ??= lineStarts(text)), offset);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    const errors: ParseError[] = [];
+    parseTree(body, errors, STRICT);
+    const problems: Problem[] = errors.map((e) => {
       const code = printParseErrorCode(e.error);
       // The offending token is already rendered (quoted, or "the end of the file").
       return describeProblem({
         path: '$',
         message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}; found ${offendingText(body, e)}`,
-        ...toLineColumn(starts, e.offset),
+        ...lineColumn(e.offset),
       });
     });
-    if (problems.length === 0) problems.push({ path: '$', message: 'the file is empty' });
+    // Both parsers follow the JSON grammar; should they ever disagree, JSON.parse's word stands.
+    if (problems.length === 0) {
+      problems.push({ path: '$', message: `JSON syntax error: ${(err as Error).message}` });
+    }
     // The first error is the real one; later ones are mostly the parser recovering.
     throw new InputFileError(file, problems.slice(0, 1), title);
   }
+  let tree: Node | undefined;
+  const treeOf = () => (tree ??= parseTree(body, [], STRICT)!);
   // JSON.parse keeps the last of two equal keys without a word; in a file
   // people edit that is a silent typo (two "email"s, one of them stale).
-  const duplicates = duplicateKeys(tree).map(({ node, first }) =>
-    describeProblem({
-      path: jsonPath(getNodePath(node)),
-      message: `the key ${quote(String(node.value))} appears twice in this object (first at line ${toLineColumn(starts, first).line}); JSON keeps only the last`,
-      value: String(node.value),
-      ...toLineColumn(starts, node.offset),
-    }),
-  );
-  if (duplicates.length > 0) throw new InputFileError(file, duplicates, title);
-  const value = JSON.parse(body) as unknown;
+  if (hasDuplicateKey(body)) {
+    const duplicates = duplicateKeys(treeOf()).map(({ node, first }) =>
+      describeProblem({
+        path: jsonPath(getNodePath(node)),
+        message: `the key ${quote(String(node.value))} appears twice in this object (first at line ${lineColumn(first).line}); JSON keeps only the last`,
+        value: String(node.value),
+        ...lineColumn(node.offset),
+      }),
+    );
+    throw new InputFileError(file, duplicates, title);
+  }
   return {
     file,
     title,
@@ -147,13 +205,13 @@ export function parseJsonDocument(
     position(path) {
       for (let n = path.length; n >= 0; n--) {
         const node: Node | undefined = findNodeAtLocation(
-          tree,
+          treeOf(),
           path.slice(0, n).map((s) => (typeof s === 'number' ? s : String(s))),
         );
         if (node) {
           // For a property, point at its key rather than its value.
           const at = node.parent?.type === 'property' ? node.parent.offset : node.offset;
-          return toLineColumn(starts, at);
+          return lineColumn(at);
         }
       }
       return undefined;

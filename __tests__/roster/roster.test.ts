@@ -149,6 +149,17 @@ describe('JSON syntax', () => {
     ]);
   });
 
+  it('finds a repeated key however it is written, and only keys of the same object', () => {
+    expect(problemsOfText('{"users": [], "\\u0075sers": []}')).toEqual([
+      expect.objectContaining({ path: '$.users', line: 1, column: 15 }),
+    ]);
+    const fine = JSON.stringify({
+      groups: [{ groupName: 'users' }, { groupName: 'g', policies: [] }],
+      users: [{ userName: 'groups', email: 'groups@example.com', tags: { users: 'groups' } }],
+    });
+    expect(() => validateText(fine)).not.toThrow();
+  });
+
   it('rejects an empty file', () => {
     expect(problemsOfText('')[0]?.message).toBe(
       'JSON syntax error: a value was expected; found the end of the file',
