@@ -10,7 +10,10 @@ import { join } from 'node:path';
 const TSX = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
 
 function runMain(env: Record<string, string>) {
-  return spawnSync(TSX, ['main.ts'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  // As on a workstation, even when the tests themselves run in GitHub Actions.
+  const base = { ...process.env };
+  delete base.GITHUB_ACTIONS;
+  return spawnSync(TSX, ['main.ts'], { env: { ...base, ...env }, encoding: 'utf8' });
 }
 
 describe('main.ts', () => {
@@ -108,5 +111,21 @@ describe('main.ts', () => {
     expect(r.stderr).toContain(`${roster} has 1 problem:`);
     expect(r.stderr).toContain(`${settings} has `);
     expect(r.stderr).toContain('$.accountId');
+  });
+
+  it('inside GitHub Actions also annotates the problems, as npm run check does', () => {
+    const roster = join(dir, 'roster.json');
+    writeFileSync(roster, '{"users": [{"userName": "a", "email": "nope"}]}');
+    const r = runMain({
+      CDKTF_OUTDIR: join(dir, 'out'),
+      ROSTER_FILE: roster,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: dir,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      '::error file=roster.json,line=1,col=30,title=Roster problem::$.users[0].email (user "a"): ' +
+        'is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @); found "nope"\n',
+    );
   });
 });
