@@ -5,7 +5,14 @@
  * where a simple fix is evident, the suggestion (lib/errors.ts words it).
  */
 import type { z } from 'zod';
-import { closestMatch, describeProblem, InputFileError, jsonPath, type Problem } from './errors';
+import {
+  closestMatch,
+  describeProblem,
+  InputFileError,
+  jsonPath,
+  quote,
+  type Problem,
+} from './errors';
 import type { JsonDocument } from './json-file';
 
 /** Names the entry a path belongs to, e.g. `user "alice"`; undefined when none applies. */
@@ -145,7 +152,7 @@ export function issuesToProblems(
       return issue.keys.map((key) =>
         describeProblem({
           path: jsonPath([...path, key]),
-          message: `unknown field "${key}" (check the spelling; unknown fields are not allowed)`,
+          message: `unknown field ${quote(key)} (check the spelling; unknown fields are not allowed)`,
           value: key,
           suggestion: closestMatch(key, candidates),
           ...common,

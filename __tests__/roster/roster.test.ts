@@ -486,6 +486,12 @@ describe('values and suggested fixes in the messages', () => {
       '$.users[1].grups (user "bob"): unknown field "grups" (check the spelling; unknown fields are not allowed); did you mean "groups"?',
       '$.users[1].colour (user "bob"): unknown field "colour" (check the spelling; unknown fields are not allowed)',
     ]);
+    // A key with a stray space or an invisible character: shown, and the field meant.
+    const k = base();
+    k.users[1] = { userName: 'bob', 'email\u200b': 'bob@example.com' };
+    expect(problems(k)).toContainEqual(
+      '$.users[1]["email\\u200b"] (user "bob"): unknown field "email\\u200b" (check the spelling; unknown fields are not allowed); did you mean "email"?',
+    );
     const g = base();
     g.groups[0] = { groupName: 'developers', polices: [] };
     expect(problems(g)).toEqual([
