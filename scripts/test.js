@@ -45,8 +45,11 @@ const steps = [
 ];
 
 let status = 0;
+const took = [];
 for (const [i, [name, step]] of steps.entries()) {
+  const start = process.hrtime.bigint();
   status = step();
+  took.push(`${name} ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
   if (status !== 0) {
     const rest = steps.slice(i + 1).map(([n]) => n);
     console.log(`npm test: ${name} failed${rest.length ? `; not run: ${rest.join(', ')}` : ''}.`);
@@ -54,5 +57,6 @@ for (const [i, [name, step]] of steps.entries()) {
   }
 }
 rmSync(dir, { recursive: true, force: true });
+console.log(`npm test: ${took.join(', ')}.`);
 console.log(`jest: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exitCode = status;
