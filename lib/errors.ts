@@ -75,11 +75,6 @@ function escapeChar(ch: string): string {
   return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** True when the text has a character `quote` would escape as invisible. */
-export function hasInvisible(text: string): boolean {
-  return INVISIBLE.test(text);
-}
-
 /**
  * Text in double quotes, as a reader needs it in a log: `"` and `\` escaped,
  * invisible characters as escapes (`\t`, `\u200b`, `\u00a0`), at most `max`
