@@ -4,7 +4,7 @@
  * `::error` workflow command that GitHub shows on the offending line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -37,10 +37,15 @@ const THREE_PROBLEMS = [
 const POSITIONS = ['13:7', '21:7', '24:9'];
 
 let bundle: string;
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A checkout-like directory: users/users.json and config/settings.json. */
 function workspace(roster: unknown, settings?: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'iam-onboarding-check-'));
+  scratch.push(dir);
   mkdirSync(join(dir, 'users'));
   mkdirSync(join(dir, 'config'));
   writeFileSync(join(dir, 'users', 'users.json'), JSON.stringify(roster, null, 2) + '\n');
@@ -73,7 +78,9 @@ function check(cwd: string, env: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  bundle = join(mkdtempSync(join(tmpdir(), 'iam-onboarding-check-bin-')), 'check.js');
+  const bin = mkdtempSync(join(tmpdir(), 'iam-onboarding-check-bin-'));
+  scratch.push(bin);
+  bundle = join(bin, 'check.js');
   await build({
     entryPoints: [join(ROOT, 'scripts', 'check.ts')],
     bundle: true,
