@@ -1,15 +1,17 @@
 /**
  * The CDKTF app (`cdktf.json` runs it for `cdktf synth` and `cdktf deploy`;
  * `npm run synth` runs it directly). Invalid input is reported in full, with
- * a non-zero exit, and leaves no configuration behind.
+ * a non-zero exit (and as annotations inside GitHub Actions), and leaves no
+ * configuration behind.
  */
 import { isInputError } from './lib/errors';
+import { reportInputError } from './lib/report';
 import { synthesize } from './lib/synth';
 
 try {
   synthesize();
 } catch (err) {
   if (!isInputError(err)) throw err;
-  console.error(err.message);
+  reportInputError(err);
   process.exitCode = 1;
 }

@@ -14,11 +14,13 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import { InputFileError, jsonPath, type Problem } from './errors';
+import { describeProblem, InputFileError, jsonPath, quote, type Problem } from './errors';
 
 export interface JsonDocument {
   /** The path the file was read from, as given (for messages). */
   readonly file: string;
+  /** What the file is, for annotations: "Roster problem", "Settings problem". */
+  readonly title: string;
   readonly value: unknown;
   /** 1-based line and column of the value at a JSON path, or of its nearest parent. */
   position(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
@@ -81,51 +83,135 @@ function duplicateKeys(root: Node): { node: Node; first: number }[] {
   return out.sort((a, b) => a.node.offset - b.node.offset);
 }
 
-/** Parses JSON text; syntax errors become an InputFileError with line and column. */
-export function parseJsonDocument(file: string, text: string): JsonDocument {
-  const starts = lineStarts(text);
-  const errors: ParseError[] = [];
-  const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const tree = parseTree(body, errors, {
-    disallowComments: true,
-    allowTrailingComma: false,
-    allowEmptyContent: false,
-  });
-  if (errors.length > 0 || tree === undefined) {
-    const problems: Problem[] = (errors.length > 0 ? errors : []).map((e) => {
-      const code = printParseErrorCode(e.error);
-      return {
-        path: '$',
-        message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`,
-        ...toLineColumn(starts, e.offset),
-      };
-    });
-    if (problems.length === 0) problems.push({ path: '$', message: 'the file is empty' });
-    // The first error is the real one; later ones are mostly the parser recovering.
-    throw new InputFileError(file, problems.slice(0, 1));
+/**
+ * The text a syntax error points at, as a value for the message: a string
+ * token as its content (`"email"`), anything else as written, or a note that
+ * the file ended.
+ */
+function offendingText(text: string, e: ParseError): string {
+  if (e.offset >= text.length) return 'the end of the file';
+  const token = text.slice(e.offset, e.offset + Math.max(e.length, 1));
+  try {
+    const parsed = JSON.parse(token) as unknown;
+    if (typeof parsed === 'string') return quote(parsed);
+  } catch {
+    // not a complete token: shown as written
   }
+  return quote(token);
+}
+
+/**
+ * Whether valid JSON text has an object with a key given twice: one pass
+ * over the characters, far cheaper on a cold start than building the tree
+ * (the tree is built only when this finds one, to say where).
+ */
+function hasDuplicateKey(text: string): boolean {
+  // One entry per open object or array: the object's keys so far, or null.
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        }
+      }
+      const keys = stack[stack.length - 1];
+      if (expectKey && keys) {
+        const key = escaped
+          ? (JSON.parse(text.slice(start, i + 1)) as string)
+          : text.slice(start + 1, i);
+        if (keys.has(key)) return true;
+        keys.add(key);
+        expectKey = false;
+      }
+    } else if (c === 0x7b /* { */) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] !== null;
+    }
+  }
+  return false;
+}
+
+const STRICT = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+
+/**
+ * Parses JSON text; syntax errors become an InputFileError with line and
+ * column. A valid file is parsed by JSON.parse; jsonc-parser's tree, which
+ * costs more than the rest of a check on a cold start, is built only to
+ * report a problem's position.
+ */
+export function parseJsonDocument(
+  file: string,
+  text: string,
+  title = 'Input file problem',
+): JsonDocument {
+  const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  let starts: number[] | undefined;
+  const lineColumn = (offset: number) => toLineColumn((starts ??= lineStarts(text)), offset);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    const errors: ParseError[] = [];
+    parseTree(body, errors, STRICT);
+    const problems: Problem[] = errors.map((e) => {
+      const code = printParseErrorCode(e.error);
+      // The offending token is already rendered (quoted, or "the end of the file").
+      return describeProblem({
+        path: '$',
+        message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}; found ${offendingText(body, e)}`,
+        ...lineColumn(e.offset),
+      });
+    });
+    // Both parsers follow the JSON grammar; should they ever disagree, JSON.parse's word stands.
+    if (problems.length === 0) {
+      problems.push({ path: '$', message: `JSON syntax error: ${(err as Error).message}` });
+    }
+    // The first error is the real one; later ones are mostly the parser recovering.
+    throw new InputFileError(file, problems.slice(0, 1), title);
+  }
+  let tree: Node | undefined;
+  const treeOf = () => (tree ??= parseTree(body, [], STRICT)!);
   // JSON.parse keeps the last of two equal keys without a word; in a file
   // people edit that is a silent typo (two "email"s, one of them stale).
-  const duplicates = duplicateKeys(tree).map(({ node, first }) => ({
-    path: jsonPath(getNodePath(node)),
-    message: `the key "${String(node.value)}" appears twice in this object (first at line ${toLineColumn(starts, first).line}); JSON keeps only the last`,
-    ...toLineColumn(starts, node.offset),
-  }));
-  if (duplicates.length > 0) throw new InputFileError(file, duplicates);
-  const value = JSON.parse(body) as unknown;
+  if (hasDuplicateKey(body)) {
+    const duplicates = duplicateKeys(treeOf()).map(({ node, first }) =>
+      describeProblem({
+        path: jsonPath(getNodePath(node)),
+        message: `the key ${quote(String(node.value))} appears twice in this object (first at line ${lineColumn(first).line}); JSON keeps only the last`,
+        value: String(node.value),
+        ...lineColumn(node.offset),
+      }),
+    );
+    throw new InputFileError(file, duplicates, title);
+  }
   return {
     file,
+    title,
     value,
     position(path) {
       for (let n = path.length; n >= 0; n--) {
         const node: Node | undefined = findNodeAtLocation(
-          tree,
+          treeOf(),
           path.slice(0, n).map((s) => (typeof s === 'number' ? s : String(s))),
         );
         if (node) {
           // For a property, point at its key rather than its value.
           const at = node.parent?.type === 'property' ? node.parent.offset : node.offset;
-          return toLineColumn(starts, at);
+          return lineColumn(at);
         }
       }
       return undefined;
@@ -134,14 +220,18 @@ export function parseJsonDocument(file: string, text: string): JsonDocument {
 }
 
 /** Reads and parses a JSON file; a missing or unreadable file is an InputFileError too. */
-export function readJsonDocument(file: string): JsonDocument {
+export function readJsonDocument(file: string, title = 'Input file problem'): JsonDocument {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const reason =
       (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    throw new InputFileError(file, [{ path: '$', message: `cannot read the file: ${reason}` }]);
+    throw new InputFileError(
+      file,
+      [{ path: '$', message: `cannot read the file: ${reason}` }],
+      title,
+    );
   }
-  return parseJsonDocument(file, text);
+  return parseJsonDocument(file, text, title);
 }

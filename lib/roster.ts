@@ -13,6 +13,7 @@ import {
   EVERYONE_GROUP_NAME,
   MANAGED_BY_TAG_KEY,
 } from './contract';
+import { quote } from './errors';
 import { validateDocument, type CrossProblem } from './validate';
 
 /** IAM's limits, from the IAM quotas and API reference. */
@@ -200,9 +201,11 @@ function crossChecks(raw: unknown): CrossProblem[] {
   const users = Array.isArray(raw.users) ? raw.users : [];
 
   const groupIndex = new Map<string, number>();
+  const groupNames: string[] = [];
   groups.forEach((g, i) => {
     if (!isRecord(g)) return;
     if (typeof g.groupName === 'string' && g.groupName !== '') {
+      groupNames.push(g.groupName);
       const key = g.groupName.toLowerCase();
       if (key === EVERYONE_GROUP_NAME) {
         out.push({
@@ -260,21 +263,22 @@ function crossChecks(raw: unknown): CrossProblem[] {
         if (typeof g !== 'string' || g === '') return;
         const key = g.toLowerCase();
         if (seen.has(key)) {
-          out.push({ path: ['users', i, 'groups', j], message: `lists group "${g}" twice` });
+          out.push({ path: ['users', i, 'groups', j], message: `lists group ${quote(g)} twice` });
         }
         seen.add(key);
         const defined = groupIndex.get(key);
         if (defined === undefined) {
           out.push({
             path: ['users', i, 'groups', j],
-            message: `refers to group "${g}", which is not defined in $.groups`,
+            message: `refers to group ${quote(g)}, which is not defined in $.groups`,
+            candidates: groupNames,
           });
         } else {
           const exact = (groups[defined] as { groupName: string }).groupName;
           if (exact !== g) {
             out.push({
               path: ['users', i, 'groups', j],
-              message: `refers to group "${g}", but the group is defined as "${exact}"; use the same spelling`,
+              message: `refers to group ${quote(g)}, but the group is defined as ${quote(exact)}; use the same spelling`,
             });
           }
         }
@@ -295,7 +299,8 @@ function crossChecks(raw: unknown): CrossProblem[] {
         if (prev !== undefined) {
           out.push({
             path: ['users', i, 'tags', k],
-            message: `tag key "${k}" duplicates "${prev}" (IAM tag keys on users are unique ignoring case)`,
+            message: `tag key ${quote(k)} duplicates ${quote(prev)} (IAM tag keys on users are unique ignoring case)`,
+            value: k,
           });
         } else seen.set(k.toLowerCase(), k);
       }
@@ -312,19 +317,25 @@ function subjectOf(raw: unknown) {
     const entry: unknown = list[path[1]];
     if (!isRecord(entry)) return undefined;
     if (path[0] === 'users' && typeof entry.userName === 'string' && entry.userName)
-      return `user "${entry.userName}"`;
+      return `user ${quote(entry.userName)}`;
     if (path[0] === 'groups' && typeof entry.groupName === 'string' && entry.groupName)
-      return `group "${entry.groupName}"`;
+      return `group ${quote(entry.groupName)}`;
     return undefined;
   };
 }
 
+/** How annotations on a pull request title the roster's problems. */
+export const ROSTER_PROBLEM_TITLE = 'Roster problem';
+
 /** Validates a parsed roster document; throws InputFileError listing every problem. */
 export function validateRoster(doc: JsonDocument): Roster {
-  return validateDocument(doc, rosterSchema, crossChecks, subjectOf(doc.value));
+  return validateDocument(doc, rosterSchema, crossChecks, {
+    subjectOf: subjectOf(doc.value),
+    title: ROSTER_PROBLEM_TITLE,
+  });
 }
 
 /** Reads and validates a roster file. */
 export function loadRoster(file: string): Roster {
-  return validateRoster(readJsonDocument(file));
+  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE));
 }

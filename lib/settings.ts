@@ -389,14 +389,19 @@ function crossFieldProblems(raw: unknown): CrossProblem[] {
 
 // --- loading ---------------------------------------------------------------
 
+/** How annotations on a pull request title the settings' problems. */
+export const SETTINGS_PROBLEM_TITLE = 'Settings problem';
+
 /** Validates an already parsed document; throws InputFileError with every problem. */
 export function validateSettings(doc: JsonDocument): Settings {
-  return validateDocument(doc, settingsSchema, crossFieldProblems);
+  return validateDocument(doc, settingsSchema, crossFieldProblems, {
+    title: SETTINGS_PROBLEM_TITLE,
+  });
 }
 
 /** Reads and validates a settings file; throws InputFileError listing every problem. */
 export function loadSettings(file: string = DEFAULT_SETTINGS_FILE): Settings {
-  return validateSettings(readJsonDocument(file));
+  return validateSettings(readJsonDocument(file, SETTINGS_PROBLEM_TITLE));
 }
 
 /** The settings file's JSON Schema (input side: defaults shown, optional fields optional). */

@@ -5,10 +5,10 @@
  */
 import { App } from 'cdktf';
 import { remoteStateFromEnv, type RemoteState } from './backend';
-import { InputFileError, InputFilesError } from './errors';
+import { loadInputFiles } from './inputs';
 import { clearStackOutput, stackDir } from './output';
-import { DEFAULT_ROSTER_FILE, loadRoster, type Roster } from './roster';
-import { DEFAULT_SETTINGS_FILE, loadSettings, SETTINGS_FILE_ENV, type Settings } from './settings';
+import type { Roster } from './roster';
+import type { Settings } from './settings';
 import { IamOnboardingStack, STACK_NAME } from '../stacks/iam-onboarding-stack';
 
 export interface SynthOptions {
@@ -40,25 +40,8 @@ export interface Inputs {
  * location from the environment.
  */
 export function loadInputs(options: SynthOptions = {}): Inputs {
-  const errors: InputFileError[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (err) {
-      if (!(err instanceof InputFileError)) throw err;
-      errors.push(err);
-      return undefined;
-    }
-  };
-  const roster = attempt(() =>
-    loadRoster(options.rosterFile ?? (process.env.ROSTER_FILE || DEFAULT_ROSTER_FILE)),
-  );
-  const settings = attempt(() =>
-    loadSettings(options.settingsFile ?? (process.env[SETTINGS_FILE_ENV] || DEFAULT_SETTINGS_FILE)),
-  );
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new InputFilesError(errors);
-  return { roster: roster!, settings: settings!, remoteState: remoteStateFromEnv() };
+  const { roster, settings } = loadInputFiles(options);
+  return { roster, settings, remoteState: remoteStateFromEnv() };
 }
 
 export function synthesize(options: SynthOptions = {}): SynthResult {

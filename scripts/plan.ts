@@ -13,6 +13,7 @@ import { PREVIEW_DIR_NAME, peopleAdded, previewFiles } from '../lib/email-previe
 import { isInputError } from '../lib/errors';
 import { planStack, TerraformError } from '../lib/offline-plan';
 import { renderPlanReport } from '../lib/plan-report';
+import { reportInputError } from '../lib/report';
 import { formatSummary, summarizePlan, type SynthesizedConfig } from '../lib/plan-summary';
 import { synthesize } from '../lib/synth';
 import { dnsRecordsToAddByHand } from '../stacks/sender-identity';
@@ -61,7 +62,11 @@ function main(argv: readonly string[]): number {
     console.log(`Report: ${relative(process.cwd(), reportFile)}`);
     return 0;
   } catch (err) {
-    if (isInputError(err) || err instanceof TerraformError) {
+    if (isInputError(err)) {
+      reportInputError(err);
+      return 1;
+    }
+    if (err instanceof TerraformError) {
       console.error(err.message);
       return 1;
     }

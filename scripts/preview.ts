@@ -22,6 +22,7 @@ import {
 import { isInputError } from '../lib/errors';
 import type { TerraformPlan } from '../lib/offline-plan';
 import { stackDir } from '../lib/output';
+import { reportInputError } from '../lib/report';
 import { DEFAULT_SETTINGS_FILE, loadSettings, SETTINGS_FILE_ENV } from '../lib/settings';
 import { STACK_NAME } from '../stacks/iam-onboarding-stack';
 
@@ -60,7 +61,7 @@ function main(argv: readonly string[]): number {
     return 0;
   } catch (err) {
     if (isInputError(err)) {
-      console.error(err.message);
+      reportInputError(err);
       return 1;
     }
     throw err;

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 const TSX = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
 
 function runMain(env: Record<string, string>) {
-  return spawnSync(TSX, ['main.ts'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  // As on a workstation, even when the tests themselves run in GitHub Actions.
+  const base = { ...process.env };
+  delete base.GITHUB_ACTIONS;
+  return spawnSync(TSX, ['main.ts'], { env: { ...base, ...env }, encoding: 'utf8' });
 }
 
 describe('main.ts', () => {
@@ -57,8 +60,8 @@ describe('main.ts', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([
       `${roster} has 3 problems:`,
-      `  - ${roster}:4:7 $.users[0].userName (user "a b"): may contain only letters, digits and + = , . @ _ - (IAM user name rules)`,
-      `  - ${roster}:5:7 $.users[0].email (user "a b"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @)`,
+      `  - ${roster}:4:7 $.users[0].userName (user "a b"): may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "a b"`,
+      `  - ${roster}:5:7 $.users[0].email (user "a b"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @); found "x"`,
       `  - ${roster}:11:9 $.users[1].groups[0] (user "c"): refers to group "nope", which is not defined in $.groups`,
     ]);
     expect(existsSync(join(stack, 'cdk.tf.json'))).toBe(false);
@@ -75,7 +78,9 @@ describe('main.ts', () => {
     );
     const r = runMain({ CDKTF_OUTDIR: join(dir, 'out'), ROSTER_FILE: roster });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${roster}:3:23 $: JSON syntax error: a comma was expected`);
+    expect(r.stderr).toContain(
+      `${roster}:3:23 $: JSON syntax error: a comma was expected; found "email"`,
+    );
     expect(existsSync(join(dir, 'out', 'stacks', 'iam-onboarding', 'cdk.tf.json'))).toBe(false);
   });
 
@@ -106,5 +111,21 @@ describe('main.ts', () => {
     expect(r.stderr).toContain(`${roster} has 1 problem:`);
     expect(r.stderr).toContain(`${settings} has `);
     expect(r.stderr).toContain('$.accountId');
+  });
+
+  it('inside GitHub Actions also annotates the problems, as npm run check does', () => {
+    const roster = join(dir, 'roster.json');
+    writeFileSync(roster, '{"users": [{"userName": "a", "email": "nope"}]}');
+    const r = runMain({
+      CDKTF_OUTDIR: join(dir, 'out'),
+      ROSTER_FILE: roster,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: dir,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      '::error file=roster.json,line=1,col=30,title=Roster problem::$.users[0].email (user "a"): ' +
+        'is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @); found "nope"\n',
+    );
   });
 });

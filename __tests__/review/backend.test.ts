@@ -2,16 +2,12 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { TerraformStack, Testing } from 'cdktf';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   BackendConfigError,
   configureBackend,
   DEFAULT_STATE_KEY,
   remoteStateFromEnv,
 } from '../../lib/backend';
-import { planStack } from '../../lib/offline-plan';
 
 function synth(env: NodeJS.ProcessEnv) {
   const stack = new TerraformStack(Testing.app(), 'iam-onboarding');
@@ -76,16 +72,5 @@ describe('configureBackend', () => {
     expect(
       remoteStateFromEnv({ TF_STATE_BUCKET: '', TF_STATE_KEY: '', TF_STATE_REGION: ' ' }),
     ).toBe(undefined);
-  });
-
-  it('an offline plan still works with the S3 backend configured: the override makes it local', () => {
-    const { json } = synth({ TF_STATE_BUCKET: 'example-tf-state' });
-    const root = mkdtempSync(join(tmpdir(), 'iam-onboarding-backend-'));
-    const stackDir = join(root, 'stacks', 'iam-onboarding');
-    mkdirSync(stackDir, { recursive: true });
-    writeFileSync(join(stackDir, 'cdk.tf.json'), json);
-    const { offline, plan } = planStack({ stackDir, offline: true });
-    expect(offline).toBe(true);
-    expect(plan.resource_changes?.map((rc) => rc.address)).toEqual(['aws_iam_user.u']);
   });
 });

@@ -136,6 +136,18 @@ describe('GitHub workflows', () => {
     expect(script).toContain('github.paginate');
   });
 
+  it('pull requests: the checker runs first after install, so its annotations come before any test', () => {
+    const runs = workflow('pull-request.yml').jobs.test.steps.flatMap((s) =>
+      s.run ? [s.run] : [],
+    );
+    expect(runs).toEqual(['npm ci --no-audit --no-fund', 'npm run check', 'npm test']);
+    const step = workflow('pull-request.yml').jobs.test.steps.find(
+      (s) => s.run === 'npm run check',
+    );
+    // GitHub sets GITHUB_ACTIONS=true itself; nothing may turn the annotations off.
+    expect(step?.env).toBeUndefined();
+  });
+
   it('main: deploys with cdktf deploy --auto-approve, one at a time, never cancelled', () => {
     const w = workflow('deploy.yml');
     expect(w.on).toHaveProperty('push', { branches: ['main'] });

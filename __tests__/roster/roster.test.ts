@@ -101,7 +101,7 @@ describe('JSON syntax', () => {
     expect(p).toMatchObject({
       line: 4,
       column: 3,
-      message: 'JSON syntax error: a value was expected',
+      message: 'JSON syntax error: a value was expected; found "]"',
     });
   });
 
@@ -110,7 +110,7 @@ describe('JSON syntax', () => {
     expect(p).toMatchObject({
       line: 2,
       column: 3,
-      message: 'JSON syntax error: comments are not allowed in JSON',
+      message: 'JSON syntax error: comments are not allowed in JSON; found "// people"',
     });
   });
 
@@ -119,13 +119,13 @@ describe('JSON syntax', () => {
     expect(p).toMatchObject({
       line: 3,
       column: 3,
-      message: 'JSON syntax error: a comma was expected',
+      message: 'JSON syntax error: a comma was expected; found "users"',
     });
   });
 
   it('reports an unclosed string', () => {
     const [p] = problemsOfText('{"users": [{"userName": "a}]}');
-    expect(p?.message).toBe('JSON syntax error: the string is not closed');
+    expect(p?.message).toBe('JSON syntax error: the string is not closed; found "\\"a}]}"');
   });
 
   it('rejects a key given twice, which JSON.parse would silently resolve to the last', () => {
@@ -149,8 +149,21 @@ describe('JSON syntax', () => {
     ]);
   });
 
+  it('finds a repeated key however it is written, and only keys of the same object', () => {
+    expect(problemsOfText('{"users": [], "\\u0075sers": []}')).toEqual([
+      expect.objectContaining({ path: '$.users', line: 1, column: 15 }),
+    ]);
+    const fine = JSON.stringify({
+      groups: [{ groupName: 'users' }, { groupName: 'g', policies: [] }],
+      users: [{ userName: 'groups', email: 'groups@example.com', tags: { users: 'groups' } }],
+    });
+    expect(() => validateText(fine)).not.toThrow();
+  });
+
   it('rejects an empty file', () => {
-    expect(problemsOfText('')[0]?.message).toBe('JSON syntax error: a value was expected');
+    expect(problemsOfText('')[0]?.message).toBe(
+      'JSON syntax error: a value was expected; found the end of the file',
+    );
   });
 
   it('reports a missing file by its name', () => {
@@ -162,7 +175,9 @@ describe('JSON syntax', () => {
 
 describe('structure', () => {
   it('requires an object with users', () => {
-    expect(problems([])).toEqual(['$: the roster must be a JSON object with "groups" and "users"']);
+    expect(problems([])).toEqual([
+      '$: the roster must be a JSON object with "groups" and "users"; found []',
+    ]);
     expect(problems({ groups: [] })).toEqual(['$.users: must be a list of users']);
   });
 
@@ -191,11 +206,27 @@ describe('structure', () => {
 
 describe('user names (IAM rules)', () => {
   it.each([
-    ['alice smith', 'may contain only letters, digits and + = , . @ _ - (IAM user name rules)'],
-    ['alice/smith', 'may contain only letters, digits and + = , . @ _ - (IAM user name rules)'],
-    ['ålice', 'may contain only letters, digits and + = , . @ _ - (IAM user name rules)'],
-    ['', 'must not be empty'],
-    ['a'.repeat(65), "is longer than IAM's 64 characters for a user name"],
+    [
+      'alice smith',
+      'may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "alice smith"',
+    ],
+    [
+      'alice/smith',
+      'may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "alice/smith"',
+    ],
+    [
+      'ålice',
+      'may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "ålice"',
+    ],
+    [
+      'alice\t',
+      'may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "alice\\t"; did you mean "alice"?',
+    ],
+    ['', 'must not be empty; found ""'],
+    [
+      'a'.repeat(65),
+      `is longer than IAM's 64 characters for a user name; found "${'a'.repeat(59)}…" (65 characters)`,
+    ],
   ])('rejects %j', (userName, message) => {
     expect(problems(withUser({ userName }))).toContainEqual(
       expect.stringMatching(
@@ -208,32 +239,53 @@ describe('user names (IAM rules)', () => {
 
   it('rejects names that differ only in case, as IAM does', () => {
     expect(problems(withUser({ userName: 'ALICE' }, 1))).toEqual([
-      '$.users[1].userName (user "ALICE"): duplicates the user at $.users[0] (IAM user names are unique ignoring case)',
+      '$.users[1].userName (user "ALICE"): duplicates the user at $.users[0] (IAM user names are unique ignoring case); found "ALICE"',
     ]);
   });
 });
 
 describe('email addresses', () => {
   it.each([
-    'alice',
-    'alice@',
-    '@example.com',
-    'alice@example',
-    'a@b@example.com',
-    'alice smith@example.com',
-    "o'neil@example.com",
-    'alice@example.com, bob@example.com',
-    ' alice@example.com',
-    'alice@-example.com',
-  ])('rejects %j', (email) => {
+    ['alice', 'found "alice"'],
+    ['alice@', 'found "alice@"'],
+    ['@example.com', 'found "@example.com"'],
+    ['alice@example', 'found "alice@example"'],
+    ['a@b@example.com', 'found "a@b@example.com"'],
+    ['alice smith@example.com', 'found "alice smith@example.com"'],
+    ["o'neil@example.com", 'found "o\'neil@example.com"'],
+    ['alice@example.com, bob@example.com', 'found "alice@example.com, bob@example.com"'],
+    ['alice@-example.com', 'found "alice@-example.com"'],
+    // Values a simple repair makes valid come with the repaired address.
+    [' alice@example.com', 'found " alice@example.com"; did you mean "alice@example.com"?'],
+    ['alice@example.com.', 'found "alice@example.com."; did you mean "alice@example.com"?'],
+    ['alice@example.com\t', 'found "alice@example.com\\t"; did you mean "alice@example.com"?'],
+    [
+      '\u200balice@example.com',
+      'found "\\u200balice@example.com"; did you mean "alice@example.com"?',
+    ],
+    [
+      'alice@example.com\u00a0',
+      'found "alice@example.com\\u00a0"; did you mean "alice@example.com"?',
+    ],
+    ['alice @ example.com', 'found "alice @ example.com"; did you mean "alice@example.com"?'],
+    [
+      'Alice <alice@example.com>',
+      'found "Alice <alice@example.com>"; did you mean "alice@example.com"?',
+    ],
+    [
+      'mailto:alice@example.com',
+      'found "mailto:alice@example.com"; did you mean "alice@example.com"?',
+    ],
+    ['alice@@example..com', 'found "alice@@example..com"; did you mean "alice@example.com"?'],
+  ])('rejects %j', (email, found) => {
     expect(problems(withUser({ email }))).toEqual([
-      '$.users[0].email (user "alice"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @)',
+      `$.users[0].email (user "alice"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @); ${found}`,
     ]);
   });
 
   it('rejects two people with one address, ignoring case', () => {
     expect(problems(withUser({ email: 'Alice@Example.com' }, 1))).toEqual([
-      '$.users[1].email (user "bob"): is also the address of the user at $.users[0]; each person needs their own address',
+      '$.users[1].email (user "bob"): is also the address of the user at $.users[0]; each person needs their own address; found "Alice@Example.com"',
     ]);
   });
 });
@@ -255,7 +307,7 @@ describe('groups', () => {
     expect(() => validateText(JSON.stringify(r))).not.toThrow();
     r.users[0].groups = names;
     expect(problems(r)).toEqual([
-      '$.users[0].groups (user "alice"): lists more than 9 groups (IAM allows 10 per user, and every user is also in "iam-onboarding-users")',
+      '$.users[0].groups (user "alice"): lists more than 9 groups (IAM allows 10 per user, and every user is also in "iam-onboarding-users"); found ["g0","g1","g2","g3","g4","g5","g6","g7","g8","g9"]',
     ]);
   });
 
@@ -263,7 +315,7 @@ describe('groups', () => {
     const r = base();
     r.groups.push({ groupName: 'IAM-Onboarding-Users' });
     expect(problems(r)).toEqual([
-      '$.groups[1].groupName (group "IAM-Onboarding-Users"): "iam-onboarding-users" is the group this project puts every user in; choose another name',
+      '$.groups[1].groupName (group "IAM-Onboarding-Users"): "iam-onboarding-users" is the group this project puts every user in; choose another name; found "IAM-Onboarding-Users"',
     ]);
   });
 
@@ -275,9 +327,9 @@ describe('groups', () => {
       { groupName: 'g'.repeat(129) },
     );
     expect(problems(r)).toEqual([
-      '$.groups[1].groupName (group "Developers"): duplicates the group at $.groups[0] (IAM group names are unique ignoring case)',
-      '$.groups[2].groupName (group "ops team"): may contain only letters, digits and + = , . @ _ - (IAM group name rules)',
-      `$.groups[3].groupName (group "${'g'.repeat(129)}"): is longer than IAM's 128 characters for a group name`,
+      '$.groups[1].groupName (group "Developers"): duplicates the group at $.groups[0] (IAM group names are unique ignoring case); found "Developers"',
+      '$.groups[2].groupName (group "ops team"): may contain only letters, digits and + = , . @ _ - (IAM group name rules); found "ops team"',
+      `$.groups[3].groupName (group "${'g'.repeat(59)}…"): is longer than IAM's 128 characters for a group name; found "${'g'.repeat(59)}…" (129 characters)`,
     ]);
   });
 });
@@ -293,7 +345,7 @@ describe('managed policy ARNs', () => {
     const r = base();
     r.groups[0].policies = [arn];
     expect(problems(r)).toEqual([
-      '$.groups[0].policies[0] (group "developers"): is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
+      `$.groups[0].policies[0] (group "developers"): is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"; found "${arn}"`,
     ]);
   });
 
@@ -315,8 +367,8 @@ describe('managed policy ARNs', () => {
       policies: Array.from({ length: 21 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`),
     });
     expect(problems(r)).toEqual([
-      '$.groups[0].policies[1] (group "developers"): is listed twice',
-      '$.groups[1].policies (group "many"): lists more than IAM\'s 20 managed policies per group',
+      '$.groups[0].policies[1] (group "developers"): is listed twice; found "arn:aws:iam::aws:policy/A"',
+      '$.groups[1].policies (group "many"): lists more than IAM\'s 20 managed policies per group; found a list of 21 items',
     ]);
   });
 });
@@ -326,44 +378,44 @@ describe('tags (IAM limits)', () => {
     [
       { 'aws:team': 'x' },
       '$.users[0].tags["aws:team"]',
-      'a tag key may not start with "aws:" (reserved by AWS)',
+      'a tag key may not start with "aws:" (reserved by AWS); found "aws:team"',
     ],
     [
       { 'AWS:team': 'x' },
       '$.users[0].tags["AWS:team"]',
-      'a tag key may not start with "aws:" (reserved by AWS)',
+      'a tag key may not start with "aws:" (reserved by AWS); found "AWS:team"',
     ],
     [
       { 'IAM-Onboarding:welcomed': 'x' },
       '$.users[0].tags["IAM-Onboarding:welcomed"]',
-      'a tag key may not start with "iam-onboarding:" (the welcome function writes those tags)',
+      'a tag key may not start with "iam-onboarding:" (the welcome function writes those tags); found "IAM-Onboarding:welcomed"',
     ],
     [
       { Email: 'x' },
       '$.users[0].tags.Email',
-      'a tag key may not be one of managed-by, email, display-name (this project sets them)',
+      'a tag key may not be one of managed-by, email, display-name (this project sets them); found "Email"',
     ],
     [
       { ['k'.repeat(129)]: 'x' },
       `$.users[0].tags.${'k'.repeat(129)}`,
-      "a tag key is longer than IAM's 128 characters",
+      `a tag key is longer than IAM's 128 characters; found "${'k'.repeat(59)}…" (129 characters)`,
     ],
     [
       { team: 'v'.repeat(257) },
       '$.users[0].tags.team',
-      "is longer than IAM's 256 characters for a tag value",
+      `is longer than IAM's 256 characters for a tag value; found "${'v'.repeat(59)}…" (257 characters)`,
     ],
     [
       { team: 'a&b' },
       '$.users[0].tags.team',
-      'may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a tag value)',
+      'may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a tag value); found "a&b"',
     ],
     [
       { 'team#': 'x' },
       '$.users[0].tags["team#"]',
-      'a tag key may contain only letters, digits, spaces and _ . : / = + - @',
+      'a tag key may contain only letters, digits, spaces and _ . : / = + - @; found "team#"',
     ],
-    [{ team: 3 }, '$.users[0].tags.team', 'must be a string'],
+    [{ team: 3 }, '$.users[0].tags.team', 'must be a string; found 3; did you mean "3"?'],
   ])('rejects %j', (tags, path, message) => {
     expect(problems(withUser({ tags }))).toEqual([`${path} (user "alice"): ${message}`]);
   });
@@ -374,7 +426,7 @@ describe('tags (IAM limits)', () => {
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, 'x']));
     expect(() => validateText(JSON.stringify(withUser({ tags: tags(47) })))).not.toThrow();
     expect(problems(withUser({ tags: tags(48) }))).toEqual([
-      '$.users[0].tags (user "alice"): has 48 tags; with the 3 this project sets that exceeds IAM\'s 50 tags per user',
+      '$.users[0].tags (user "alice"): has 48 tags; with the 3 this project sets that exceeds IAM\'s 50 tags per user; found an object with 48 fields',
     ]);
   });
 
@@ -386,10 +438,10 @@ describe('tags (IAM limits)', () => {
 
   it('holds display names to the same rules, since they become a tag', () => {
     expect(problems(withUser({ displayName: "Seán O'Brien" }))).toEqual([
-      '$.users[0].displayName (user "alice"): may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a display name)',
+      '$.users[0].displayName (user "alice"): may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a display name); found "Seán O\'Brien"',
     ]);
     expect(problems(withUser({ displayName: '' }))).toEqual([
-      '$.users[0].displayName (user "alice"): must not be empty; leave the field out instead',
+      '$.users[0].displayName (user "alice"): must not be empty; leave the field out instead; found ""',
     ]);
   });
 });
@@ -416,10 +468,78 @@ describe('reporting', () => {
     expect(err).toBeInstanceOf(InputFileError);
     expect(err.message.split('\n')).toEqual([
       'users.json has 4 problems:',
-      '  - users.json:4:28 $.users[0].email (user "alice"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @)',
+      '  - users.json:4:28 $.users[0].email (user "alice"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @); found "nope"',
       '  - users.json:4:56 $.users[0].groups[0] (user "alice"): refers to group "ops", which is not defined in $.groups',
-      '  - users.json:5:7 $.users[1].userName (user "bad name"): may contain only letters, digits and + = , . @ _ - (IAM user name rules)',
+      '  - users.json:5:7 $.users[1].userName (user "bad name"): may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "bad name"',
       '  - users.json:5:57 $.users[1].extra (user "bad name"): unknown field "extra" (check the spelling; unknown fields are not allowed)',
     ]);
+  });
+});
+
+describe('values and suggested fixes in the messages', () => {
+  it('suggests the field probably meant for an unknown one, each at its own key', () => {
+    const r = base();
+    r.users[1] = { userName: 'bob', emial: 'bob@example.com', grups: [], colour: 'red' };
+    expect(problems(r)).toEqual([
+      '$.users[1].email (user "bob"): must be a string',
+      '$.users[1].emial (user "bob"): unknown field "emial" (check the spelling; unknown fields are not allowed); did you mean "email"?',
+      '$.users[1].grups (user "bob"): unknown field "grups" (check the spelling; unknown fields are not allowed); did you mean "groups"?',
+      '$.users[1].colour (user "bob"): unknown field "colour" (check the spelling; unknown fields are not allowed)',
+    ]);
+    // A key with a stray space or an invisible character: shown, and the field meant.
+    const k = base();
+    k.users[1] = { userName: 'bob', 'email\u200b': 'bob@example.com' };
+    expect(problems(k)).toContainEqual(
+      '$.users[1]["email\\u200b"] (user "bob"): unknown field "email\\u200b" (check the spelling; unknown fields are not allowed); did you mean "email"?',
+    );
+    const g = base();
+    g.groups[0] = { groupName: 'developers', polices: [] };
+    expect(problems(g)).toEqual([
+      '$.groups[0].polices (group "developers"): unknown field "polices" (check the spelling; unknown fields are not allowed); did you mean "policies"?',
+    ]);
+  });
+
+  it('suggests the closest defined group for an unknown one, only when it is close', () => {
+    const r = base();
+    r.groups.push({ groupName: 'support' }, { groupName: 'billing' });
+    r.users[0].groups = ['suport', 'DEVELOPER', 'admins'];
+    expect(problems(r)).toEqual([
+      '$.users[0].groups[0] (user "alice"): refers to group "suport", which is not defined in $.groups; did you mean "support"?',
+      '$.users[0].groups[1] (user "alice"): refers to group "DEVELOPER", which is not defined in $.groups; did you mean "developers"?',
+      '$.users[0].groups[2] (user "alice"): refers to group "admins", which is not defined in $.groups',
+    ]);
+  });
+
+  it('shows invisible characters in values, subjects and paths, and suggests the value without them', () => {
+    const r = base();
+    r.users[0] = {
+      userName: 'alice\u200b',
+      email: 'alice@example.com',
+      displayName: 'Alice\nMartin',
+      tags: { 'team\u200b': 'x' },
+    };
+    expect(problems(r)).toEqual([
+      '$.users[0].userName (user "alice\\u200b"): may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "alice\\u200b"; did you mean "alice"?',
+      '$.users[0].displayName (user "alice\\u200b"): may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a display name); found "Alice\\nMartin"; did you mean "Alice Martin"?',
+      '$.users[0].tags["team\\u200b"] (user "alice\\u200b"): a tag key may contain only letters, digits, spaces and _ . : / = + - @; found "team\\u200b"; did you mean "team"?',
+    ]);
+  });
+
+  it('puts the value and the fix into the report line', () => {
+    const text = [
+      '{',
+      '  "groups": [{ "groupName": "support" }],',
+      '  "users": [',
+      '    { "userName": "bo", "email": "bo@example.com.", "groups": ["suport"] }',
+      '  ]',
+      '}',
+    ].join('\n');
+    expect(() => validateText(text)).toThrow(
+      [
+        'users.json has 2 problems:',
+        '  - users.json:4:25 $.users[0].email (user "bo"): is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @); found "bo@example.com."; did you mean "bo@example.com"?',
+        '  - users.json:4:64 $.users[0].groups[0] (user "bo"): refers to group "suport", which is not defined in $.groups; did you mean "support"?',
+      ].join('\n'),
+    );
   });
 });

@@ -138,7 +138,7 @@ describe('bad settings', () => {
     expect(byPath['$.accountId'].line).toBe(2);
     expect(byPath['$.organisationName'].message).toMatch(/must not be empty/);
     expect(byPath['$.sender.domain'].message).toMatch(/lower-case domain name/);
-    expect(byPath['$.trail.create'].message).toBe('must be true or false');
+    expect(byPath['$.trail.create'].message).toBe('must be true or false; found "yes"');
     expect(byPath['$.trail.nmae'].message).toMatch(/unknown field "nmae"/);
     expect(byPath['$.hostedZoneId'].message).toMatch(/without "\/hostedzone\/"/);
     expect(byPath['$.alerts.emails'].message).toMatch(/at least one address/);
@@ -199,9 +199,9 @@ describe('bad settings', () => {
     expect(problemsOf(file(bad)).map((p) => [p.path, p.message])).toEqual([
       [
         '$.delivery.maximumConcurrency',
-        'must be at least 2 (the least an SQS event source mapping accepts)',
+        'must be at least 2 (the least an SQS event source mapping accepts); found 1',
       ],
-      ['$.delivery.reservedConcurrency', 'must be a whole number from 2 to 1000'],
+      ['$.delivery.reservedConcurrency', 'must be a whole number from 2 to 1000; found 2.5'],
     ]);
     const below = { ...valid(), delivery: { maximumConcurrency: 10, reservedConcurrency: 5 } };
     expect(problemsOf(file(below))).toEqual([
@@ -227,9 +227,31 @@ describe('bad settings', () => {
     expect(problems.map((p) => p.path)).toEqual(['$.alerts.emails', '$.alerts.emails[1]']);
   });
 
+  test('each message quotes the value and, where a simple fix works, suggests it', () => {
+    const s = {
+      ...valid(),
+      accountId: 123456789012,
+      sender: { address: 'Example IT <onboarding@example.com>', domain: 'Example.com.' },
+      trail: { create: 'true', nmae: 'x' },
+      alerts: { emails: ['ops@example.com\u00a0', 'not an address'] },
+      delivery: { maxConcurrency: 3 },
+      logRetentionDays: 10,
+    };
+    expect(problemsOf(file(s)).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      '$.accountId: must be the 12-digit AWS account id, as a string; found 123456789012; did you mean "123456789012"?',
+      '$.sender.domain: must be a lower-case domain name such as "example.com" (no scheme, no trailing dot); found "Example.com."; did you mean "example.com"?',
+      '$.trail.create: must be true or false; found "true"; did you mean true?',
+      '$.trail.nmae: unknown field "nmae" (check the spelling; unknown fields are not allowed); did you mean "name"?',
+      '$.alerts.emails[0]: must be a plain email address such as "it-ops@example.com"; found "ops@example.com\\u00a0"; did you mean "ops@example.com"?',
+      '$.alerts.emails[1]: must be a plain email address such as "it-ops@example.com"; found "not an address"',
+      '$.delivery.maxConcurrency: unknown field "maxConcurrency" (check the spelling; unknown fields are not allowed); did you mean "maximumConcurrency"?',
+      '$.logRetentionDays: must be one of the periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; found 10',
+    ]);
+  });
+
   test('the top level must be an object', () => {
     expect(problemsOf(file('[]'))).toEqual([
-      expect.objectContaining({ path: '$', message: 'must be a JSON object' }),
+      expect.objectContaining({ path: '$', message: 'must be a JSON object; found []' }),
     ]);
   });
 });
