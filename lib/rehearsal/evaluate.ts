@@ -130,7 +130,10 @@ function denialText(hop: Hop, analysis: RequestAnalysis): string {
         return [`${d.policyType} denies`];
     }
   });
-  return reasons.join('; ') || 'denied';
+  if (service && !hop.resourcePolicy && !reasons.some((r) => r.startsWith('explicit'))) {
+    reasons.unshift(`there is no resource policy to allow ${hop.principal}`);
+  }
+  return [...new Set(reasons)].join('; ') || 'denied';
 }
 
 /** Evaluates one hop. `accountId` owns every resource of the configuration. */

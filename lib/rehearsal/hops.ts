@@ -139,7 +139,7 @@ export class HopBuilder {
           resourcePolicy: this.g.keyPolicy(key.node),
         });
       } else if (key.kind === 'aws-managed') {
-        this.add(whoForKms, forWhat(`key ${key.alias}`), action, keyId, {
+        this.add(whoForKms, forWhat(`key ${key.alias.replace(/^alias\//, '')}`), action, keyId, {
           ...(who.service
             ? {
                 deniedBecause: `${key.alias} is an AWS-managed key: its policy admits only principals of the account, never ${who.principal} (DESIGN fact 6)`,
