@@ -27,7 +27,7 @@ it('exits 0 when every hop passes, 1 on a denial, 2 on an unreadable configurati
     'allowed  sns -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [TopicDelivers (queue policy of iam-onboarding-welcome-queue)]',
   );
   expect(ok.stdout).toMatch(
-    /^39 hops: 33 allowed, 6 refused as they must be, 0 DENIED, .*end to end$/m,
+    /^40 hops: 34 allowed, 6 refused as they must be, 0 DENIED, .*end to end$/m,
   );
 
   const broken = sqsTriggerConfig();

@@ -113,6 +113,17 @@ describe('mistakes in today’s synthesized pipeline', () => {
 });
 
 describe('mistakes in the new shape (fixture)', () => {
+  it('a role Lambda may not assume', async () => {
+    const config = sqsTriggerConfig();
+    const role = resource(config, 'aws_iam_role');
+    role.assume_role_policy = (role.assume_role_policy as string).replace(
+      'lambda.amazonaws.com',
+      'ec2.amazonaws.com',
+    );
+    const d = await denied(config);
+    expect([...d.keys()]).toEqual(['lambda -> role iam-onboarding-welcome: sts:AssumeRole']);
+  });
+
   it('the key policy without sns.amazonaws.com: SNS cannot write to the encrypted queue', async () => {
     const config = sqsTriggerConfig();
     editPolicy(resource(config, 'aws_kms_key'), withoutService('sns.amazonaws.com'));

@@ -330,6 +330,23 @@ export class HopBuilder {
     }
   }
 
+  /** Lambda assumes each function's role: the role's trust policy must admit it. */
+  functionRoles(): void {
+    for (const fn of this.g.r.resources('aws_lambda_function')) {
+      const role = this.g.roleOf(fn);
+      if (!role) continue;
+      const name = this.g.r.attribute(role.ref, 'name') ?? role.ref.name;
+      // Rehearsed without aws:SourceArn/SourceAccount: not documented as sent when Lambda assumes an execution role.
+      const who = { ...this.service('lambda.amazonaws.com', undefined), context: {} };
+      this.add(who, `role ${name}`, 'sts:AssumeRole', this.g.arn(role), {
+        resourcePolicy: {
+          label: `trust policy of role ${name}`,
+          ...this.g.r.policy(role.body.assume_role_policy),
+        },
+      });
+    }
+  }
+
   /** Every call the welcome handler makes, with the role of each function that runs it. */
   handlerCalls(calls: readonly HandlerCall[] = WELCOME_HANDLER_CALLS): void {
     for (const fn of this.g.r.resources('aws_lambda_function')) {
@@ -475,6 +492,7 @@ export function deriveHops(g: Graph): Hop[] {
   b.subscriptions();
   b.eventSourceMappings();
   b.invokeConfigs();
+  b.functionRoles();
   b.handlerCalls();
   b.alarms();
   b.keyAdministration();
