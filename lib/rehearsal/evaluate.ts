@@ -10,6 +10,7 @@ import {
   type RequestAnalysis,
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
+import { decideEncryptionContext } from './encryption-context';
 import type { NamedPolicy } from './graph';
 import type { Hop } from './hops';
 import { UNRESOLVED_PREFIX } from './resolve';
@@ -151,6 +152,8 @@ export async function evaluateHop(hop: Hop, accountId: string): Promise<Verdict>
     problems.push(`the resource ${hop.resource} is unresolved`);
   if (problems.length > 0) return { hop, status: 'DENIED', reason: problems.join('; ') };
 
+  const decide = (p: NamedPolicy) =>
+    p.document ? decideEncryptionContext(p.document, hop.context) : p.document;
   const simulation: Simulation = {
     request: {
       principal: hop.principal,
@@ -158,10 +161,10 @@ export async function evaluateHop(hop: Hop, accountId: string): Promise<Verdict>
       resource: { resource: hop.resource, accountId },
       contextVariables: hop.context as Record<string, string | string[]>,
     },
-    identityPolicies: hop.identityPolicies.map((p) => ({ name: p.label, policy: p.document })),
+    identityPolicies: hop.identityPolicies.map((p) => ({ name: p.label, policy: decide(p) })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    ...(hop.resourcePolicy ? { resourcePolicy: hop.resourcePolicy.document } : {}),
+    ...(hop.resourcePolicy ? { resourcePolicy: decide(hop.resourcePolicy) } : {}),
     ...(hop.permissionBoundary
       ? {
           permissionBoundaryPolicies: [

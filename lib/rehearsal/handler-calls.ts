@@ -4,7 +4,13 @@
  * role against this list, so a call the handler needs and the role lacks is
  * found before deploying. Add a call here when the handler starts making it.
  */
-import { MANAGED_USER_PATH, WELCOME_ENV } from '../contract';
+import {
+  MANAGED_BY_TAG_KEY,
+  MANAGED_BY_TAG_VALUE,
+  MANAGED_USER_PATH,
+  WELCOME_ENV,
+  WELCOMED_TAG_KEY,
+} from '../contract';
 
 /** What a call acts on; the rehearsal turns each into concrete ARNs. */
 export type CallTarget =
@@ -15,7 +21,9 @@ export type CallTarget =
   /** A stream of the function's own log group. */
   | 'own-log-stream'
   /** The SES identity the function sends from. */
-  | 'sender-identity';
+  | 'sender-identity'
+  /** The queue the function drains (its event source mapping): the reconcile run queues welcomes there. */
+  | 'welcome-queue';
 
 export interface HandlerCall {
   readonly action: string;
@@ -32,7 +40,17 @@ export interface HandlerCall {
 }
 
 /** Tag the handler writes once a person has been welcomed. */
-export const WELCOMED_TAG = 'iam-onboarding:welcomed';
+export const WELCOMED_TAG = WELCOMED_TAG_KEY;
+
+/**
+ * What IAM knows of a user the stack created, as request context: its tags
+ * (`iam:ResourceTag/...` and `aws:ResourceTag/...`), which the role's
+ * conditions may require.
+ */
+export const MANAGED_USER_TAGS = {
+  [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE,
+  [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE,
+} as const;
 
 export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
   { action: 'iam:GetUser', on: 'user', unmanaged: 'allowed' },
@@ -51,6 +69,8 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
   },
   { action: 'iam:GetAccountPasswordPolicy', on: 'account' },
   { action: 'iam:ListAccountAliases', on: 'account' },
+  { action: 'iam:ListUsers', on: 'account' },
+  { action: 'sqs:SendMessage', on: 'welcome-queue' },
   { action: 'logs:CreateLogStream', on: 'own-log-stream' },
   { action: 'logs:PutLogEvents', on: 'own-log-stream' },
   { action: 'ses:SendEmail', on: 'sender-identity' },
@@ -59,8 +79,35 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
 /** The managed user the calls are rehearsed on (the name is arbitrary; the path is what the role scopes by). */
 export const SAMPLE_USER = 'new.person';
 
-/** Users outside the managed path: writes there must be refused. */
-export const UNMANAGED_USERS = ['someone-else', 'other-path/x'] as const;
+/**
+ * Users the function must not write to: outside the managed path, and under
+ * it but without the managed-by tag (someone who may create users there but
+ * not tag them). Writes there must be refused; reads are allowed.
+ */
+export const UNMANAGED_USERS = ['someone-else', 'other-path/x', 'iam-onboarding/untagged'] as const;
+
+/** Requests the role must refuse even on a managed user: what a compromised function must not do. */
+export interface RefusedCall {
+  readonly label: string;
+  readonly action: string;
+  readonly on: 'user' | 'sender-identity';
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+}
+
+export const MUST_BE_REFUSED: readonly RefusedCall[] = [
+  {
+    label: 'rewrite the email tag',
+    action: 'iam:TagUser',
+    on: 'user',
+    context: { 'aws:TagKeys': ['email'], 'aws:RequestTag/email': 'someone@elsewhere.example' },
+  },
+  {
+    label: 'send as another address',
+    action: 'ses:SendEmail',
+    on: 'sender-identity',
+    context: { 'ses:FromAddress': 'ceo@example.com' },
+  },
+];
 
 export const managedUserArn = (accountId: string, name: string = SAMPLE_USER): string =>
   `arn:aws:iam::${accountId}:user${MANAGED_USER_PATH}${name}`;

@@ -5,12 +5,15 @@
  * configuration, alarm, trail and key yields the requests AWS will make, each
  * with the principal, action, concrete resource and the policies that decide.
  */
+import { refKey } from './resolve';
 import { WELCOME_ENV } from '../contract';
 import type { Body } from './config';
 import { Graph, type NamedPolicy, type Node } from './graph';
 import {
   bareAddress,
   managedUserArn,
+  MANAGED_USER_TAGS,
+  MUST_BE_REFUSED,
   runsWelcomeHandler,
   UNMANAGED_USERS,
   WELCOME_HANDLER_CALLS,
@@ -129,10 +132,23 @@ export class HopBuilder {
    * or EventBridge pass them to KMS, so a key policy that requires them is
    * reported rather than assumed to work.
    */
-  private keyUse(who: Requester, keyId: string, what: string, actions: readonly string[]): void {
+  private keyUse(who: Requester, keyId: string, encrypted: Node, actions: readonly string[]): void {
     const key = this.g.keyOf(keyId);
+    const what = this.g.label(encrypted);
     const forWhat = (label: string) => `${label} (of ${what})`;
-    const whoForKms: Requester = who.service ? { ...who, context: {} } : who;
+    // SNS and SQS name the topic or queue in the encryption context of every
+    // KMS request they make for it, whoever the caller; key policies may
+    // condition on it.
+    const encryptionContext: Context =
+      encrypted.ref.type === 'aws_sns_topic'
+        ? { 'kms:EncryptionContext:aws:sns:topicArn': this.g.arn(encrypted) }
+        : encrypted.ref.type === 'aws_sqs_queue'
+          ? { 'kms:EncryptionContext:aws:sqs:arn': this.g.arn(encrypted) }
+          : {};
+    const whoForKms: Requester = {
+      ...who,
+      context: { ...(who.service ? {} : who.context), ...encryptionContext },
+    };
     for (const action of actions) {
       if (key.kind === 'key') {
         this.add(whoForKms, forWhat(this.g.label(key.node)), action, this.g.arn(key.node), {
@@ -179,7 +195,7 @@ export class HopBuilder {
       case 'aws_sns_topic': {
         const policy = this.g.topicPolicy(node);
         this.add(who, label, 'sns:Publish', arn, policy ? { resourcePolicy: policy } : {});
-        if (keyId) this.keyUse(who, keyId, this.g.label(node), ENCRYPT_ACTIONS);
+        if (keyId) this.keyUse(who, keyId, node, ENCRYPT_ACTIONS);
         return;
       }
       case 'aws_sqs_queue': {
@@ -194,7 +210,7 @@ export class HopBuilder {
           ...(policy ? { resourcePolicy: policy } : {}),
           ...(note ? { note } : {}),
         });
-        if (keyId) this.keyUse(who, keyId, this.g.label(node), ENCRYPT_ACTIONS);
+        if (keyId) this.keyUse(who, keyId, node, ENCRYPT_ACTIONS);
         return;
       }
       case 'aws_lambda_function': {
@@ -314,7 +330,7 @@ export class HopBuilder {
           ...(note ? { note } : {}),
         });
       }
-      if (keyId) this.keyUse(who, keyId, this.g.label(queue), ['kms:Decrypt']);
+      if (keyId) this.keyUse(who, keyId, queue, ['kms:Decrypt']);
     }
   }
 
@@ -359,16 +375,16 @@ export class HopBuilder {
         const whoCall = call.context
           ? { ...who, context: { ...who.context, ...call.context } }
           : who;
-        for (const { target, resource, expect, context } of this.callTargets(fn, call)) {
-          this.add(
-            { ...whoCall, context: { ...whoCall.context, ...context } },
-            target,
-            call.action,
-            resource,
-            {
-              ...(expect === 'refused' ? { expect } : {}),
-            },
-          );
+        for (const { target, resource, expect, context, queue } of this.callTargets(fn, call)) {
+          const whoHere = { ...whoCall, context: { ...whoCall.context, ...context } };
+          const policy = queue ? this.g.queuePolicy(queue) : undefined;
+          this.add(whoHere, target, call.action, resource, {
+            ...(expect === 'refused' ? { expect } : {}),
+            ...(policy ? { resourcePolicy: policy } : {}),
+          });
+          // Sending into an encrypted queue: the caller's own data key.
+          const keyId = queue ? this.g.r.literal(queue.ref, 'kms_master_key_id') : undefined;
+          if (queue && keyId) this.keyUse(whoCall, keyId, queue, ['kms:GenerateDataKey']);
         }
         if (call.on === 'user' && call.unmanaged) {
           for (const user of UNMANAGED_USERS) {
@@ -378,20 +394,47 @@ export class HopBuilder {
           }
         }
       }
+      for (const refused of MUST_BE_REFUSED) {
+        for (const { target, resource, context } of this.callTargets(fn, {
+          action: refused.action,
+          on: refused.on,
+        })) {
+          this.add(
+            { ...who, context: { ...who.context, ...context, ...refused.context } },
+            `${target} (${refused.label})`,
+            refused.action,
+            resource,
+            { expect: 'refused' },
+          );
+        }
+      }
     }
   }
 
   private callTargets(
     fn: Node,
     call: HandlerCall,
-  ): { target: string; resource: string; expect?: 'refused'; context?: Context }[] {
+  ): { target: string; resource: string; expect?: 'refused'; context?: Context; queue?: Node }[] {
     const account = this.g.accountId;
     const region = this.g.r.regionOf(fn.ref);
     const env = asBody(asBody(fn.body.environment)?.variables);
     switch (call.on) {
       case 'user': {
         const arn = managedUserArn(account);
-        return [{ target: `user ${arn.split(':user/')[1]}`, resource: arn }];
+        return [
+          { target: `user ${arn.split(':user/')[1]}`, resource: arn, context: MANAGED_USER_TAGS },
+        ];
+      }
+      case 'welcome-queue': {
+        const queues = this.g.r
+          .resources('aws_lambda_event_source_mapping')
+          .filter((esm) => {
+            const target = this.functionNamed(esm.body.function_name);
+            return target !== undefined && refKey(target.ref) === refKey(fn.ref);
+          })
+          .map((esm) => this.g.find(this.g.r.literal(esm.ref, 'event_source_arn'), 'aws_sqs_queue'))
+          .filter((q): q is Node => q !== undefined);
+        return queues.map((q) => ({ target: this.g.label(q), resource: this.g.arn(q), queue: q }));
       }
       case 'account':
         return [{ target: 'account', resource: '*' }];
