@@ -364,8 +364,10 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
         : strings([v?.policy_arn]);
     const d = diff(pick(rc.change.before), pick(rc.change.after));
     const g = groupEntry(name);
-    g.added.push(...d.added);
-    g.removed.push(...d.removed);
+    // A group's policies appear twice: in its exclusive list and as one
+    // attachment each (stacks/roster-users.ts). Each counts once.
+    g.added.push(...d.added.filter((p) => !g.added.includes(p)));
+    g.removed.push(...d.removed.filter((p) => !g.removed.includes(p)));
   }
   const groupLines: string[] = [];
   for (const [name, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {

@@ -114,6 +114,63 @@ describe('renderPlanReport: warnings', () => {
     expect(narrowed).toContain('- group `ops`: policies − `arn:b`');
   });
 
+  it('a policy seen both in the exclusive list and as its own attachment counts once', () => {
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const report = renderPlanReport(
+      plan(
+        rc(
+          'aws_iam_group_policy_attachments_exclusive.ops',
+          ['update'],
+          { group_name: 'ops', policy_arns: ['arn:a'] },
+          { group_name: 'ops', policy_arns: ['arn:a', admin] },
+        ),
+        rc(
+          'aws_iam_group_policy_attachment.ops_policy_aws_slash_AdministratorAccess',
+          ['create'],
+          null,
+          {
+            group: 'ops',
+            policy_arn: admin,
+          },
+        ),
+      ),
+    );
+    expect(report.split('\n')).toContain(`- group \`ops\`: policies + \`${admin}\``);
+    expect(caution(report)).toContain(`**Widens group \`ops\`**: adds \`${admin}\`; every member`);
+    expect(report).toContain('**Groups:** 1 group to change.');
+  });
+
+  it('a deleted group lists the policies its attachments detach', () => {
+    const report = renderPlanReport(
+      plan(
+        rc('aws_iam_group.ops', ['delete'], { name: 'ops' }, null),
+        rc(
+          'aws_iam_group_policy_attachments_exclusive.ops',
+          ['delete'],
+          { group_name: 'ops', policy_arns: ['arn:a', 'arn:b'] },
+          null,
+        ),
+        rc(
+          'aws_iam_group_policy_attachment.ops_policy_a',
+          ['delete'],
+          { group: 'ops', policy_arn: 'arn:a' },
+          null,
+        ),
+        rc(
+          'aws_iam_group_policy_attachment.ops_policy_b',
+          ['delete'],
+          { group: 'ops', policy_arn: 'arn:b' },
+          null,
+        ),
+      ),
+    );
+    expect(report.split('\n')).toContain(
+      '- **group `ops` deleted**: policies − `arn:a`, − `arn:b`',
+    );
+    expect(report).toMatch(/\[!WARNING\][^]*Group `ops` is deleted: its members lose/);
+    expect(report).not.toContain('#### Pipeline');
+  });
+
   it('a new group is not "widened", unless it grants administrator access', () => {
     const report = renderPlanReport(
       plan(
