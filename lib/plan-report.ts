@@ -179,6 +179,7 @@ const ACTION_WORD: Record<Action, string> = {
   change: 'update',
   replace: '**replace**',
   remove: '**delete**',
+  forget: 'forget (kept in the account)',
 };
 
 /** Pipeline resources whose loss breaks the flow or the audit trail. */
@@ -190,6 +191,12 @@ const CRITICAL: Record<string, string> = {
   aws_kms_key:
     'the KMS key: deleting schedules the key for deletion, and whatever it encrypts becomes unreadable',
   aws_s3_bucket: 'the trail log bucket: the audit logs it holds may be lost',
+};
+
+/** What a `forget` of these types means for the reader. */
+const FORGOTTEN: Record<string, string> = {
+  aws_s3_bucket:
+    'the trail log bucket stays in the account with every audit log, but this stack no longer manages it',
 };
 
 /** Resource types that are access policies: any change to them deserves a reviewer's eye. */
@@ -249,6 +256,13 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
     } else if (action === 'remove') {
       const p = personOf(rc.change.before, m?.before ?? []);
       if (p) removed.push(p);
+    } else if (action === 'forget') {
+      const name = str(rc.change.before?.name) ?? rc.name;
+      note(name, 'no longer managed: the IAM user stays in the account');
+      findings.push({
+        level: 'warning',
+        text: `${code(name)} is no longer managed by this stack: the IAM user stays in the account, untouched.`,
+      });
     } else {
       const name = str(rc.change.after?.name) ?? rc.name;
       if (action === 'replace') {
@@ -432,6 +446,11 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
       findings.push({
         level: 'warning',
         text: `Deletes ${code(rc.address)} (pipeline part ${code(part)}).`,
+      });
+    } else if (action === 'forget') {
+      findings.push({
+        level: 'warning',
+        text: `Stops managing ${code(rc.address)}: ${FORGOTTEN[rc.type] ?? 'it stays in the account as it is, and this stack no longer manages it'}.`,
       });
     }
     if (

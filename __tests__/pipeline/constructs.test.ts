@@ -109,6 +109,25 @@ describe('CloudTrail trail (trail.create = true)', () => {
       expect(resourcesOf(withZone, type)).toEqual({});
     }
   });
+
+  test('the log bucket cannot be destroyed by this tool', () => {
+    expect(only(withTrail, 'aws_s3_bucket').lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('without the trail, the log bucket and its protections are forgotten, not destroyed', () => {
+    // The addresses the trail's storage has when the stack creates it...
+    const storage = Object.entries(withTrail.resource)
+      .filter(([type]) => type.startsWith('aws_s3_bucket'))
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    expect(storage).toHaveLength(6);
+    // ...are exactly what a stack without it forgets (and nothing is forgotten with it).
+    const removed = (withZone as unknown as { removed: unknown[] }).removed;
+    expect(removed).toEqual(
+      expect.arrayContaining(storage.map((from) => ({ from, lifecycle: { destroy: false } }))),
+    );
+    expect(removed).toHaveLength(6);
+    expect((withTrail as unknown as { removed?: unknown }).removed).toBeUndefined();
+  });
 });
 
 describe('EventBridge rule', () => {
