@@ -573,6 +573,35 @@ describe('sender identity', () => {
       ref(withZone, 'aws_ses_domain_identity', {}, 'domain'),
     );
   });
+
+  test('the deploy waits 10 minutes for verification, not the provider default 45', () => {
+    expect(only(withZone, 'aws_ses_domain_identity_verification').timeouts).toEqual({
+      create: '10m',
+    });
+  });
+
+  test('with a hosted zone, every plan checks that it is the public zone of the sender domain', () => {
+    const checks = (withZone as unknown as { check: Record<string, unknown> }).check;
+    expect(checks).toEqual({
+      sender_hosted_zone: {
+        data: { aws_route53_zone: { sender: { zone_id: 'Z0123456789ABCDEFGHIJ' } } },
+        assert: [
+          {
+            condition:
+              '${lower(trimsuffix(data.aws_route53_zone.sender.name, ".")) == "example.org"}',
+            error_message: expect.stringContaining(
+              'hostedZoneId Z0123456789ABCDEFGHIJ is not the zone of the sender domain example.org',
+            ),
+          },
+          {
+            condition: '${!data.aws_route53_zone.sender.private_zone}',
+            error_message: expect.stringContaining('is a private hosted zone'),
+          },
+        ],
+      },
+    });
+    expect((withTrail as unknown as { check?: unknown }).check).toBeUndefined();
+  });
 });
 
 describe('order of creation', () => {
