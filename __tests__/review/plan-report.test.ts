@@ -228,6 +228,39 @@ describe('renderPlanReport: warnings', () => {
   });
 });
 
+describe('renderPlanReport: what the stack stops managing', () => {
+  it('a forgotten log bucket is a warning that it stays, never a deletion', () => {
+    const report = renderPlanReport(
+      plan(
+        rc('aws_s3_bucket.pipeline_trail_bucket_B8C0107B', ['forget'], { bucket: 'logs' }, null),
+        rc('aws_s3_bucket_versioning.pipeline_trail_versioning_CE0E6201', ['forget'], {}, null),
+      ),
+    );
+    expect(report).not.toContain('[!CAUTION]');
+    expect(report).toContain(
+      '> - Stops managing `aws_s3_bucket.pipeline_trail_bucket_B8C0107B`: the trail log bucket stays in the account with every audit log, but this stack no longer manages it.',
+    );
+    expect(report).toContain(
+      '> - Stops managing `aws_s3_bucket_versioning.pipeline_trail_versioning_CE0E6201`: it stays in the account as it is',
+    );
+    expect(report).toContain(
+      '| `trail` | `aws_s3_bucket.pipeline_trail_bucket_B8C0107B` | forget (kept in the account) |  |',
+    );
+    expect(report).toContain('**Pipeline:** 2 resources to change.');
+  });
+
+  it('a forgotten user is not reported as removed', () => {
+    const report = renderPlanReport(
+      plan(rc('aws_iam_user.bob', ['forget'], user('bob', 'bob@example.com'), null)),
+    );
+    expect(report).toContain('0 to remove');
+    expect(report).toContain(
+      '| change | `bob` | no longer managed: the IAM user stays in the account |',
+    );
+    expect(report).toMatch(/\[!WARNING\][^]*`bob` is no longer managed by this stack/);
+  });
+});
+
 describe('renderPlanReport: grouping and text', () => {
   it('groups pipeline changes by the part in their construct path', () => {
     const config: SynthesizedConfig = {
