@@ -95,6 +95,14 @@ describe('plan report on plans of roster changes', () => {
     // removes the login profile the function made, MFA devices, access keys.
     const user = plan.resource_changes!.find((rc) => rc.address === 'aws_iam_user.carla_dot_diaz')!;
     expect(user.change.before).toMatchObject({ name: 'carla.diaz', force_destroy: true });
+    // The membership goes first, then the user.
+    expect(
+      waitsFor(
+        applyOrder(workDir),
+        'aws_iam_user.carla_dot_diaz (destroy)',
+        'aws_iam_user_group_membership.carla_dot_diaz (destroy)',
+      ),
+    ).toBe(true);
   });
 
   it('rename: recognised by the shared address, and warned about as a deletion', () => {
