@@ -53,7 +53,8 @@ export interface ResourceChange {
   readonly name: string;
   readonly mode: 'managed' | 'data';
   readonly change: {
-    readonly actions: readonly ('no-op' | 'create' | 'read' | 'update' | 'delete')[];
+    /** `forget`: Terraform drops the object from its state and leaves it be (a `removed` block). */
+    readonly actions: readonly ('no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget')[];
     readonly before: Record<string, unknown> | null;
     readonly after: Record<string, unknown> | null;
     readonly after_unknown?: Record<string, unknown>;

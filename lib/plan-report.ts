@@ -179,6 +179,7 @@ const ACTION_WORD: Record<Action, string> = {
   change: 'update',
   replace: '**replace**',
   remove: '**delete**',
+  forget: 'forget (kept in the account)',
 };
 
 /** Pipeline resources whose loss breaks the flow or the audit trail. */
@@ -190,6 +191,12 @@ const CRITICAL: Record<string, string> = {
   aws_kms_key:
     'the KMS key: deleting schedules the key for deletion, and whatever it encrypts becomes unreadable',
   aws_s3_bucket: 'the trail log bucket: the audit logs it holds may be lost',
+};
+
+/** What a `forget` of these types means for the reader. */
+const FORGOTTEN: Record<string, string> = {
+  aws_s3_bucket:
+    'the trail log bucket stays in the account with every audit log, but this stack no longer manages it',
 };
 
 /** Resource types that are access policies: any change to them deserves a reviewer's eye. */
@@ -249,6 +256,13 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
     } else if (action === 'remove') {
       const p = personOf(rc.change.before, m?.before ?? []);
       if (p) removed.push(p);
+    } else if (action === 'forget') {
+      const name = str(rc.change.before?.name) ?? rc.name;
+      note(name, 'no longer managed: the IAM user stays in the account');
+      findings.push({
+        level: 'warning',
+        text: `${code(name)} is no longer managed by this stack: the IAM user stays in the account, untouched.`,
+      });
     } else {
       const name = str(rc.change.after?.name) ?? rc.name;
       if (action === 'replace') {
@@ -364,8 +378,10 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
         : strings([v?.policy_arn]);
     const d = diff(pick(rc.change.before), pick(rc.change.after));
     const g = groupEntry(name);
-    g.added.push(...d.added);
-    g.removed.push(...d.removed);
+    // A group's policies appear twice: in its exclusive list and as one
+    // attachment each (stacks/roster-users.ts). Each counts once.
+    g.added.push(...d.added.filter((p) => !g.added.includes(p)));
+    g.removed.push(...d.removed.filter((p) => !g.removed.includes(p)));
   }
   const groupLines: string[] = [];
   for (const [name, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -430,6 +446,11 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
       findings.push({
         level: 'warning',
         text: `Deletes ${code(rc.address)} (pipeline part ${code(part)}).`,
+      });
+    } else if (action === 'forget') {
+      findings.push({
+        level: 'warning',
+        text: `Stops managing ${code(rc.address)}: ${FORGOTTEN[rc.type] ?? 'it stays in the account as it is, and this stack no longer manages it'}.`,
       });
     }
     if (

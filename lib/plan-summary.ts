@@ -4,14 +4,18 @@
  */
 import type { ResourceChange, TerraformPlan } from './offline-plan';
 
-export type Action = 'add' | 'change' | 'replace' | 'remove';
+/** `forget`: no longer managed, but left in the account (a `removed` block). */
+export type Action = 'add' | 'change' | 'replace' | 'remove' | 'forget';
 
 export interface TypeCounts {
   add: number;
   change: number;
   replace: number;
   remove: number;
+  forget: number;
 }
+
+const NO_COUNTS: TypeCounts = { add: 0, change: 0, replace: 0, remove: 0, forget: 0 };
 
 /** The synthesized configuration, as far as the summary reads it: each resource's construct path. */
 export interface SynthesizedConfig {
@@ -65,6 +69,7 @@ const PERSON_PARTS: Record<string, { userKey: string; label: string }> = {
 export function actionOf(rc: ResourceChange): Action | undefined {
   const a = rc.change.actions;
   if (a.includes('create') && a.includes('delete')) return 'replace';
+  if (a.includes('forget') && !a.includes('create')) return 'forget';
   if (a.includes('create')) return 'add';
   if (a.includes('delete')) return 'remove';
   if (a.includes('update')) return 'change';
@@ -95,7 +100,7 @@ export function summarizePlan(plan: TerraformPlan, config?: SynthesizedConfig): 
   const others = new Map<string, TypeCounts>();
   const parts = new Map<string, Map<string, TypeCounts>>();
   const count = (byType: Map<string, TypeCounts>, type: string, action: Action) => {
-    const counts = byType.get(type) ?? { add: 0, change: 0, replace: 0, remove: 0 };
+    const counts = byType.get(type) ?? { ...NO_COUNTS };
     counts[action] += 1;
     byType.set(type, counts);
   };
@@ -125,14 +130,16 @@ export function summarizePlan(plan: TerraformPlan, config?: SynthesizedConfig): 
     if (add.has(p.userName) || remove.has(p.userName)) continue;
     const what = change.get(p.userName) ?? new Set<string>();
     if (p.rc.type === 'aws_iam_user') {
-      const fields = p.action === 'replace' ? ['replaced'] : changedFields(p.rc);
+      const fields =
+        p.action === 'replace'
+          ? ['replaced']
+          : p.action === 'forget'
+            ? ['forgotten']
+            : changedFields(p.rc);
       fields.forEach((f) => what.add(f));
     } else {
-      what.add(
-        p.action === 'change'
-          ? p.label
-          : `${p.label} ${p.action === 'add' ? 'added' : p.action === 'remove' ? 'removed' : 'replaced'}`,
-      );
+      const done = { add: 'added', remove: 'removed', replace: 'replaced', forget: 'forgotten' };
+      what.add(p.action === 'change' ? p.label : `${p.label} ${done[p.action]}`);
     }
     change.set(p.userName, what);
   }
@@ -171,17 +178,17 @@ export function formatSummary(s: PlanSummary): string {
     }`,
     `People to remove (${s.people.remove.length}): ${list(s.people.remove)}`,
   ];
-  const ACTIONS = ['add', 'change', 'replace', 'remove'] as const;
+  const ACTIONS = ['add', 'change', 'replace', 'remove', 'forget'] as const;
   const phrase = (c: TypeCounts) =>
     ACTIONS.filter((a) => c[a] > 0)
-      .map((a) => `${c[a]} to ${a}`)
+      .map((a) => `${c[a]} to ${a === 'forget' ? 'forget (kept in the account)' : a}`)
       .join(', ');
   const grouped = [...s.parts.keys()].some((p) => p !== 'other');
   if (grouped) {
     lines.push('Other resources, by part of the stack:');
     const width = Math.max(...[...s.parts.keys()].map((k) => k.length));
     for (const [part, byType] of s.parts) {
-      const total = { add: 0, change: 0, replace: 0, remove: 0 };
+      const total = { ...NO_COUNTS };
       for (const c of byType.values()) for (const a of ACTIONS) total[a] += c[a];
       lines.push(`  ${part.padEnd(width)}  ${phrase(total)}: ${[...byType.keys()].join(', ')}`);
     }

@@ -5,9 +5,29 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCOUNT_ID, InputChecks } from './input-checks';
 import { PIPELINE_REGION, policyJson, type PolicyStatement } from './policy-document';
+import { RemovedResources } from './terraform-blocks';
+
+/**
+ * What holds the audit logs: the bucket and the settings that protect it,
+ * by construct id under the trail construct. This tool never deletes them
+ * (the bucket has `prevent_destroy`); when the stack stops creating the
+ * trail it forgets them instead (KeptTrailLogs).
+ */
+export const TRAIL_LOG_STORAGE = {
+  bucket: 'aws_s3_bucket',
+  'public-access-block': 'aws_s3_bucket_public_access_block',
+  ownership: 'aws_s3_bucket_ownership_controls',
+  encryption: 'aws_s3_bucket_server_side_encryption_configuration',
+  versioning: 'aws_s3_bucket_versioning',
+  policy: 'aws_s3_bucket_policy',
+} as const;
+
+type StorageId = keyof typeof TRAIL_LOG_STORAGE;
+const storage = (part: StorageId): StorageId => part;
 
 export interface CloudTrailTrailProps {
   readonly accountId: string;
@@ -62,23 +82,30 @@ export class CloudTrailTrail extends Construct {
     this.bucketName = bucketName;
     this.trailArn = `arn:aws:cloudtrail:${region}:${props.accountId}:trail/${trailName}`;
 
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: bucketName });
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
+    this.bucket = new S3Bucket(this, storage('bucket'), {
+      bucket: bucketName,
+      // The audit logs are never deleted by this tool: a plan that would
+      // destroy (or replace) the bucket fails before anything happens. It is
+      // versioned and not emptied, so S3 would refuse anyway (BucketNotEmpty),
+      // but only after the trail and the bucket's protections were gone.
+      lifecycle: { preventDestroy: true },
+    });
+    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, storage('public-access-block'), {
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, 'ownership', {
+    new S3BucketOwnershipControls(this, storage('ownership'), {
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
-    this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+    this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, storage('encryption'), {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    new S3BucketVersioningA(this, 'versioning', {
+    new S3BucketVersioningA(this, storage('versioning'), {
       bucket: this.bucket.id,
       versioningConfiguration: { status: 'Enabled' },
     });
@@ -115,7 +142,7 @@ export class CloudTrailTrail extends Construct {
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
     ];
-    this.bucketPolicy = new S3BucketPolicy(this, 'policy', {
+    this.bucketPolicy = new S3BucketPolicy(this, storage('policy'), {
       bucket: this.bucket.id,
       policy: policyJson(this.bucketStatements),
       // A bucket policy is refused while public access blocking is being set up.
@@ -133,5 +160,30 @@ export class CloudTrailTrail extends Construct {
       // CloudTrail checks the bucket policy when the trail is created.
       dependsOn: [this.bucketPolicy, this.encryption],
     });
+  }
+}
+
+/**
+ * Stands where a CloudTrailTrail stood (same construct id, same scope) when
+ * the stack no longer creates the trail: `removed` blocks for the log bucket
+ * and its protections, with `destroy = false`, so Terraform forgets them and
+ * the bucket stays in the account with every log file, still private,
+ * encrypted and versioned. The trail itself is destroyed as usual. With a
+ * state that never held them (a stack that never created the trail) the
+ * blocks do nothing.
+ */
+export class KeptTrailLogs extends Construct {
+  /** The addresses forgotten, e.g. `aws_s3_bucket.pipeline_trail_bucket_B8C0107B`. */
+  readonly addresses: readonly string[];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    // Placeholders at the paths the trail's resources had: cdktf names a
+    // resource from its construct path, so these give the same addresses.
+    this.addresses = Object.entries(TRAIL_LOG_STORAGE).map(
+      ([part, type]) => `${type}.${stack.getLogicalId(new Construct(this, part).node)}`,
+    );
+    new RemovedResources(this, 'removed', { from: this.addresses });
   }
 }

@@ -15,7 +15,7 @@ import {
   MANAGED_USER_PATH,
 } from '../lib/contract';
 import type { Roster, RosterUser } from '../lib/roster';
-import { terraformName } from '../lib/terraform-names';
+import { groupPolicyAttachmentName, terraformName } from '../lib/terraform-names';
 
 export interface RosterUsersProps {
   /** The validated roster (see lib/roster.ts); this construct trusts it. */
@@ -32,6 +32,15 @@ export interface RosterUsersProps {
    * @default nothing
    */
   readonly createAfter?: readonly TerraformResource[];
+}
+
+/** The IAM resources made for one roster group. */
+export interface RosterGroupResources {
+  readonly group: IamGroup;
+  /** One attachment per managed policy, by policy ARN. */
+  readonly attachments: ReadonlyMap<string, IamGroupPolicyAttachment>;
+  /** The group has exactly these policies: one attached by hand is detached. */
+  readonly exclusive: IamGroupPolicyAttachmentsExclusive;
 }
 
 /** The IAM resources made for one person. */
@@ -61,6 +70,8 @@ export class RosterUsers extends Construct {
   readonly users: ReadonlyMap<string, RosterUserResources>;
   /** Per group, by IAM group name. */
   readonly groups: ReadonlyMap<string, IamGroup>;
+  /** Per group, by IAM group name: the group and its policy attachments. */
+  readonly groupResources: ReadonlyMap<string, RosterGroupResources>;
   /**
    * The group every managed person belongs to. It carries
    * IAMUserChangePassword: a user created through the API with a forced
@@ -83,16 +94,50 @@ export class RosterUsers extends Construct {
     changePassword.overrideLogicalId('change_password');
 
     const groups = new Map<string, IamGroup>();
+    const groupResources = new Map<string, RosterGroupResources>();
     for (const g of props.roster.groups) {
       const name = terraformName(g.groupName);
-      const group = new IamGroup(this, `group-${name}`, { name: g.groupName, path });
-      group.overrideLogicalId(name);
-      const policies = new IamGroupPolicyAttachmentsExclusive(this, `group-policies-${name}`, {
-        groupName: group.name,
-        policyArns: [...g.policies].sort(),
+      const group = new IamGroup(this, `group-${name}`, {
+        name: g.groupName,
+        path,
+        // Only for the order of a removal (nothing replaces a group: a new
+        // name or path is an update): Terraform records this in the state
+        // and then deletes a removed group only after its remaining members'
+        // memberships are updated. Without it the group goes first, and IAM
+        // refuses to delete a group that still has members.
+        lifecycle: { createBeforeDestroy: true },
       });
-      policies.overrideLogicalId(name);
+      group.overrideLogicalId(name);
+      const groupName = group.name;
+      const policyArns = [...g.policies].sort();
+      // One attachment per policy, named from the group and the ARN (never a
+      // position). Each refers to its group, so Terraform detaches it before
+      // it deletes the group: IAM refuses to delete a group that still has a
+      // policy ("DeleteConflict: must detach all policies first"), and
+      // destroying the exclusive resource below detaches nothing.
+      const attachments = new Map<string, IamGroupPolicyAttachment>();
+      for (const arn of policyArns) {
+        const attachmentName = groupPolicyAttachmentName(g.groupName, arn);
+        const attachment = new IamGroupPolicyAttachment(this, `group-policy-${attachmentName}`, {
+          group: groupName,
+          policyArn: arn,
+        });
+        attachment.overrideLogicalId(attachmentName);
+        attachments.set(arn, attachment);
+      }
+      // Exclusive management as well: a policy attached by hand is detached
+      // at the next deploy. It runs after the attachments (so it finds its
+      // list already attached and never races them), and is destroyed before
+      // them (its destroy only forgets it). Both detach through the same call,
+      // which treats "already detached" as done, so they cannot fight.
+      const exclusive = new IamGroupPolicyAttachmentsExclusive(this, `group-policies-${name}`, {
+        groupName,
+        policyArns,
+        dependsOn: [...attachments.values()],
+      });
+      exclusive.overrideLogicalId(name);
       groups.set(g.groupName, group);
+      groupResources.set(g.groupName, { group, attachments, exclusive });
     }
 
     // Each attribute access mints a token that records a stack trace; with
@@ -129,6 +174,7 @@ export class RosterUsers extends Construct {
     }
     this.users = users;
     this.groups = groups;
+    this.groupResources = groupResources;
     this.everyone = everyone;
   }
 }

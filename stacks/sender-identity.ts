@@ -8,6 +8,21 @@ import { Construct } from 'constructs';
 import { mailFromDomain, type Settings } from '../lib/settings';
 import { ACCOUNT_ID, InputChecks } from './input-checks';
 import { PIPELINE_REGION } from './policy-document';
+import { CheckBlock } from './terraform-blocks';
+
+/**
+ * How long a deploy waits for SES to verify the domain once the records are
+ * in the hosted zone. Route 53 serves a new record within a minute or two and
+ * SES usually verifies within minutes after that; when it has not after ten,
+ * something is wrong that waiting does not fix (the zone is not the one the
+ * world asks, see the `sender_hosted_zone` check), and the provider's default
+ * of 45 minutes only delays the error. The records and the identity stay, so
+ * a later deploy waits again from where this one stopped.
+ */
+export const VERIFICATION_TIMEOUT = '10m';
+
+/** The name of the check block on the hosted zone (warnings at plan time). */
+export const HOSTED_ZONE_CHECK = 'sender_hosted_zone';
 
 /** One DNS record SES needs. `value` may hold Terraform tokens (known after apply). */
 export interface DnsRecord {
@@ -95,6 +110,8 @@ export class SenderIdentity extends Construct {
   readonly mailFrom: SesDomainMailFrom;
   /** Present only with a hosted zone. */
   readonly verification?: SesDomainIdentityVerification;
+  /** Present only with a hosted zone: warns at plan time when it is not the domain's public zone. */
+  readonly zoneCheck?: CheckBlock;
   /** Route 53 records written (empty without a hosted zone). */
   readonly route53Records: readonly Route53Record[];
   /** The records SES needs, with their real (token) values. */
@@ -188,6 +205,25 @@ export class SenderIdentity extends Construct {
       this.verification = new SesDomainIdentityVerification(this, 'verification', {
         domain: this.identity.domain,
         dependsOn: [records[0]],
+        timeouts: { create: VERIFICATION_TIMEOUT },
+      });
+      // Checked at every plan, before anything waits on SES: the zone must be
+      // the sender domain's public zone, or the records land where nobody
+      // looks and the verification can only time out. A check only warns
+      // (and so does a failure to read the zone, e.g. in an offline plan).
+      this.zoneCheck = new CheckBlock(this, 'zone-check', {
+        name: HOSTED_ZONE_CHECK,
+        data: { aws_route53_zone: { sender: { zone_id: zoneId } } },
+        assertions: [
+          {
+            condition: `\${lower(trimsuffix(data.aws_route53_zone.sender.name, ".")) == "${props.domain}"}`,
+            errorMessage: `hostedZoneId ${zoneId} is not the zone of the sender domain ${props.domain}: the SES records would be written where nobody looks, and verification would time out after ${VERIFICATION_TIMEOUT}. Set hostedZoneId to the public hosted zone named ${props.domain}.`,
+          },
+          {
+            condition: '${!data.aws_route53_zone.sender.private_zone}',
+            errorMessage: `hostedZoneId ${zoneId} is a private hosted zone: SES and mail servers cannot see its records. Use the public hosted zone of ${props.domain}.`,
+          },
+        ],
       });
     }
     this.route53Records = records;

@@ -1,7 +1,7 @@
 import { TerraformOutput, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { mailFromDomain, senderEmail, type Settings } from '../lib/settings';
-import { CloudTrailTrail } from './cloudtrail-trail';
+import { CloudTrailTrail, KeptTrailLogs } from './cloudtrail-trail';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
 import { alarmArnPattern, FailureAlarms } from './failure-alarms';
@@ -49,6 +49,8 @@ const WELCOME_TIMEOUT_SECONDS = 60;
 export class WelcomePipeline extends Construct {
   /** Absent when the settings rely on an existing trail. */
   readonly trail?: CloudTrailTrail;
+  /** Present exactly when `trail` is absent: forgets a log bucket this stack once created. */
+  readonly keptTrailLogs?: KeptTrailLogs;
   readonly sender: SenderIdentity;
   readonly key: PipelineKey;
   readonly topic: EncryptedTopic;
@@ -79,6 +81,10 @@ export class WelcomePipeline extends Construct {
         accountId,
         trailName: s.trail.name ?? PIPELINE_NAMES.defaultTrail,
       });
+    } else {
+      // Turning trail.create off (or never having it on): forget the log
+      // bucket instead of destroying it; the audit logs stay in the account.
+      this.keptTrailLogs = new KeptTrailLogs(this, 'trail');
     }
 
     this.sender = new SenderIdentity(this, 'sender', {

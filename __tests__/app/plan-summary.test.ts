@@ -104,4 +104,28 @@ describe('summarizePlan', () => {
     ]);
     expect(partOf({ type: 'aws_s3_bucket', name: 'unknown' })).toBe('other');
   });
+
+  it('counts what a removed block forgets apart from what is destroyed', () => {
+    const plan: TerraformPlan = {
+      format_version: '1.2',
+      resource_changes: [
+        rc('aws_cloudtrail', 'pipeline_trail_7F06326D', ['delete'], {}, null),
+        rc('aws_s3_bucket', 'pipeline_trail_bucket_B8C0107B', ['forget'], {}, null),
+        rc('aws_s3_bucket_policy', 'pipeline_trail_policy_806999A7', ['forget'], {}, null),
+      ],
+    };
+    const s = summarizePlan(plan);
+    expect(s.noChanges).toBe(false);
+    expect(s.parts.get('trail')?.get('aws_s3_bucket')).toEqual({
+      add: 0,
+      change: 0,
+      replace: 0,
+      remove: 0,
+      forget: 1,
+    });
+    expect(formatSummary(s).split('\n').slice(3)).toEqual([
+      'Other resources, by part of the stack:',
+      '  trail  1 to remove, 2 to forget (kept in the account): aws_cloudtrail, aws_s3_bucket, aws_s3_bucket_policy',
+    ]);
+  });
 });

@@ -64,6 +64,7 @@ describe('offline plan of the shipped roster', () => {
       change: 0,
       replace: 0,
       remove: 0,
+      forget: 0,
     });
   });
 

@@ -112,6 +112,25 @@ describe('CloudTrail trail (trail.create = true)', () => {
       expect(resourcesOf(withZone, type)).toEqual({});
     }
   });
+
+  test('the log bucket cannot be destroyed by this tool', () => {
+    expect(only(withTrail, 'aws_s3_bucket').lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('without the trail, the log bucket and its protections are forgotten, not destroyed', () => {
+    // The addresses the trail's storage has when the stack creates it...
+    const storage = Object.entries(withTrail.resource)
+      .filter(([type]) => type.startsWith('aws_s3_bucket'))
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    expect(storage).toHaveLength(6);
+    // ...are exactly what a stack without it forgets (and nothing is forgotten with it).
+    const removed = (withZone as unknown as { removed: unknown[] }).removed;
+    expect(removed).toEqual(
+      expect.arrayContaining(storage.map((from) => ({ from, lifecycle: { destroy: false } }))),
+    );
+    expect(removed).toHaveLength(6);
+    expect((withTrail as unknown as { removed?: unknown }).removed).toBeUndefined();
+  });
 });
 
 describe('EventBridge rule', () => {
@@ -658,6 +677,35 @@ describe('sender identity', () => {
     expect(only(withZone, 'aws_ses_domain_identity_verification').domain).toBe(
       ref(withZone, 'aws_ses_domain_identity', {}, 'domain'),
     );
+  });
+
+  test('the deploy waits 10 minutes for verification, not the provider default 45', () => {
+    expect(only(withZone, 'aws_ses_domain_identity_verification').timeouts).toEqual({
+      create: '10m',
+    });
+  });
+
+  test('with a hosted zone, every plan checks that it is the public zone of the sender domain', () => {
+    const checks = (withZone as unknown as { check: Record<string, unknown> }).check;
+    expect(checks).toEqual({
+      sender_hosted_zone: {
+        data: { aws_route53_zone: { sender: { zone_id: 'Z0123456789ABCDEFGHIJ' } } },
+        assert: [
+          {
+            condition:
+              '${lower(trimsuffix(data.aws_route53_zone.sender.name, ".")) == "example.org"}',
+            error_message: expect.stringContaining(
+              'hostedZoneId Z0123456789ABCDEFGHIJ is not the zone of the sender domain example.org',
+            ),
+          },
+          {
+            condition: '${!data.aws_route53_zone.sender.private_zone}',
+            error_message: expect.stringContaining('is a private hosted zone'),
+          },
+        ],
+      },
+    });
+    expect((withTrail as unknown as { check?: unknown }).check).toBeUndefined();
   });
 });
 

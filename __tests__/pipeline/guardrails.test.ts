@@ -8,6 +8,8 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SesDomainDkim } from '@cdktf/provider-aws/lib/ses-domain-dkim';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
@@ -196,6 +198,39 @@ describe('function failure destination', () => {
       functionName: 'b',
       destinationConfig: onFailure,
     });
+    expect(synth(stack)).not.toThrow();
+  });
+});
+
+describe('unique DNS records', () => {
+  const record = (stack: TerraformStack, id: string, name: string, type = 'TXT', zoneId = 'Z1') =>
+    new Route53Record(stack, id, { zoneId, name, type, ttl: 300, records: ['"v"'] });
+
+  test('two records of one zone with the same name and type fail, naming the second', () => {
+    const stack = guardedStack();
+    record(stack, 'first', '_amazonses.example.org');
+    record(stack, 'second', '_AmazonSES.example.org.');
+    expect(synth(stack)).toThrow(
+      /guardrail "unique-dns-records" failed at guarded\/second: a Route 53 record with the same zone, name and type \(Z1 _amazonses\.example\.org TXT\) is already defined at guarded\/first/,
+    );
+  });
+
+  test('names built from one token the same way collide too', () => {
+    const stack = guardedStack();
+    const dkim = new SesDomainDkim(stack, 'dkim', { domain: 'example.org' });
+    record(stack, 'a', `${Fn.element(dkim.dkimTokens, 0)}._domainkey.example.org`, 'CNAME');
+    record(stack, 'b', `${Fn.element(dkim.dkimTokens, 0)}._domainkey.example.org`, 'CNAME');
+    expect(synth(stack)).toThrow(/guardrail "unique-dns-records" failed at guarded\/b/);
+  });
+
+  test('another type, another zone or another token is another record', () => {
+    const stack = guardedStack();
+    const dkim = new SesDomainDkim(stack, 'dkim', { domain: 'example.org' });
+    record(stack, 'mx', 'mail.example.org', 'MX');
+    record(stack, 'spf', 'mail.example.org', 'TXT');
+    record(stack, 'other-zone', 'mail.example.org', 'TXT', 'Z2');
+    record(stack, 'k0', `${Fn.element(dkim.dkimTokens, 0)}._domainkey.example.org`, 'CNAME');
+    record(stack, 'k1', `${Fn.element(dkim.dkimTokens, 1)}._domainkey.example.org`, 'CNAME');
     expect(synth(stack)).not.toThrow();
   });
 });

@@ -15,6 +15,15 @@ import { fixtureCode, ROSTER, trailNoZone, zoneNoTrail } from './support';
 // One Terraform working directory for the file: the provider is installed once.
 const workDir = mkdtempSync(join(tmpdir(), 'iam-onboarding-tf-'));
 
+/** What `terraform show -json` says of a check block. */
+interface CheckResult {
+  readonly address: { readonly kind: string; readonly name: string };
+  readonly status: 'pass' | 'fail' | 'error' | 'unknown';
+  readonly instances?: readonly { readonly problems?: readonly { readonly message: string }[] }[];
+}
+
+let lastChecks: readonly CheckResult[] = [];
+
 function plan(settings: Settings): readonly ResourceChange[] {
   const outdir = mkdtempSync(join(tmpdir(), 'iam-onboarding-synth-'));
   const app = new App({ outdir });
@@ -22,6 +31,7 @@ function plan(settings: Settings): readonly ResourceChange[] {
   app.synth();
   const stackDir = join(outdir, 'stacks', STACK_NAME);
   const result = planStack({ stackDir, workDir, offline: true });
+  lastChecks = (result.plan as { checks?: CheckResult[] }).checks ?? [];
   return result.plan.resource_changes ?? [];
 }
 
@@ -35,6 +45,7 @@ describe('terraform validate and plan, offline', () => {
     expect(creates(changes, 'aws_iam_user').map((c) => c.change.after?.name)).toEqual(['alice']);
     expect(creates(changes, 'aws_cloudtrail')).toHaveLength(1);
     expect(creates(changes, 'aws_route53_record')).toHaveLength(0);
+    expect(lastChecks).toEqual([]);
     for (const type of [
       'aws_cloudwatch_event_rule',
       'aws_cloudwatch_event_target',
@@ -78,5 +89,18 @@ describe('terraform validate and plan, offline', () => {
     expect(creates(changes, 'aws_route53_record')).toHaveLength(6);
     expect(creates(changes, 'aws_ses_domain_identity_verification')).toHaveLength(1);
     expect(creates(changes, 'aws_sns_topic_subscription')).toHaveLength(3); // welcome queue + two alert emails
+    // The removed blocks for a trail bucket this state never held: nothing to forget or destroy.
+    expect(
+      changes.filter((c) => c.change.actions.some((a) => a === 'forget' || a === 'delete')),
+    ).toEqual([]);
+    // The hosted-zone check ran its data source (which asks ListHostedZones)
+    // and, offline, could only warn: the plan itself succeeded.
+    expect(creates(changes, 'aws_ses_domain_identity_verification')[0].change.after).toMatchObject({
+      timeouts: { create: '10m' },
+    });
+    const check = lastChecks.find((c) => c.address.name === 'sender_hosted_zone');
+    expect(check?.address.kind).toBe('check');
+    expect(check?.status).not.toBe('pass');
+    expect(JSON.stringify(check?.instances)).toContain('ListHostedZones');
   });
 });

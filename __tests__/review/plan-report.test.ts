@@ -114,6 +114,63 @@ describe('renderPlanReport: warnings', () => {
     expect(narrowed).toContain('- group `ops`: policies − `arn:b`');
   });
 
+  it('a policy seen both in the exclusive list and as its own attachment counts once', () => {
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const report = renderPlanReport(
+      plan(
+        rc(
+          'aws_iam_group_policy_attachments_exclusive.ops',
+          ['update'],
+          { group_name: 'ops', policy_arns: ['arn:a'] },
+          { group_name: 'ops', policy_arns: ['arn:a', admin] },
+        ),
+        rc(
+          'aws_iam_group_policy_attachment.ops_policy_aws_slash_AdministratorAccess',
+          ['create'],
+          null,
+          {
+            group: 'ops',
+            policy_arn: admin,
+          },
+        ),
+      ),
+    );
+    expect(report.split('\n')).toContain(`- group \`ops\`: policies + \`${admin}\``);
+    expect(caution(report)).toContain(`**Widens group \`ops\`**: adds \`${admin}\`; every member`);
+    expect(report).toContain('**Groups:** 1 group to change.');
+  });
+
+  it('a deleted group lists the policies its attachments detach', () => {
+    const report = renderPlanReport(
+      plan(
+        rc('aws_iam_group.ops', ['delete'], { name: 'ops' }, null),
+        rc(
+          'aws_iam_group_policy_attachments_exclusive.ops',
+          ['delete'],
+          { group_name: 'ops', policy_arns: ['arn:a', 'arn:b'] },
+          null,
+        ),
+        rc(
+          'aws_iam_group_policy_attachment.ops_policy_a',
+          ['delete'],
+          { group: 'ops', policy_arn: 'arn:a' },
+          null,
+        ),
+        rc(
+          'aws_iam_group_policy_attachment.ops_policy_b',
+          ['delete'],
+          { group: 'ops', policy_arn: 'arn:b' },
+          null,
+        ),
+      ),
+    );
+    expect(report.split('\n')).toContain(
+      '- **group `ops` deleted**: policies − `arn:a`, − `arn:b`',
+    );
+    expect(report).toMatch(/\[!WARNING\][^]*Group `ops` is deleted: its members lose/);
+    expect(report).not.toContain('#### Pipeline');
+  });
+
   it('a new group is not "widened", unless it grants administrator access', () => {
     const report = renderPlanReport(
       plan(
@@ -168,6 +225,39 @@ describe('renderPlanReport: warnings', () => {
     expect(report).toMatch(
       /> \[!WARNING\]\n> - Changes a topic access policy: `aws_sns_topic_policy\.p`/,
     );
+  });
+});
+
+describe('renderPlanReport: what the stack stops managing', () => {
+  it('a forgotten log bucket is a warning that it stays, never a deletion', () => {
+    const report = renderPlanReport(
+      plan(
+        rc('aws_s3_bucket.pipeline_trail_bucket_B8C0107B', ['forget'], { bucket: 'logs' }, null),
+        rc('aws_s3_bucket_versioning.pipeline_trail_versioning_CE0E6201', ['forget'], {}, null),
+      ),
+    );
+    expect(report).not.toContain('[!CAUTION]');
+    expect(report).toContain(
+      '> - Stops managing `aws_s3_bucket.pipeline_trail_bucket_B8C0107B`: the trail log bucket stays in the account with every audit log, but this stack no longer manages it.',
+    );
+    expect(report).toContain(
+      '> - Stops managing `aws_s3_bucket_versioning.pipeline_trail_versioning_CE0E6201`: it stays in the account as it is',
+    );
+    expect(report).toContain(
+      '| `trail` | `aws_s3_bucket.pipeline_trail_bucket_B8C0107B` | forget (kept in the account) |  |',
+    );
+    expect(report).toContain('**Pipeline:** 2 resources to change.');
+  });
+
+  it('a forgotten user is not reported as removed', () => {
+    const report = renderPlanReport(
+      plan(rc('aws_iam_user.bob', ['forget'], user('bob', 'bob@example.com'), null)),
+    );
+    expect(report).toContain('0 to remove');
+    expect(report).toContain(
+      '| change | `bob` | no longer managed: the IAM user stays in the account |',
+    );
+    expect(report).toMatch(/\[!WARNING\][^]*`bob` is no longer managed by this stack/);
   });
 });
 

@@ -110,14 +110,60 @@ describe('RosterUsers', () => {
   });
 
   it('makes groups with exactly their managed policies', () => {
-    expect(r['aws_iam_group.developers']).toEqual({ name: 'developers', path: '/iam-onboarding/' });
+    expect(r['aws_iam_group.developers']).toEqual({
+      name: 'developers',
+      path: '/iam-onboarding/',
+      // Deleted only after its remaining members left it (see the roster-changes plans).
+      lifecycle: { create_before_destroy: true },
+    });
     expect(r['aws_iam_group_policy_attachments_exclusive.developers']).toEqual({
       group_name: '${aws_iam_group.developers.name}',
       policy_arns: [
         'arn:aws:iam::aws:policy/AWSCodeCommitPowerUser',
         'arn:aws:iam::aws:policy/ReadOnlyAccess',
       ],
+      depends_on: [
+        'aws_iam_group_policy_attachment.developers_policy_aws_slash_AWSCodeCommitPowerUser',
+        'aws_iam_group_policy_attachment.developers_policy_aws_slash_ReadOnlyAccess',
+      ],
     });
+  });
+
+  it('attaches each policy on its own, referring to the group, so a removed group is detached first', () => {
+    const attachments = Object.entries(r).filter(
+      ([a]) =>
+        a.startsWith('aws_iam_group_policy_attachment.') &&
+        a !== 'aws_iam_group_policy_attachment.change_password',
+    );
+    expect(Object.fromEntries(attachments)).toEqual({
+      'aws_iam_group_policy_attachment.developers_policy_aws_slash_AWSCodeCommitPowerUser': {
+        group: '${aws_iam_group.developers.name}',
+        policy_arn: 'arn:aws:iam::aws:policy/AWSCodeCommitPowerUser',
+      },
+      'aws_iam_group_policy_attachment.developers_policy_aws_slash_ReadOnlyAccess': {
+        group: '${aws_iam_group.developers.name}',
+        policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      },
+      'aws_iam_group_policy_attachment.support_policy_aws_slash_AWSSupportAccess': {
+        group: '${aws_iam_group.support.name}',
+        policy_arn: 'arn:aws:iam::aws:policy/AWSSupportAccess',
+      },
+    });
+  });
+
+  it("removing a policy from a group removes exactly that policy's attachment", () => {
+    const fewer = {
+      ...SAMPLE,
+      groups: [
+        { ...SAMPLE.groups[0], policies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] },
+        SAMPLE.groups[1],
+      ],
+    };
+    const after = resources(synth(fewer));
+    expect(Object.keys(r).filter((a) => !(a in after))).toEqual([
+      'aws_iam_group_policy_attachment.developers_policy_aws_slash_AWSCodeCommitPowerUser',
+    ]);
+    expect(Object.keys(after).filter((a) => !(a in r))).toEqual([]);
   });
 
   it('exposes the resources it made, by name', () => {
@@ -126,6 +172,10 @@ describe('RosterUsers', () => {
       expect([...users.users.keys()]).toEqual(['alice.martin', 'bo', 'carla_d']);
       expect(users.everyone.name).toBeDefined();
       expect([...users.groups.keys()]).toEqual(['developers', 'support']);
+      expect([...users.groupResources.get('developers')!.attachments.keys()]).toEqual([
+        'arn:aws:iam::aws:policy/AWSCodeCommitPowerUser',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      ]);
     });
     expect(json).toContain('alice_dot_martin');
   });

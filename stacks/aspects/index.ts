@@ -2,7 +2,8 @@
  * Guardrails: CDKTF Aspects that fail synthesis, naming the offending
  * construct's path, when the stack would deploy something this project never
  * wants: a wildcard IAM action, an unencrypted topic or queue, a log group
- * without retention, a function whose failures would vanish.
+ * without retention, a function whose failures would vanish, two DNS records
+ * that Route 53 would refuse as one.
  */
 import { Aspects, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
@@ -10,6 +11,7 @@ import { EncryptionAtRestAspect } from './encryption-at-rest';
 import { FunctionFailureDestinationAspect } from './function-failure-destination';
 import { LogRetentionAspect } from './log-retention';
 import { NoWildcardActionsAspect } from './no-wildcard-actions';
+import { UniqueDnsRecordsAspect } from './unique-dns-records';
 
 export { ENCRYPTION_AT_REST, EncryptionAtRestAspect } from './encryption-at-rest';
 export {
@@ -22,6 +24,7 @@ export {
   NoWildcardActionsAspect,
   wildcardActionProblems,
 } from './no-wildcard-actions';
+export { UNIQUE_DNS_RECORDS, UniqueDnsRecordsAspect } from './unique-dns-records';
 
 /** Adds every guardrail to `scope` (normally the stack); returns them. */
 export function applyGuardrails(scope: IConstruct): IAspect[] {
@@ -30,6 +33,7 @@ export function applyGuardrails(scope: IConstruct): IAspect[] {
     new EncryptionAtRestAspect(),
     new LogRetentionAspect(),
     new FunctionFailureDestinationAspect(),
+    new UniqueDnsRecordsAspect(),
   ];
   for (const a of aspects) Aspects.of(scope).add(a);
   return aspects;

@@ -11,7 +11,7 @@
  * show the roster change alone.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planStack, type TerraformPlan } from '../../../lib/offline-plan';
 import { actionOf } from '../../../lib/plan-summary';
@@ -166,16 +166,63 @@ function fill(
   return values;
 }
 
+interface ConfigResource {
+  readonly address: string;
+  readonly mode?: string;
+  readonly expressions?: unknown;
+  readonly depends_on?: readonly string[];
+}
+
+/**
+ * What each resource depends on, as Terraform records it in the state at
+ * apply time (`dependencies`): the resources its configuration refers to,
+ * and its `depends_on`. Terraform orders the destroy of a resource that has
+ * left the configuration by these: dependents are destroyed first.
+ */
+export function dependenciesOf(plan: PlanWithValues): Map<string, string[]> {
+  const resources =
+    (plan.configuration as { root_module?: { resources?: ConfigResource[] } } | undefined)
+      ?.root_module?.resources ?? [];
+  const out = new Map<string, string[]>();
+  for (const r of resources) {
+    const deps = new Set<string>(r.depends_on ?? []);
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'references' && Array.isArray(v)) {
+            for (const ref of v) {
+              const parts = String(ref).split('.');
+              if (parts[0] === 'data' && parts.length >= 3) deps.add(parts.slice(0, 3).join('.'));
+              else if (
+                parts.length >= 2 &&
+                !['var', 'local', 'path', 'each', 'count'].includes(parts[0])
+              )
+                deps.add(parts.slice(0, 2).join('.'));
+            }
+          } else walk(v);
+        }
+      }
+    };
+    walk(r.expressions);
+    deps.delete(r.address);
+    out.set(r.address, [...deps].sort());
+  }
+  return out;
+}
+
 /** A v4 state holding what the plan would leave behind, unknowns filled with placeholders. */
 export function stateFromPlan(
   plan: PlanWithValues,
   types: AttributeTypes,
   serial = 1,
+  createBeforeDestroy: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
   const unknownOf = new Map(
     (plan.resource_changes ?? []).map((rc) => [rc.address, rc.change.after_unknown as Json]),
   );
   const referenced = referencedAttributes(plan);
+  const dependencies = dependenciesOf(plan);
   const resources = (plan.planned_values?.root_module?.resources ?? [])
     .filter((r) => r.mode === 'managed')
     .map((r) => ({
@@ -196,6 +243,11 @@ export function stateFromPlan(
             referenced,
           ),
           sensitive_attributes: [],
+          // Recorded at apply, as Terraform does: it orders a removal by it.
+          ...(createBeforeDestroy.has(r.address) ? { create_before_destroy: true } : {}),
+          ...(dependencies.get(r.address)?.length
+            ? { dependencies: dependencies.get(r.address) }
+            : {}),
         },
       ],
     }));
@@ -216,6 +268,21 @@ export function changesIn(plan: TerraformPlan): string[] {
 }
 
 /**
+ * Addresses of the resources with `create_before_destroy` in a synthesized
+ * configuration (`terraform show -json` leaves lifecycle settings out).
+ */
+export function createBeforeDestroyIn(configFile: string): Set<string> {
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
+    resource?: Record<string, Record<string, { lifecycle?: { create_before_destroy?: boolean } }>>;
+  };
+  const out = new Set<string>();
+  for (const [type, byName] of Object.entries(config.resource ?? {}))
+    for (const [name, body] of Object.entries(byName))
+      if (body.lifecycle?.create_before_destroy === true) out.add(`${type}.${name}`);
+  return out;
+}
+
+/**
  * A state in which `stackDir`'s configuration plans no change: starts from the
  * empty-state plan and settles it. Returns the state file and the number of
  * plans it took.
@@ -228,10 +295,11 @@ export function settledState(
   mkdirSync(workDir, { recursive: true });
   const first = planStack({ stackDir, workDir, offline: true }).plan as PlanWithValues;
   const types = providerAttributeTypes(workDir);
+  const cbd = createBeforeDestroyIn(join(stackDir, 'cdk.tf.json'));
   let plan = first;
   for (let round = 1; round <= maxRounds; round++) {
     const stateFile = join(workDir, '..', `${round}.tfstate`);
-    writeFileSync(stateFile, JSON.stringify(stateFromPlan(plan, types, round), null, 2));
+    writeFileSync(stateFile, JSON.stringify(stateFromPlan(plan, types, round, cbd), null, 2));
     plan = planStack({
       stackDir,
       workDir,
@@ -245,4 +313,43 @@ export function settledState(
   throw new Error(
     `the state did not settle in ${maxRounds} rounds:\n${changesIn(plan).join('\n')}`,
   );
+}
+
+/**
+ * The order `terraform apply` would follow for the plan saved in `workDir`
+ * (`terraform graph -plan=tfplan`): each pair `[a, b]` says a waits for b.
+ * Node names as Terraform prints them, e.g. `aws_iam_group.ops (destroy)`.
+ */
+export function applyOrder(workDir: string): [string, string][] {
+  const result = spawnSync('terraform', ['graph', '-plan=tfplan'], {
+    cwd: workDir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: join(workDir, 'terraform.rc'),
+      TF_IN_AUTOMATION: '1',
+    },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`terraform graph failed: ${result.stderr}`);
+  const edges: [string, string][] = [];
+  for (const m of result.stdout.matchAll(/"\[root\] ([^"]+)" -> "\[root\] ([^"]+)"/g))
+    edges.push([m[1], m[2]]);
+  return edges;
+}
+
+/** Whether `a` waits, directly or through others, for `b` in `edges`. */
+export function waitsFor(edges: readonly [string, string][], a: string, b: string): boolean {
+  const seen = new Set<string>();
+  const todo = [a];
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    for (const [from, to] of edges) {
+      if (from !== n || seen.has(to)) continue;
+      if (to === b) return true;
+      seen.add(to);
+      todo.push(to);
+    }
+  }
+  return false;
 }

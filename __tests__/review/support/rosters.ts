@@ -5,6 +5,18 @@ import { join } from 'node:path';
 export const GROUPS = [
   { groupName: 'developers', policies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] },
   { groupName: 'billing', policies: ['arn:aws:iam::aws:policy/job-function/Billing'] },
+  {
+    groupName: 'auditors',
+    policies: [
+      'arn:aws:iam::aws:policy/SecurityAudit',
+      'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess',
+    ],
+  },
+];
+const [developers, billing, auditors] = GROUPS as [
+  (typeof GROUPS)[0],
+  (typeof GROUPS)[1],
+  (typeof GROUPS)[2],
 ];
 
 const alice = {
@@ -13,7 +25,11 @@ const alice = {
   displayName: 'Alice Martin',
   groups: ['developers'],
 };
-const bo = { userName: 'bo.chen', email: 'bo.chen@example.com', groups: ['developers'] };
+const bo = {
+  userName: 'bo.chen',
+  email: 'bo.chen@example.com',
+  groups: ['developers', 'auditors'],
+};
 const carla = {
   userName: 'carla.diaz',
   email: 'carla.diaz@example.com',
@@ -57,9 +73,23 @@ export const CHANGES = {
           'arn:aws:iam::aws:policy/AdministratorAccess',
         ],
       },
-      GROUPS[1],
+      billing,
+      auditors,
     ],
     users: [alice, bo, carla],
+  },
+  /** The group with two policies goes, and its only member leaves it. */
+  dropGroup: {
+    groups: [developers, billing],
+    users: [alice, { ...bo, groups: ['developers'] }, carla],
+  },
+  /** Everything in another order: groups, their policies, people, their groups. */
+  reorder: {
+    groups: [auditors, billing, developers].map((g) => ({
+      ...g,
+      policies: [...g.policies].reverse(),
+    })),
+    users: [carla, { ...bo, groups: [...bo.groups].reverse() }, alice],
   },
 } as const;
 
