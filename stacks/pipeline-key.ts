@@ -1,6 +1,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import { MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE } from '../lib/contract';
 import { ACCOUNT_ID, InputChecks } from './input-checks';
 import { policyJson, type PolicyStatement } from './policy-document';
 
@@ -116,6 +117,9 @@ export class PipelineKey extends Construct {
       })),
     ];
     this.key = new KmsKey(this, 'key', {
+      // The deploy role may change or delete only keys with this tag, set at
+      // creation (docs/roles/deploy-policy.json): an alias would come too late.
+      tags: { [MANAGED_BY_TAG_KEY]: MANAGED_BY_TAG_VALUE },
       description: 'iam-onboarding: encrypts the welcome pipeline topics and queue',
       enableKeyRotation: true,
       deletionWindowInDays,

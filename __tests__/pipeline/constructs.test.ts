@@ -189,6 +189,8 @@ describe('KMS key', () => {
 
   test('is customer-managed with rotation on', () => {
     expect(key.enable_key_rotation).toBe(true);
+    // The deploy role may change or delete only keys tagged so at creation.
+    expect(key.tags).toEqual({ 'managed-by': 'iam-onboarding' });
     expect(only(withTrail, 'aws_kms_alias')).toMatchObject({ name: 'alias/iam-onboarding' });
   });
 
