@@ -53,6 +53,8 @@ export const WELCOME_ENV = {
   organisationName: 'ORGANISATION_NAME',
   /** Whom the new person asks for help (free text, e.g. an address or a channel). */
   helpContact: 'HELP_CONTACT',
+  /** "true" when managed people must set up MFA (settings security.requireMfa): the email explains how. */
+  requireMfa: 'REQUIRE_MFA',
   /** URL of the welcome queue: the reconcile run queues one welcome per user there. */
   welcomeQueueUrl: 'WELCOME_QUEUE_URL',
 } as const;

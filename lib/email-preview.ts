@@ -35,7 +35,7 @@ export interface EmailPreview {
 export type PreviewSettings = Pick<
   Settings,
   'accountId' | 'accountAlias' | 'organisationName' | 'helpContact'
->;
+> & { readonly security?: Pick<Settings['security'], 'requireMfa'> };
 
 /**
  * People whose IAM user the plan creates (also as part of a replacement: a
@@ -113,6 +113,7 @@ export function renderPreviews(
       organisationName: settings.organisationName,
       helpContact: settings.helpContact,
       password: PASSWORD_PLACEHOLDER,
+      mfaRequired: settings.security?.requireMfa === true,
     }),
   }));
 }

@@ -35,6 +35,11 @@ export interface WelcomeFunctionSettings {
   readonly helpContact: string;
   /** @default none: the function asks IAM for the account alias */
   readonly accountAlias?: string;
+  /**
+   * Managed people must set up MFA (settings `security.requireMfa`): the email explains how.
+   * @default false
+   */
+  readonly requireMfa?: boolean;
 }
 
 export interface WelcomeFunctionProps {
@@ -270,6 +275,7 @@ export class WelcomeFunction extends Construct {
       [WELCOME_ENV.organisationName]: props.settings.organisationName,
       [WELCOME_ENV.helpContact]: props.settings.helpContact,
       [WELCOME_ENV.welcomeQueueUrl]: props.queueUrl,
+      [WELCOME_ENV.requireMfa]: props.settings.requireMfa === true ? 'true' : 'false',
       ...(props.settings.accountAlias
         ? { [WELCOME_ENV.accountAlias]: props.settings.accountAlias }
         : {}),

@@ -188,6 +188,7 @@ export class WelcomePipeline extends Construct {
         senderAddress: s.sender.address,
         organisationName: s.organisationName,
         helpContact: s.helpContact,
+        requireMfa: s.security.requireMfa,
         ...(s.accountAlias ? { accountAlias: s.accountAlias } : {}),
       },
       ...(props.welcomeCodeDir ? { codeDir: props.welcomeCodeDir } : {}),

@@ -304,6 +304,7 @@ describe('welcome function', () => {
       [WELCOME_ENV.organisationName]: 'Example Corp',
       [WELCOME_ENV.helpContact]: 'it-help@example.com or #it-help on chat',
       [WELCOME_ENV.welcomeQueueUrl]: workQueueRef(withTrail, 'url'),
+      [WELCOME_ENV.requireMfa]: 'true',
     });
     const zoneFn = only(withZone, 'aws_lambda_function');
     expect((zoneFn.environment as { variables: Record<string, string> }).variables).toMatchObject({

@@ -89,6 +89,19 @@ describe('email previews', () => {
     expect(alice.email.html).toContain('&lt;temporary password&gt;');
   });
 
+  it('show the MFA set-up steps when the settings require MFA, as the function sends them', () => {
+    const [withMfa] = renderPreviews(peopleAdded(plan), {
+      ...settings,
+      security: { requireMfa: true },
+    });
+    expect(withMfa.email.text).toContain('choose "Assign MFA device"');
+    const [without] = renderPreviews(peopleAdded(plan), {
+      ...settings,
+      security: { requireMfa: false },
+    });
+    expect(without.email.text).not.toContain('MFA');
+  });
+
   it('use the account alias for the sign-in address when the settings give one', () => {
     const [alice] = renderPreviews(peopleAdded(plan), {
       ...settings,

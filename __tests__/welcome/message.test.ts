@@ -35,6 +35,22 @@ describe('renderWelcomeEmail', () => {
     expect(email.subject).toBe(plain.subject);
   });
 
+  it('walks the person through MFA set-up after the password change when MFA is required', () => {
+    const email = renderWelcomeEmail({ ...base, mfaRequired: true });
+    const text = email.text;
+    const change = text.indexOf('You must choose a new password');
+    const steps = text.indexOf('set up multi-factor authentication (MFA)');
+    expect(change).toBeGreaterThan(0);
+    expect(steps).toBeGreaterThan(change);
+    expect(text).toMatch(
+      /\n {2}1\. Sign in .*\n {2}2\. .*"Security credentials".*\n {2}3\. .*"Assign MFA device".*\n {2}4\. Sign out/,
+    );
+    expect(email.html).toContain(
+      '<li>Under &quot;Multi-factor authentication (MFA)&quot;, choose &quot;Assign MFA device&quot;',
+    );
+    expect(renderWelcomeEmail(base).text).not.toContain('MFA');
+  });
+
   it('greets by user name when there is no display name', () => {
     const { text, html } = renderWelcomeEmail({ ...base, displayName: undefined });
     expect(text.startsWith('Hello ada.lovelace,')).toBe(true);

@@ -354,6 +354,7 @@ async function createAndSend(
     helpContact: config.helpContact,
     password,
     replacesEarlier,
+    mfaRequired: config.mfaRequired,
   });
 
   const created = await step(

@@ -17,6 +17,8 @@ export interface WelcomeConfig {
   helpContact: string;
   /** Where the reconcile run queues welcomes; without it a reconcile request fails. */
   welcomeQueueUrl?: string;
+  /** Managed people must set up MFA: the email says how. */
+  mfaRequired: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,5 +56,6 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     organisationName: singleLine(required(env, WELCOME_ENV.organisationName), 100),
     helpContact: singleLine(required(env, WELCOME_ENV.helpContact), 200),
     ...(queueUrl ? { welcomeQueueUrl: queueUrl } : {}),
+    mfaRequired: env[WELCOME_ENV.requireMfa]?.trim() === 'true',
   };
 }

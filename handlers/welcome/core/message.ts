@@ -27,6 +27,12 @@ export interface WelcomeEmailInput {
    * it replaces it.
    */
   replacesEarlier?: boolean;
+  /**
+   * The account requires MFA of managed people (settings `security.requireMfa`):
+   * until they set up a device, everything but the password change and MFA
+   * set-up is denied, so the email walks them through it.
+   */
+  mfaRequired?: boolean;
 }
 
 export interface WelcomeEmail {
@@ -45,6 +51,7 @@ interface Fields {
   helpContact: string;
   password: string;
   replacesEarlier: boolean;
+  mfaRequired: boolean;
 }
 
 // Every value is flattened to one line first, so that neither the subject nor
@@ -61,6 +68,7 @@ function fields(input: WelcomeEmailInput): Fields {
     helpContact: singleLine(input.helpContact, 200),
     password: singleLine(input.password, 128),
     replacesEarlier: input.replacesEarlier === true,
+    mfaRequired: input.mfaRequired === true,
   };
 }
 
@@ -68,6 +76,16 @@ const REPLACES_EARLIER =
   'This email replaces any earlier welcome email you may have received for this sign-in.';
 const ONLY_THIS_PASSWORD =
   'Only the temporary password below works; a password from an earlier email no longer does.';
+
+const MFA_INTRO =
+  'Then set up multi-factor authentication (MFA): until you do, everything but these steps is denied.';
+/** The console's own words, so that the person finds each control. */
+const MFA_STEPS = [
+  'Sign in with the address, user name and temporary password above, and choose your new password.',
+  'Open the menu under your user name (top right) and choose "Security credentials".',
+  'Under "Multi-factor authentication (MFA)", choose "Assign MFA device", pick an authenticator app or a security key, and follow the steps.',
+  'Sign out, then sign in again with your new password and an MFA code: your access then works.',
+];
 
 function renderText(f: Fields): string {
   return [
@@ -84,6 +102,7 @@ function renderText(f: Fields): string {
     'You must choose a new password the first time you sign in; the temporary password stops working then.',
     'Please delete this email once you have signed in, and never forward it.',
     '',
+    ...(f.mfaRequired ? [MFA_INTRO, ...MFA_STEPS.map((s, i) => `  ${i + 1}. ${s}`), ''] : []),
     `Need help? Ask ${f.helpContact}.`,
     '',
     `This message was sent to ${f.email} because an AWS sign-in was created for this address.`,
@@ -127,6 +146,14 @@ function renderHtml(f: Fields): string {
     '</table>',
     '<p><strong>You must choose a new password the first time you sign in</strong>; the temporary password stops working then.',
     'Please delete this email once you have signed in, and never forward it.</p>',
+    ...(f.mfaRequired
+      ? [
+          `<p>${escapeHtml(MFA_INTRO)}</p>`,
+          '<ol>',
+          ...MFA_STEPS.map((s) => `<li>${escapeHtml(s)}</li>`),
+          '</ol>',
+        ]
+      : []),
     `<p>Need help? Ask ${e.helpContact}.</p>`,
     `<p style="color:#666;font-size:12px">This message was sent to ${e.email} because an AWS sign-in was created for this address.</p>`,
     '</body>',
