@@ -193,6 +193,18 @@ const CRITICAL: Record<string, string> = {
   aws_s3_bucket: 'the trail log bucket: the audit logs it holds may be lost',
 };
 
+/** Account baselines (settings `security`): what turning each on or off means for people. */
+const BASELINES: Record<string, { readonly add: string; readonly remove: string }> = {
+  aws_iam_group_policy: {
+    add: '**Requires MFA of every managed person**: until they set up a device, they can only change their password and set up MFA (existing people too: tell them first; new people get the steps in their email).',
+    remove: '**Stops requiring MFA** of managed people.',
+  },
+  aws_iam_account_password_policy: {
+    add: "**Sets the account's password policy** to CIS values (length 14, reuse 24, all character classes), replacing any set by hand; existing passwords must meet it at their next change.",
+    remove: "**Removes the account's password policy**: IAM's default applies again.",
+  },
+};
+
 /** What a `forget` of these types means for the reader. */
 const FORGOTTEN: Record<string, string> = {
   aws_s3_bucket:
@@ -462,6 +474,10 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
         level: 'caution',
         text: `**Turns the CloudTrail trail's logging off** (${code(rc.address)}): no welcome emails, no audit record.`,
       });
+    }
+    const baseline = BASELINES[rc.type];
+    if (baseline && (action === 'add' || action === 'remove')) {
+      findings.push({ level: 'caution', text: baseline[action] });
     }
     const policy = ACCESS_POLICY[rc.type];
     if (

@@ -57,6 +57,23 @@ describe('renderPlanReport: warnings', () => {
     expect(renderPlanReport({ format_version: '1.2' })).toBe(NO_CHANGES_LINE);
   });
 
+  it('turning on the account baselines is a caution naming who is affected', () => {
+    const report = renderPlanReport(
+      plan(
+        rc('aws_iam_group_policy.require_mfa', ['create'], null, { name: 'require-mfa' }),
+        rc('aws_iam_account_password_policy.cis', ['create'], null, {
+          minimum_password_length: 14,
+        }),
+      ),
+    );
+    expect(caution(report)).toContain('Requires MFA of every managed person');
+    expect(caution(report)).toContain("Sets the account's password policy");
+    const off = renderPlanReport(
+      plan(rc('aws_iam_group_policy.require_mfa', ['delete'], { name: 'require-mfa' }, null)),
+    );
+    expect(caution(off)).toContain('Stops requiring MFA');
+  });
+
   it('a user delete is a loud removal', () => {
     const report = renderPlanReport(
       plan(rc('aws_iam_user.bob', ['delete'], user('bob', 'bob@example.com'), null)),
