@@ -117,7 +117,7 @@ describe('the encryption context is checked', () => {
   it('a KMS-encrypted dead-letter queue: no key statement names it, so no service may use the key for it', async () => {
     const c = config();
     const dlq = resource(c, 'aws_sqs_queue', { name: DLQ });
-    dlq.kms_master_key_id = '${aws_kms_key.pipeline_key_9778BF5E.arn}';
+    dlq.kms_master_key_id = resource(c, 'aws_sqs_queue', { name: QUEUE }).kms_master_key_id;
     delete dlq.sqs_managed_sse_enabled;
     const d = await failing(c);
     const forDlq = `key iam-onboarding (of queue ${DLQ})`;
@@ -218,9 +218,8 @@ describe('other mistakes', () => {
   it('the welcome queue without its policy: neither SNS nor the reconcile schedule may send', async () => {
     const c = config();
     const queuePolicies = c.resource.aws_sqs_queue_policy;
-    const [name] = Object.entries(queuePolicies).find(([, p]) =>
-      String(p.queue_url).includes('pipeline_queue_'),
-    )!;
+    const welcomePolicy = policyOf(c, 'aws_sqs_queue', QUEUE);
+    const [name] = Object.entries(queuePolicies).find(([, p]) => p === welcomePolicy)!;
     delete queuePolicies[name];
     const d = await failing(c);
     expect(names(d)).toEqual([

@@ -1,7 +1,7 @@
 /** Helpers for the rehearsal tests: configurations to rehearse, and ways to break them. */
 import type { TfConfig } from '../../lib/rehearsal';
 import type { Settings } from '../../lib/settings';
-import { ref, synthStack } from '../pipeline/support';
+import { synthStack } from '../pipeline/support';
 
 export type MutableConfig = TfConfig & {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -47,6 +47,13 @@ export function resource(
   return found[0];
 }
 
+/** `${type.logical.attr}`: how the configuration refers to the one `type` named `name`. */
+function refTo(config: MutableConfig, type: string, name: string, attr: string): string {
+  const found = Object.entries(config.resource[type] ?? {}).filter(([, r]) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}`);
+  return `\${${type}.${found[0][0]}.${attr}}`;
+}
+
 /** The policy resource (`aws_sns_topic_policy`, `aws_sqs_queue_policy`) of the topic or queue named `name`. */
 export function policyOf(
   config: MutableConfig,
@@ -54,8 +61,8 @@ export function policyOf(
   name: string,
 ): Record<string, unknown> {
   return type === 'aws_sns_topic'
-    ? resource(config, 'aws_sns_topic_policy', { arn: ref(config, type, { name }, 'arn') })
-    : resource(config, 'aws_sqs_queue_policy', { queue_url: ref(config, type, { name }, 'url') });
+    ? resource(config, 'aws_sns_topic_policy', { arn: refTo(config, type, name, 'arn') })
+    : resource(config, 'aws_sqs_queue_policy', { queue_url: refTo(config, type, name, 'url') });
 }
 
 /** Rewrites the statements of a resource's `policy` argument. */
