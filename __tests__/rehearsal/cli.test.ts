@@ -1,16 +1,22 @@
 /** `npm run rehearse -- --config FILE` as people run it: output lines and exit codes. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../pipeline/support';
+import { ROOT, trailNoZone } from '../pipeline/support';
 import {
   editPolicy,
+  policyOf,
   resource,
-  sqsTriggerConfig,
-  SQS_TRIGGER_FIXTURE,
+  synthesizedConfig,
   withoutAction,
+  withoutStatement,
+  withoutStatementsFor,
+  type MutableConfig,
 } from './support';
+
+const dir = mkdtempSync(join(tmpdir(), 'rehearse-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(...args: string[]) {
   const r = spawnSync('npm', ['run', '--silent', 'rehearse', '--', ...args], {
@@ -20,30 +26,67 @@ function run(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-it('exits 0 when every hop passes, 1 on a denial, 2 on an unreadable configuration', () => {
-  const ok = run('--config', SQS_TRIGGER_FIXTURE);
+function written(name: string, config: MutableConfig): string {
+  const file = join(dir, `${name}.tf.json`);
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+it('exits 0 when every hop passes, 2 on an unreadable configuration', () => {
+  const ok = run('--config', written('ok', synthesizedConfig(trailNoZone())));
   expect(ok.code).toBe(0);
   expect(ok.stdout).toContain(
-    'allowed  sns -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [TopicDelivers (queue policy of iam-onboarding-welcome-queue)]',
+    'allowed  sns -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [TopicDeliversCreateUserEvents (queue policy of iam-onboarding-welcome-queue)]',
   );
   expect(ok.stdout).toMatch(
-    /^40 hops: 34 allowed, 6 refused as they must be, 0 DENIED, .*end to end$/m,
+    /^80 hops: 69 allowed, 11 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
   );
-
-  const broken = sqsTriggerConfig();
-  editPolicy(resource(broken, 'aws_iam_role_policy'), withoutAction('sqs:DeleteMessage'));
-  const dir = mkdtempSync(join(tmpdir(), 'rehearse-cli-'));
-  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(broken));
-  const denied = run('--config', join(dir, 'cdk.tf.json'));
-  expect(denied.code).toBe(1);
-  expect(denied.stdout).toContain(
-    'DENIED   role iam-onboarding-welcome -> queue iam-onboarding-welcome-queue: sqs:DeleteMessage  [no statement in role policy welcome allows sqs:DeleteMessage',
-  );
-  expect(denied.stdout).toMatch(/1 DENIED.*1 hop\(s\) would fail$/m);
 
   const missing = run('--config', join(dir, 'missing.json'));
   expect(missing.code).toBe(2);
   expect(missing.stderr).toContain('missing.json has 1 problem');
   expect(missing.stderr).toContain('cannot read the file: file not found');
   expect(missing.stderr).not.toMatch(/\n\s+at /);
+});
+
+it.each([
+  [
+    'the topic policy without the events statement',
+    (c: MutableConfig) =>
+      editPolicy(
+        policyOf(c, 'aws_sns_topic', 'iam-onboarding-user-created'),
+        withoutStatementsFor('events.amazonaws.com'),
+      ),
+    [
+      'DENIED   events -> topic iam-onboarding-user-created: sns:Publish  [topic policy of iam-onboarding-user-created has no statement allowing events.amazonaws.com sns:Publish]',
+    ],
+  ],
+  [
+    'the queue’s key without SnsEncryptsForQueue',
+    (c: MutableConfig) =>
+      editPolicy(resource(c, 'aws_kms_key'), withoutStatement('SnsEncryptsForQueue')),
+    [
+      'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:GenerateDataKey  [key policy of iam-onboarding has no statement allowing sns.amazonaws.com kms:GenerateDataKey]',
+      'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:Decrypt  [key policy of iam-onboarding has no statement allowing sns.amazonaws.com kms:Decrypt]',
+    ],
+  ],
+  [
+    'the role without sqs:SendMessage',
+    (c: MutableConfig) =>
+      editPolicy(resource(c, 'aws_iam_role_policy'), withoutAction('sqs:SendMessage')),
+    [
+      'DENIED   role iam-onboarding-welcome -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [no statement in role policy welcome allows sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:iam-onboarding-welcome-queue',
+    ],
+  ],
+])('exits 1 with %s, naming the hop', (name, mistake, lines) => {
+  const config = synthesizedConfig(trailNoZone());
+  mistake(config);
+  const denied = run('--config', written(name.replace(/\W+/g, '-'), config));
+  expect(denied.code).toBe(1);
+  const failed = denied.stdout.split('\n').filter((l) => /^(DENIED|OPEN)/.test(l));
+  expect(failed).toHaveLength(lines.length);
+  lines.forEach((line, i) => expect(failed[i].startsWith(line)).toBe(true));
+  expect(denied.stdout).toMatch(
+    new RegExp(`${lines.length} DENIED, 0 OPEN.*${lines.length} hop\\(s\\) would fail$`, 'm'),
+  );
 });

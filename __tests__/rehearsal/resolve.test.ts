@@ -6,7 +6,8 @@ import { InputFileError } from '../../lib/errors';
 import { deniedCalls, loadConfig, placeOf, type TfConfig } from '../../lib/rehearsal';
 import { Resolver } from '../../lib/rehearsal/resolve';
 import { trailNoZone } from '../pipeline/support';
-import { sqsTriggerConfig, synthesizedConfig } from './support';
+import { MANAGED_USER_TAGS } from '../../lib/rehearsal/handler-calls';
+import { editPolicy, resource, synthesizedConfig, withoutStatement } from './support';
 
 const ACCOUNT = '111122223333';
 
@@ -169,40 +170,82 @@ describe('loadConfig', () => {
 
 describe('deniedCalls: SDK calls checked against the synthesized role', () => {
   const user = (name: string) => `arn:aws:iam::123456789012:user/iam-onboarding/${name}`;
+  const sender = 'arn:aws:ses:us-east-1:123456789012:identity/example.com';
+  const queue = 'arn:aws:sqs:us-east-1:123456789012:iam-onboarding-welcome-queue';
 
   it('returns the calls the role does not grant, with why', async () => {
-    const denied = await deniedCalls(synthesizedConfig(trailNoZone()), [
+    const config = synthesizedConfig(trailNoZone());
+    const denied = await deniedCalls(config, [
       { action: 'iam:GetUser', resource: user('alice') },
-      { action: 'iam:CreateLoginProfile', resource: user('alice') },
+      { action: 'iam:CreateLoginProfile', resource: user('alice'), context: MANAGED_USER_TAGS },
       { action: 'iam:GetAccountPasswordPolicy', resource: '*' },
       {
         action: 'ses:SendEmail',
-        resource: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
+        resource: sender,
+        context: { 'ses:FromAddress': 'onboarding@example.com' },
       },
-      { action: 'iam:TagUser', resource: user('alice') },
+      {
+        action: 'iam:TagUser',
+        resource: user('alice'),
+        context: { ...MANAGED_USER_TAGS, 'aws:TagKeys': ['iam-onboarding:welcomed'] },
+      },
+      { action: 'sqs:SendMessage', resource: queue },
+      // Refused: outside the path; a user without the managed-by tag; another sender; another tag.
       { action: 'iam:CreateLoginProfile', resource: 'arn:aws:iam::123456789012:user/bob' },
+      { action: 'iam:DeleteLoginProfile', resource: user('untagged') },
+      {
+        action: 'ses:SendEmail',
+        resource: sender,
+        context: { 'ses:FromAddress': 'ceo@example.com' },
+      },
+      {
+        action: 'iam:TagUser',
+        resource: user('alice'),
+        context: { ...MANAGED_USER_TAGS, 'aws:TagKeys': ['email'] },
+      },
     ]);
-    expect(denied.map((d) => [d.action, d.resource])).toEqual([
-      ['iam:TagUser', user('alice')],
-      ['iam:CreateLoginProfile', 'arn:aws:iam::123456789012:user/bob'],
+    expect(denied.map((d) => [d.action, d.resource, d.context?.['ses:FromAddress']])).toEqual([
+      ['iam:CreateLoginProfile', 'arn:aws:iam::123456789012:user/bob', undefined],
+      ['iam:DeleteLoginProfile', user('untagged'), undefined],
+      ['ses:SendEmail', sender, 'ceo@example.com'],
+      ['iam:TagUser', user('alice'), undefined],
     ]);
     expect(denied[0].reason).toBe(
-      `no statement in role policy welcome allows iam:TagUser on ${user('alice')}`,
+      'no statement in role policy welcome allows iam:CreateLoginProfile on arn:aws:iam::123456789012:user/bob',
     );
   });
 
   it('applies the resource policies of the configuration (the queue and its key)', async () => {
-    const queue = 'arn:aws:sqs:us-east-1:111122223333:iam-onboarding-welcome-queue';
-    const key = 'arn:aws:kms:us-east-1:111122223333:key/key';
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/pipeline_key_9778BF5E';
+    const config = synthesizedConfig(trailNoZone());
     expect(
-      await deniedCalls(sqsTriggerConfig(), [
+      await deniedCalls(config, [
         { action: 'sqs:ReceiveMessage', resource: queue },
         { action: 'kms:Decrypt', resource: key },
       ]),
     ).toEqual([]);
-    const denied = await deniedCalls(sqsTriggerConfig(), [
-      { action: 'sqs:SendMessage', resource: queue },
+    // The key policy decides too: without the account statement, the role's own grant is not enough.
+    editPolicy(
+      resource(config, 'aws_kms_key'),
+      withoutStatement('AccountAdministersKeyThroughIam'),
+    );
+    const denied = await deniedCalls(config, [
+      { action: 'sqs:ReceiveMessage', resource: queue },
+      { action: 'kms:Decrypt', resource: key },
     ]);
-    expect(denied).toHaveLength(1);
+    expect(denied.map((d) => d.action)).toEqual(['kms:Decrypt']);
+    expect(denied[0].reason).toContain('key policy of iam-onboarding has no statement allowing');
+  });
+
+  it('finds the function by name, and says when there is none', async () => {
+    const config = synthesizedConfig(trailNoZone());
+    await expect(
+      deniedCalls(config, [{ action: 'iam:GetUser', resource: user('alice') }], {
+        functionName: 'iam-onboarding-welcome',
+      }),
+    ).resolves.toEqual([]);
+    await expect(deniedCalls(config, [], { functionName: 'nope' })).rejects.toThrow(
+      'no function nope in the configuration',
+    );
   });
 });

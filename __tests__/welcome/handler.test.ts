@@ -22,6 +22,9 @@ import { WelcomeError } from '../../handlers/welcome/core/errors';
 import { PASSWORD_ALPHABET } from '../../handlers/welcome/core/password';
 import { WELCOMED_TAG_KEY } from '../../handlers/welcome/core/policy';
 import { RECONCILE_REQUEST, welcomeRequest } from '../../lib/contract';
+import { deniedCalls, type TfConfig as RehearsalConfig } from '../../lib/rehearsal';
+import { MANAGED_USER_TAGS } from '../../lib/rehearsal/handler-calls';
+import { fixtureCode, synthStack, trailNoZone } from '../pipeline/support';
 import {
   iamMock,
   noSuchEntity,
@@ -183,16 +186,26 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       expect(password.length).toBeGreaterThanOrEqual(20);
       expect(h.aws.sent[0].input.Message?.Body?.Text?.Data).not.toContain(REPLACES_NOTICE);
       const user = `arn:aws:iam::${ACCOUNT_ID}:user/iam-onboarding/ada.lovelace`;
+      const tags = { ...MANAGED_USER_TAGS };
       expect(recordedGrants()).toEqual<Grant[]>([
-        { action: 'iam:CreateLoginProfile', resource: user },
+        { action: 'iam:CreateLoginProfile', resource: user, context: tags },
         { action: 'iam:GetAccountPasswordPolicy', resource: '*' },
-        { action: 'iam:GetUser', resource: user },
+        { action: 'iam:GetUser', resource: user, context: tags },
         { action: 'iam:ListAccountAliases', resource: '*' },
-        { action: 'iam:ListUserTags', resource: user },
-        { action: 'iam:TagUser', resource: user },
+        { action: 'iam:ListUserTags', resource: user, context: tags },
+        {
+          action: 'iam:TagUser',
+          resource: user,
+          context: {
+            ...tags,
+            'aws:TagKeys': [WELCOMED_TAG_KEY],
+            [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: new Date(h.clock.now).toISOString(),
+          },
+        },
         {
           action: 'ses:SendEmail',
           resource: `arn:aws:ses:us-east-1:${ACCOUNT_ID}:identity/example.com`,
+          context: { 'ses:FromAddress': 'onboarding@example.com' },
         },
       ]);
       expect([...password].every((c) => PASSWORD_ALPHABET.includes(c))).toBe(true);
@@ -1201,6 +1214,9 @@ describe('welcome handler', () => {
     expectWelcomedOnce(h, 'wired', 'wired@example.com');
   });
 
+  /** Every call of every scenario, with its context: collected by the next test, checked by the two after it. */
+  let everyGrant: Grant[] = [];
+
   it('runs every scenario: no log line carries any generated password', async () => {
     const passwords: string[] = [];
     const grants: Grant[] = [];
@@ -1245,5 +1261,32 @@ describe('welcome handler', () => {
       const leaking = lines.filter((line) => line.includes(password));
       expect(leaking).toEqual([]);
     }
+    everyGrant = grants;
+  });
+
+  it('every call of every scenario is granted by the role synthesized from config/settings.json', async () => {
+    expect(everyGrant.length).toBeGreaterThan(10);
+    const config = JSON.parse(synthStack(trailNoZone(), fixtureCode()).json) as RehearsalConfig;
+    expect(await deniedCalls(config, everyGrant)).toEqual([]);
+  });
+
+  it('a call the synthesized role does not grant fails: the role without iam:TagUser', async () => {
+    const config = JSON.parse(synthStack(trailNoZone(), fixtureCode()).json) as {
+      resource: Record<string, Record<string, { policy?: string }>>;
+    };
+    const [rolePolicy] = Object.values(config.resource.aws_iam_role_policy);
+    const doc = JSON.parse(rolePolicy.policy ?? '') as {
+      Statement: { Action: string | string[] }[];
+    };
+    doc.Statement = doc.Statement.map((st) => ({
+      ...st,
+      Action: [st.Action].flat().filter((a) => a !== 'iam:TagUser'),
+    })).filter((st) => st.Action.length > 0);
+    rolePolicy.policy = JSON.stringify(doc);
+    const tagCalls = everyGrant.filter((g) => g.action === 'iam:TagUser');
+    expect(tagCalls.length).toBeGreaterThan(0);
+    const denied = await deniedCalls(config, everyGrant);
+    expect(denied.map(({ reason: _r, ...call }) => call)).toEqual(tagCalls);
+    expect(denied[0].reason).toMatch(/^no statement in role policy welcome allows iam:TagUser on /);
   });
 });
