@@ -257,10 +257,13 @@ export class WelcomeFunction extends Construct {
         Resource: props.queueArn,
       },
       {
+        // The key also encrypts the topics: the role may use it for its
+        // queue's messages only (SQS names the queue in the encryption context).
         Sid: 'UseWelcomeQueueKey',
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: props.queueKeyArn,
+        Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': props.queueArn } },
       },
     ];
     this.rolePolicy = new IamRolePolicy(this, 'policy', {

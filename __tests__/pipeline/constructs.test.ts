@@ -412,6 +412,10 @@ describe('welcome function', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: keyRef(withTrail),
+      // Not the topics' data: only what SQS encrypts for the welcome queue.
+      Condition: {
+        StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': workQueueRef(withTrail) },
+      },
     });
     expect(statements(policy)).toHaveLength(8);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});

@@ -218,12 +218,27 @@ describe('deniedCalls: SDK calls checked against the synthesized role', () => {
   it('applies the resource policies of the configuration (the queue and its key)', async () => {
     const key = 'arn:aws:kms:us-east-1:123456789012:key/pipeline_key_9778BF5E';
     const config = synthesizedConfig(trailNoZone());
+    // SQS names the queue in the encryption context of the KMS requests it makes for it.
+    const viaQueue = { 'kms:EncryptionContext:aws:sqs:arn': queue };
     expect(
       await deniedCalls(config, [
         { action: 'sqs:ReceiveMessage', resource: queue },
-        { action: 'kms:Decrypt', resource: key },
+        { action: 'kms:Decrypt', resource: key, context: viaQueue },
       ]),
     ).toEqual([]);
+    // The role may not use the shared key for anything else (the topics' data).
+    const topic = 'arn:aws:sns:us-east-1:123456789012:iam-onboarding-user-created';
+    expect(
+      (
+        await deniedCalls(config, [
+          {
+            action: 'kms:Decrypt',
+            resource: key,
+            context: { 'kms:EncryptionContext:aws:sns:topicArn': topic },
+          },
+        ])
+      ).map((d) => d.action),
+    ).toEqual(['kms:Decrypt']);
     // The key policy decides too: without the account statement, the role's own grant is not enough.
     editPolicy(
       resource(config, 'aws_kms_key'),
@@ -231,7 +246,7 @@ describe('deniedCalls: SDK calls checked against the synthesized role', () => {
     );
     const denied = await deniedCalls(config, [
       { action: 'sqs:ReceiveMessage', resource: queue },
-      { action: 'kms:Decrypt', resource: key },
+      { action: 'kms:Decrypt', resource: key, context: viaQueue },
     ]);
     expect(denied.map((d) => d.action)).toEqual(['kms:Decrypt']);
     expect(denied[0].reason).toContain('key policy of iam-onboarding has no statement allowing');
