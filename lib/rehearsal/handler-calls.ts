@@ -39,9 +39,6 @@ export interface HandlerCall {
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
-/** Tag the handler writes once a person has been welcomed. */
-export const WELCOMED_TAG = WELCOMED_TAG_KEY;
-
 /**
  * What IAM knows of a user the stack created, as request context: its tags
  * (`iam:ResourceTag/...` and `aws:ResourceTag/...`), which the role's
@@ -63,8 +60,8 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
     on: 'user',
     unmanaged: 'refused',
     context: {
-      'aws:TagKeys': [WELCOMED_TAG],
-      [`aws:RequestTag/${WELCOMED_TAG}`]: '2026-01-01T00:00:00.000Z',
+      'aws:TagKeys': [WELCOMED_TAG_KEY],
+      [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
     },
   },
   { action: 'iam:GetAccountPasswordPolicy', on: 'account' },

@@ -79,21 +79,22 @@ export function providerAttributeTypes(workDir: string): AttributeTypes {
  */
 function referencedAttributes(plan: PlanWithValues): Set<string> {
   const out = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node)) {
-        if (k === 'references' && Array.isArray(v)) {
-          for (const ref of v) {
-            const parts = String(ref).split('.');
-            if (parts.length >= 3 && parts[0] !== 'data') out.add(parts.slice(0, 3).join('.'));
-          }
-        } else walk(v);
-      }
-    }
-  };
-  walk(plan.configuration);
+  forEachReference(plan.configuration, (parts) => {
+    if (parts.length >= 3 && parts[0] !== 'data') out.add(parts.slice(0, 3).join('.'));
+  });
   return out;
+}
+
+/** Calls `visit` with each reference (split on dots) in a `terraform show -json` configuration tree. */
+function forEachReference(node: unknown, visit: (parts: string[]) => void): void {
+  if (Array.isArray(node)) node.forEach((n) => forEachReference(n, visit));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'references' && Array.isArray(v)) {
+        for (const ref of v) visit(String(ref).split('.'));
+      } else forEachReference(v, visit);
+    }
+  }
 }
 
 /**
@@ -186,25 +187,11 @@ export function dependenciesOf(plan: PlanWithValues): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const r of resources) {
     const deps = new Set<string>(r.depends_on ?? []);
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) node.forEach(walk);
-      else if (node && typeof node === 'object') {
-        for (const [k, v] of Object.entries(node)) {
-          if (k === 'references' && Array.isArray(v)) {
-            for (const ref of v) {
-              const parts = String(ref).split('.');
-              if (parts[0] === 'data' && parts.length >= 3) deps.add(parts.slice(0, 3).join('.'));
-              else if (
-                parts.length >= 2 &&
-                !['var', 'local', 'path', 'each', 'count'].includes(parts[0])
-              )
-                deps.add(parts.slice(0, 2).join('.'));
-            }
-          } else walk(v);
-        }
-      }
-    };
-    walk(r.expressions);
+    forEachReference(r.expressions, (parts) => {
+      if (parts[0] === 'data' && parts.length >= 3) deps.add(parts.slice(0, 3).join('.'));
+      else if (parts.length >= 2 && !['var', 'local', 'path', 'each', 'count'].includes(parts[0]))
+        deps.add(parts.slice(0, 2).join('.'));
+    });
     deps.delete(r.address);
     out.set(r.address, [...deps].sort());
   }
