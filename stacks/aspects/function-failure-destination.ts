@@ -2,14 +2,9 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformStack,
-  Tokenization,
-  type IAspect,
-} from 'cdktf';
+import { TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { asExpression } from './expression';
 import { failSynthesis } from './fail';
 
 export const FUNCTION_FAILURE_DESTINATION = 'function-failure-destination';
@@ -26,10 +21,7 @@ export class FunctionFailureDestinationAspect implements IAspect {
     if (!(node instanceof LambdaFunction)) return;
     if (node.deadLetterConfigInput?.targetArn) return;
     const stack = TerraformStack.of(node);
-    const resolver = new DefaultTokenResolver(new StringConcat());
-    // Resolution turns attribute references into their Terraform expressions, comparable as strings.
-    const resolve = (v: unknown): unknown =>
-      Tokenization.resolve(v, { scope: stack, resolver, preparing: true });
+    const resolve = (v: unknown): unknown => asExpression(stack, v);
     // Ways an invoke config can name this function: a reference to its name or ARN, or the literal name.
     const names = new Set<unknown>(
       [node.functionName, node.arn, node.qualifiedArn, node.functionNameInput].map((v) =>

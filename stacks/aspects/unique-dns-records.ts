@@ -1,23 +1,18 @@
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformStack,
-  Tokenization,
-  type IAspect,
-} from 'cdktf';
+import { TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { asExpression } from './expression';
 import { failSynthesis } from './fail';
 
 export const UNIQUE_DNS_RECORDS = 'unique-dns-records';
 
 /** A record's identity in Route 53: zone, name (case and final dot aside) and type. */
 function recordKey(stack: TerraformStack, record: Route53Record): string {
-  // As the configuration will say it: tokens become Terraform expressions.
-  const resolved = Tokenization.resolve([record.zoneIdInput, record.nameInput, record.typeInput], {
-    scope: stack,
-    resolver: new DefaultTokenResolver(new StringConcat()),
-  }) as unknown[];
+  const resolved = asExpression(stack, [
+    record.zoneIdInput,
+    record.nameInput,
+    record.typeInput,
+  ]) as unknown[];
   const [zone, name, type] = resolved.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   return [zone, name.toLowerCase().replace(/\.$/, ''), type.toUpperCase()].join(' ');
 }
