@@ -4,9 +4,9 @@
  * a non-zero exit (and as annotations inside GitHub Actions), and leaves no
  * configuration behind.
  */
-import { isInputError } from './lib/errors';
-import { reportInputError } from './lib/report';
-import { synthesize } from './lib/synth';
+import { isInputError } from './inputs/errors';
+import { reportInputError } from './inputs/report';
+import { synthesize } from './stacks/synth';
 
 try {
   synthesize();

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWelcome } from '../lib/welcome-bundle';
+import { bundleWelcome } from '../stacks/welcome-bundle';
 import { median } from './measure';
 
 export const ZIPPED_TARGET_BYTES = 200 * 1024;

@@ -9,13 +9,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { PREVIEW_DIR_NAME, peopleAdded, previewFiles } from '../lib/email-preview';
-import { isInputError } from '../lib/errors';
-import { planStack, TerraformError } from '../lib/offline-plan';
-import { renderPlanReport } from '../lib/plan-report';
-import { reportInputError } from '../lib/report';
-import { formatSummary, summarizePlan, type SynthesizedConfig } from '../lib/plan-summary';
-import { synthesize } from '../lib/synth';
+import { PREVIEW_DIR_NAME, peopleAdded, previewFiles } from '../review/email-preview';
+import { isInputError } from '../inputs/errors';
+import { planStack, TerraformError } from '../review/terraform-plan';
+import { renderPlanReport } from '../review/plan-report';
+import { reportInputError } from '../inputs/report';
+import { formatSummary, summarizePlan, type SynthesizedConfig } from '../review/plan-summary';
+import { synthesize } from '../stacks/synth';
 import { dnsRecordsToAddByHand } from '../stacks/sender-identity';
 
 function main(argv: readonly string[]): number {

@@ -18,12 +18,12 @@ import {
   previewText,
   renderIndex,
   renderPreviews,
-} from '../lib/email-preview';
-import { isInputError } from '../lib/errors';
-import type { TerraformPlan } from '../lib/offline-plan';
-import { stackDir } from '../lib/output';
-import { reportInputError } from '../lib/report';
-import { DEFAULT_SETTINGS_FILE, loadSettings, SETTINGS_FILE_ENV } from '../lib/settings';
+} from '../review/email-preview';
+import { isInputError } from '../inputs/errors';
+import type { TerraformPlan } from '../review/terraform-plan';
+import { stackDir } from '../stacks/synth-output';
+import { reportInputError } from '../inputs/report';
+import { DEFAULT_SETTINGS_FILE, loadSettings, SETTINGS_FILE_ENV } from '../inputs/settings';
 import { STACK_NAME } from '../stacks/iam-onboarding-stack';
 
 function flag(argv: readonly string[], name: string): string | undefined {

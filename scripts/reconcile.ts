@@ -7,8 +7,8 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueWelcome, reconcileUsers } from '../handlers/welcome/aws/users';
-import { parseFlags, pipelineQueues, runTool } from '../lib/operations/cli';
-import { PIPELINE_REGION } from '../stacks/policy-document';
+import { parseFlags, pipelineQueues, runTool } from '../operations/cli';
+import { PIPELINE_REGION } from '../stacks/region';
 
 const USAGE = 'usage: npm run reconcile [-- --apply]';
 

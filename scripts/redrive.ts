@@ -5,9 +5,9 @@
  * Uses your AWS credentials; the queues come from config/settings.json.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { parseFlags, pipelineQueues, runTool } from '../lib/operations/cli';
-import { redrive } from '../lib/operations/redrive';
-import { PIPELINE_REGION } from '../stacks/policy-document';
+import { parseFlags, pipelineQueues, runTool } from '../operations/cli';
+import { redrive } from '../operations/redrive';
+import { PIPELINE_REGION } from '../stacks/region';
 
 const USAGE = 'usage: npm run redrive [-- --apply] [--max=N]';
 

@@ -1,6 +1,6 @@
 /**
  * `npm run rehearse`: the whole welcome flow, hop by hop, judged offline by
- * the IAM evaluator against the synthesized configuration (lib/rehearsal/).
+ * the IAM evaluator against the synthesized configuration (review/rehearsal/).
  *
  * Without arguments it synthesizes first (as `npm run synth` does) and reads
  * `cdktf.out/stacks/iam-onboarding/cdk.tf.json`; `--config PATH` reads that
@@ -10,9 +10,9 @@
  * error or a configuration that cannot be read.
  */
 import { join } from 'node:path';
-import { isInputError } from '../lib/errors';
-import { formatReport, loadConfig, rehearse, summarize } from '../lib/rehearsal';
-import { synthesize } from '../lib/synth';
+import { isInputError } from '../inputs/errors';
+import { formatReport, loadConfig, rehearse, summarize } from '../review/rehearsal';
+import { synthesize } from '../stacks/synth';
 
 const USAGE = 'usage: npm run rehearse [-- --config PATH/cdk.tf.json]';
 

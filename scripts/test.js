@@ -1,6 +1,6 @@
 // `npm test`: the fast test tier first, so that a mistake fails within a
-// minute; then the type-check and lint; then the tier that runs the real
-// Terraform (jest.config.js says which test is in which). Stops at the first
+// minute; then the type-check and lint; then the tier that starts processes
+// (scripts, esbuild) and the tier that runs the real Terraform (jest.config.js says which test is in which). Stops at the first
 // failure. Ends with the line CI reads, "jest: N passed, N failed, N
 // skipped", summed over the tiers that ran (each tier prints its own counts
 // in other words: scripts/jest-summary-reporter.js).
@@ -41,6 +41,7 @@ const steps = [
   ['the fast tests', () => tier('fast')],
   ['the type-check', () => run('npm', ['run', '--silent', 'typecheck'])],
   ['lint', () => run('npm', ['run', '--silent', 'lint'])],
+  ['the process tests', () => tier('process')],
   ['the Terraform tests', () => tier('terraform')],
 ];
 

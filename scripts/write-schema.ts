@@ -4,7 +4,7 @@
  * schema is stale.
  */
 import { writeFileSync } from 'node:fs';
-import { SCHEMA_FILES } from '../lib/schema-files';
+import { SCHEMA_FILES } from '../inputs/schema-files';
 
 for (const { file, render } of SCHEMA_FILES) {
   writeFileSync(file, render());

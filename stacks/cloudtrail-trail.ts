@@ -8,7 +8,8 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCOUNT_ID, InputChecks } from './input-checks';
-import { PIPELINE_REGION, policyJson, type PolicyStatement } from './policy-document';
+import { policyJson, type PolicyStatement } from './policy-document';
+import { PIPELINE_REGION } from './region';
 import { RemovedResources } from './terraform-blocks';
 
 /**

@@ -2,7 +2,7 @@ import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-lo
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
-import { PIPELINE_REGION } from './policy-document';
+import { PIPELINE_REGION } from './region';
 
 /** ArnLike pattern covering every alarm whose name starts with `prefix-`. */
 export function alarmArnPattern(region: string, accountId: string, prefix: string): string {

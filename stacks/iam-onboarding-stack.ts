@@ -1,12 +1,12 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { FUNCTION_TAG_PREFIX } from '../lib/contract';
-import { useRemoteState, type RemoteState } from '../lib/backend';
-import type { Roster } from '../lib/roster';
-import type { Settings } from '../lib/settings';
+import { FUNCTION_TAG_PREFIX } from '../shared/contract';
+import { useRemoteState, type RemoteState } from './backend';
+import type { Roster } from '../inputs/roster';
+import type { Settings } from '../inputs/settings';
 import { applyGuardrails } from './aspects';
-import { PIPELINE_REGION } from './policy-document';
+import { PIPELINE_REGION } from './region';
 import { AccountPasswordPolicy } from './account-password-policy';
 import { RequireMfa } from './require-mfa';
 import { RosterUsers } from './roster-users';
@@ -24,10 +24,10 @@ export const STACK_REGION = PIPELINE_REGION;
 export interface IamOnboardingStackProps {
   /** The validated roster. */
   readonly roster: Roster;
-  /** The validated settings (lib/settings.ts). */
+  /** The validated settings (inputs/settings.ts). */
   readonly settings: Settings;
   /**
-   * S3 location of the state (lib/backend.ts, from `TF_STATE_*`).
+   * S3 location of the state (stacks/backend.ts, from `TF_STATE_*`).
    * @default cdktf's local backend
    */
   readonly remoteState?: RemoteState;

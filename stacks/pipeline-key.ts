@@ -1,7 +1,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE } from '../lib/contract';
+import { MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE } from '../shared/contract';
 import { ACCOUNT_ID, InputChecks } from './input-checks';
 import { policyJson, type PolicyStatement } from './policy-document';
 

@@ -1,9 +1,9 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Construct } from 'constructs';
-import { RECONCILE_REQUEST } from '../lib/contract';
+import { RECONCILE_REQUEST } from '../shared/contract';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
-import { PIPELINE_REGION } from './policy-document';
+import { PIPELINE_REGION } from './region';
 import { defaultBusRuleArn } from './user-created-rule';
 
 export interface ReconcileScheduleProps {

@@ -13,12 +13,12 @@ import {
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
-} from '../lib/contract';
-import type { Roster, RosterUser } from '../lib/roster';
-import { groupPolicyAttachmentName, terraformName } from '../lib/terraform-names';
+} from '../shared/contract';
+import type { Roster, RosterUser } from '../inputs/roster';
+import { groupPolicyAttachmentName, terraformName } from './terraform-names';
 
 export interface RosterUsersProps {
-  /** The validated roster (see lib/roster.ts); this construct trusts it. */
+  /** The validated roster (see inputs/roster.ts); this construct trusts it. */
   readonly roster: Roster;
   /**
    * IAM path for users and groups. The welcome function's permissions are
@@ -62,7 +62,7 @@ export function userTags(person: RosterUser): Record<string, string> {
 
 /**
  * The roster as IAM users and groups. Every Terraform address comes from a
- * name (lib/terraform-names.ts), so reordering the roster plans nothing and
+ * name (stacks/terraform-names.ts), so reordering the roster plans nothing and
  * removing a person plans exactly that person's resources away.
  */
 export class RosterUsers extends Construct {

@@ -5,9 +5,9 @@ import { SesDomainIdentityVerification } from '@cdktf/provider-aws/lib/ses-domai
 import { SesDomainMailFrom } from '@cdktf/provider-aws/lib/ses-domain-mail-from';
 import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { mailFromDomain, type Settings } from '../lib/settings';
+import { mailFromDomain, type Settings } from '../inputs/settings';
 import { ACCOUNT_ID, InputChecks } from './input-checks';
-import { PIPELINE_REGION } from './policy-document';
+import { PIPELINE_REGION } from './region';
 import { CheckBlock } from './terraform-blocks';
 
 /**

@@ -2,7 +2,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Construct } from 'constructs';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
-import { PIPELINE_REGION } from './policy-document';
+import { PIPELINE_REGION } from './region';
 
 /**
  * A successful IAM CreateUser call, as CloudTrail hands it to EventBridge

@@ -11,11 +11,12 @@ import {
   MANAGED_USER_PATH,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
-} from '../lib/contract';
-import { bundleWelcome } from '../lib/welcome-bundle';
-import { zipDirectorySync } from '../lib/zip';
+} from '../shared/contract';
+import { bundleWelcome } from './welcome-bundle';
+import { zipDirectorySync } from './zip';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
-import { PIPELINE_REGION, policyJson, type PolicyStatement } from './policy-document';
+import { policyJson, type PolicyStatement } from './policy-document';
+import { PIPELINE_REGION } from './region';
 
 /**
  * How many copies of the function the queue may run at once: the least an
@@ -27,7 +28,7 @@ import { PIPELINE_REGION, policyJson, type PolicyStatement } from './policy-docu
  */
 export const WELCOME_MAXIMUM_CONCURRENCY = 2;
 
-/** Non-secret settings the function reads (lib/contract.ts WELCOME_ENV). */
+/** Non-secret settings the function reads (shared/contract.ts WELCOME_ENV). */
 export interface WelcomeFunctionSettings {
   /** From address, e.g. `Example IT <onboarding@example.com>`. */
   readonly senderAddress: string;
@@ -94,8 +95,8 @@ export interface WelcomeFunctionProps {
   readonly memorySize?: number;
   /**
    * Directory holding the bundled `index.js`. It is zipped reproducibly to
-   * `<codeDir>.zip` (lib/zip.ts), which becomes the asset.
-   * @default bundles handlers/welcome with esbuild (lib/welcome-bundle.ts)
+   * `<codeDir>.zip` (stacks/zip.ts), which becomes the asset.
+   * @default bundles handlers/welcome with esbuild (stacks/welcome-bundle.ts)
    */
   readonly codeDir?: string;
 }

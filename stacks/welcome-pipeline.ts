@@ -1,12 +1,12 @@
 import { TerraformOutput, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { mailFromDomain, senderEmail, type Settings } from '../lib/settings';
+import { mailFromDomain, senderEmail, type Settings } from '../inputs/settings';
 import { CloudTrailTrail, KeptTrailLogs } from './cloudtrail-trail';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { EncryptedTopic } from './encrypted-topic';
 import { alarmArnPattern, FailureAlarms } from './failure-alarms';
 import { PipelineKey } from './pipeline-key';
-import { PIPELINE_REGION } from './policy-document';
+import { PIPELINE_REGION } from './region';
 import { ReconcileSchedule } from './reconcile-schedule';
 import { SenderIdentity } from './sender-identity';
 import { defaultBusRuleArn, UserCreatedRule } from './user-created-rule';
@@ -28,11 +28,11 @@ export const PIPELINE_NAMES = {
 } as const;
 
 export interface WelcomePipelineProps {
-  /** Validated settings (lib/settings.ts). */
+  /** Validated settings (inputs/settings.ts). */
   readonly settings: Settings;
   /**
    * Directory holding the bundled welcome function.
-   * @default bundles handlers/welcome (lib/welcome-bundle.ts)
+   * @default bundles handlers/welcome (stacks/welcome-bundle.ts)
    */
   readonly welcomeCodeDir?: string;
 }

@@ -1,6 +1,6 @@
 /** Every shape the dead-letter queue receives is recognised, with its user, its failure and how to replay it. */
-import { RECONCILE_REQUEST, welcomeRequest } from '../../lib/contract';
-import { describeDeadLetter } from '../../lib/operations/dead-letters';
+import { RECONCILE_REQUEST, welcomeRequest } from '../../shared/contract';
+import { describeDeadLetter } from '../../operations/dead-letters';
 
 const event = (userName: string, extra: Record<string, unknown> = {}) => ({
   version: '0',

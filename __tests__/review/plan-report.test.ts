@@ -1,12 +1,12 @@
 /** The plan report on small hand-made plans: warnings, grouping, escaping, limits. */
-import type { ResourceChange, TerraformPlan } from '../../lib/offline-plan';
+import type { ResourceChange, TerraformPlan } from '../../review/terraform-plan';
 import {
   MAX_REPORT_LENGTH,
   md,
   NO_CHANGES_LINE,
   renderPlanReport,
   type SynthesizedConfig,
-} from '../../lib/plan-report';
+} from '../../review/plan-report';
 
 type Actions = ResourceChange['change']['actions'];
 

@@ -10,7 +10,7 @@ import {
   MANAGED_USER_PATH,
   welcomeRequest,
   type WelcomeRequestReason,
-} from '../../../lib/contract';
+} from '../../../shared/contract';
 import {
   type ListedUser,
   needsTags,

@@ -1,10 +1,10 @@
 /**
  * The function's settings, from the environment the pipeline sets
- * (lib/contract.ts WELCOME_ENV). A bad setting fails every event the same
+ * (shared/contract.ts WELCOME_ENV). A bad setting fails every event the same
  * way, so it is reported as a failure (events land in the failure
  * destination and can be replayed once fixed), never as a silent skip.
  */
-import { WELCOME_ENV } from '../../../lib/contract';
+import { WELCOME_ENV } from '../../../shared/contract';
 import { isAccountAlias } from './signin';
 import { formatMailbox, parseMailbox, singleLine } from './text';
 

@@ -14,7 +14,7 @@
  * same way on every retry and must be acknowledged, not retried.
  */
 import * as z from 'zod/mini';
-import { MANAGED_USER_PATH, type WelcomeRequestReason } from '../../../lib/contract';
+import { MANAGED_USER_PATH, type WelcomeRequestReason } from '../../../shared/contract';
 
 const SnsRecordSchema = z.object({
   EventSource: z.literal('aws:sns'),
@@ -281,7 +281,7 @@ const WelcomeRequestSchema = z.object({
 
 /**
  * A body queued by the pipeline itself rather than by SNS: the reconcile
- * request, or a welcome for one user (lib/contract.ts). A welcome request
+ * request, or a welcome for one user (shared/contract.ts). A welcome request
  * takes the same path as a CreateUser event for that user; its path is
  * checked against IAM like an event's, and it has no event time (IAM's
  * answer is final: the user is not new).

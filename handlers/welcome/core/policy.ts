@@ -11,11 +11,11 @@ import {
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
   WELCOMED_TAG_KEY,
-} from '../../../lib/contract';
+} from '../../../shared/contract';
 import { parseEmailAddress, singleLine } from './text';
 
 // The welcomed tag (and the prefix the provider ignores) are shared with the stack.
-export { FUNCTION_TAG_PREFIX, WELCOMED_TAG_KEY } from '../../../lib/contract';
+export { FUNCTION_TAG_PREFIX, WELCOMED_TAG_KEY } from '../../../shared/contract';
 
 export interface IamTag {
   Key?: string;

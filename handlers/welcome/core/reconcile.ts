@@ -10,7 +10,7 @@ import {
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
   WELCOMED_TAG_KEY,
-} from '../../../lib/contract';
+} from '../../../shared/contract';
 import { GRACE_PERIOD_MS } from './consistency';
 import type { IamTag } from './policy';
 

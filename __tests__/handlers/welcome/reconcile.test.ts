@@ -1,0 +1,120 @@
+/** The reconcile run: who under the managed path was never welcomed, and queuing their welcome. */
+import {
+  IAMClient,
+  ListUsersCommand,
+  ListUserTagsCommand,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { queueWelcome, reconcileUsers } from '../../../handlers/welcome/aws/users';
+import { reconcileState } from '../../../handlers/welcome/core/reconcile';
+
+const iamMock = mockClient(IAMClient);
+const sqsMock = mockClient(SQSClient);
+afterEach(() => {
+  iamMock.reset();
+  sqsMock.reset();
+});
+
+const managed = (extra: { Key: string; Value: string }[] = []) => ({
+  Tags: [
+    { Key: 'managed-by', Value: 'iam-onboarding' },
+    { Key: 'email', Value: 'a@example.com' },
+    ...extra,
+  ],
+});
+const user = (name: string, extra: Record<string, unknown> = {}) => ({
+  UserName: name,
+  UserId: `AIDA${name.toUpperCase()}`,
+  Path: '/iam-onboarding/',
+  Arn: `arn:aws:iam::123456789012:user/iam-onboarding/${name}`,
+  CreateDate: new Date('2026-11-01T00:00:00Z'),
+  ...extra,
+});
+
+test('a user who never signed in and has no welcomed mark needs a welcome; the others do not', async () => {
+  iamMock
+    .on(ListUsersCommand, { PathPrefix: '/iam-onboarding/' })
+    .resolvesOnce({
+      Users: [user('ann'), user('bob', { PasswordLastUsed: new Date() })],
+      IsTruncated: true,
+      Marker: 'm1',
+    })
+    .resolves({
+      Users: [user('cy'), user('dee'), user('eve', { Path: '/iam-onboarding/other/' })],
+    });
+  iamMock.on(ListUserTagsCommand, { UserName: 'ann' }).resolves(managed());
+  iamMock
+    .on(ListUserTagsCommand, { UserName: 'cy' })
+    .resolves(managed([{ Key: 'iam-onboarding:welcomed', Value: '2026-11-02T10:00:00Z' }]));
+  iamMock
+    .on(ListUserTagsCommand, { UserName: 'dee' })
+    .rejects(new NoSuchEntityException({ message: 'gone', $metadata: {} }));
+
+  const { report, states } = await reconcileUsers(new IAMClient({}));
+
+  expect(states.map((s) => [s.user.userName, s.state])).toEqual([
+    ['ann', 'needs-welcome'],
+    ['bob', 'signed-in'],
+    ['cy', 'welcomed'],
+    ['dee', 'gone'],
+    ['eve', 'not-managed'],
+  ]);
+  expect(report.toWelcome.map((u) => u.userName)).toEqual(['ann']);
+  expect(report.counts).toEqual({
+    recent: 0,
+    'signed-in': 1,
+    welcomed: 1,
+    'not-managed': 1,
+    'needs-welcome': 1,
+    gone: 1,
+  });
+  // Tags are read only for users who never signed in, under the exact managed path.
+  expect(
+    iamMock
+      .commandCalls(ListUserTagsCommand)
+      .map((c) => c.args[0].input.UserName)
+      .sort(),
+  ).toEqual(['ann', 'cy', 'dee']);
+});
+
+test('a user under the path without the managed-by tag is not welcomed', () => {
+  expect(
+    reconcileState(
+      { userName: 'x', userId: 'AIDAX', path: '/iam-onboarding/' },
+      [{ Key: 'email', Value: 'x@example.com' }],
+      Date.now(),
+    ),
+  ).toBe('not-managed');
+});
+
+test('a user created within the grace period is left to its own CreateUser event', () => {
+  const now = Date.parse('2026-11-21T12:00:00Z');
+  const user = { userName: 'new', userId: 'AIDANEW', path: '/iam-onboarding/' };
+  const at = (minutesAgo: number) => ({ ...user, createdAt: new Date(now - minutesAgo * 60_000) });
+  expect(reconcileState(at(14), undefined, now)).toBe('recent');
+  expect(reconcileState(at(16), [], now)).toBe('not-managed');
+});
+
+test('a failure to list is not swallowed: the run fails and is retried', async () => {
+  iamMock.on(ListUsersCommand).rejects(new Error('Throttling'));
+  await expect(reconcileUsers(new IAMClient({}))).rejects.toThrow('Throttling');
+});
+
+test('queues a welcome request naming the user, their ID and the reason', async () => {
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm' });
+  await queueWelcome(
+    new SQSClient({}),
+    'https://sqs.us-east-1.amazonaws.com/123456789012/iam-onboarding-welcome-queue',
+    { userName: 'ann', userId: 'AIDAANN' },
+    'reconcile',
+  );
+  const [call] = sqsMock.commandCalls(SendMessageCommand);
+  expect(JSON.parse(call.args[0].input.MessageBody!)).toEqual({
+    'iam-onboarding': 'welcome',
+    userName: 'ann',
+    userId: 'AIDAANN',
+    reason: 'reconcile',
+  });
+});

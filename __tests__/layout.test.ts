@@ -1,0 +1,82 @@
+/**
+ * The layout's one rule: imports point one way. Each top-level folder may
+ * import only the folders listed for it below, so no folder imports one that
+ * imports it back, and the function (handlers/) never pulls in the build.
+ * Read with TypeScript's own parser, so comments and strings do not count.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import * as ts from 'typescript';
+
+const ROOT = join(__dirname, '..');
+
+/** What each part may import, besides itself and packages. */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  shared: [],
+  inputs: ['shared'],
+  handlers: ['shared'],
+  stacks: ['shared', 'inputs'],
+  review: ['shared', 'inputs', 'stacks', 'handlers'],
+  operations: ['shared', 'inputs', 'stacks', 'handlers'],
+  // The entry points: commands people and CI run.
+  scripts: ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations'],
+  bench: ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations'],
+  'main.ts': ['shared', 'inputs', 'stacks'],
+};
+
+const partOf = (file: string) => (file.includes('/') ? file.split('/')[0] : file);
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sources(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** `from` -> part imported, for every relative import that leaves its own part. */
+function crossings(): { from: string; to: string }[] {
+  const files = [
+    ...Object.keys(MAY_IMPORT)
+      .filter((p) => !p.endsWith('.ts'))
+      .flatMap(sources),
+    'main.ts',
+  ];
+  return files.flatMap((file) => {
+    const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
+    return importedFiles
+      .filter((i) => i.fileName.startsWith('.'))
+      .map((i) => ({
+        from: file,
+        to: partOf(relative(ROOT, resolve(ROOT, dirname(file), i.fileName))),
+      }))
+      .filter(({ from, to }) => partOf(from) !== to);
+  });
+}
+
+describe('the layout', () => {
+  const found = crossings();
+
+  it('has every part listed and reads real imports', () => {
+    const parts = new Set(found.map((c) => partOf(c.from)));
+    expect([...parts].sort()).toEqual(
+      Object.keys(MAY_IMPORT)
+        .filter((p) => p !== 'shared')
+        .sort(),
+    );
+  });
+
+  it('imports only one way: each part only from the parts listed for it', () => {
+    const wrong = found
+      .filter(({ from, to }) => !MAY_IMPORT[partOf(from)].includes(to))
+      .map(({ from, to }) => `${from} imports ${to}/`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('has no two parts that may import each other', () => {
+    const both = Object.entries(MAY_IMPORT).flatMap(([a, deps]) =>
+      deps.filter((b) => (MAY_IMPORT[b] ?? []).includes(a)).map((b) => `${a} <-> ${b}`),
+    );
+    expect(both).toEqual([]);
+  });
+});

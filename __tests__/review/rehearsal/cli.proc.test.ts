@@ -1,0 +1,92 @@
+/** `npm run rehearse -- --config FILE` as people run it: output lines and exit codes. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, trailNoZone } from '../../support/stack';
+import {
+  editPolicy,
+  policyOf,
+  resource,
+  synthesizedConfig,
+  withoutAction,
+  withoutStatement,
+  withoutStatementsFor,
+  type MutableConfig,
+} from '../../support/rehearsal';
+
+const dir = mkdtempSync(join(tmpdir(), 'rehearse-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const r = spawnSync('npm', ['run', '--silent', 'rehearse', '--', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function written(name: string, config: MutableConfig): string {
+  const file = join(dir, `${name}.tf.json`);
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+it('exits 0 when every hop passes, 2 on an unreadable configuration', () => {
+  const ok = run('--config', written('ok', synthesizedConfig(trailNoZone())));
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toContain(
+    'allowed  sns -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [TopicDeliversCreateUserEvents (queue policy of iam-onboarding-welcome-queue)]',
+  );
+  expect(ok.stdout).toMatch(
+    /^80 hops: 69 allowed, 11 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
+  );
+
+  const missing = run('--config', join(dir, 'missing.json'));
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain('missing.json has 1 problem');
+  expect(missing.stderr).toContain('cannot read the file: file not found');
+  expect(missing.stderr).not.toMatch(/\n\s+at /);
+});
+
+it.each([
+  [
+    'the topic policy without the events statement',
+    (c: MutableConfig) =>
+      editPolicy(
+        policyOf(c, 'aws_sns_topic', 'iam-onboarding-user-created'),
+        withoutStatementsFor('events.amazonaws.com'),
+      ),
+    [
+      'DENIED   events -> topic iam-onboarding-user-created: sns:Publish  [topic policy of iam-onboarding-user-created has no statement allowing events.amazonaws.com sns:Publish]',
+    ],
+  ],
+  [
+    'the queue’s key without SnsEncryptsForQueue',
+    (c: MutableConfig) =>
+      editPolicy(resource(c, 'aws_kms_key'), withoutStatement('SnsEncryptsForQueue')),
+    [
+      'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:GenerateDataKey  [key policy of iam-onboarding has no statement allowing sns.amazonaws.com kms:GenerateDataKey]',
+      'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:Decrypt  [key policy of iam-onboarding has no statement allowing sns.amazonaws.com kms:Decrypt]',
+    ],
+  ],
+  [
+    'the role without sqs:SendMessage',
+    (c: MutableConfig) =>
+      editPolicy(resource(c, 'aws_iam_role_policy'), withoutAction('sqs:SendMessage')),
+    [
+      'DENIED   role iam-onboarding-welcome -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [no statement in role policy welcome allows sqs:SendMessage on arn:aws:sqs:us-east-1:123456789012:iam-onboarding-welcome-queue',
+    ],
+  ],
+])('exits 1 with %s, naming the hop', (name, mistake, lines) => {
+  const config = synthesizedConfig(trailNoZone());
+  mistake(config);
+  const denied = run('--config', written(name.replace(/\W+/g, '-'), config));
+  expect(denied.code).toBe(1);
+  const failed = denied.stdout.split('\n').filter((l) => /^(DENIED|OPEN)/.test(l));
+  expect(failed).toHaveLength(lines.length);
+  lines.forEach((line, i) => expect(failed[i].startsWith(line)).toBe(true));
+  expect(denied.stdout).toMatch(
+    new RegExp(`${lines.length} DENIED, 0 OPEN.*${lines.length} hop\\(s\\) would fail$`, 'm'),
+  );
+});

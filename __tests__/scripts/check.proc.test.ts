@@ -1,0 +1,224 @@
+/**
+ * `npm run check` as admins, pre-commit hooks and CI run it: a real process
+ * on real files. Inside GitHub Actions every problem is also printed as an
+ * `::error` workflow command that GitHub shows on the offending line.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ConfigError } from '../../inputs/errors';
+import { annotations, escapeData, escapeProperty, repositoryPath } from '../../inputs/report';
+
+const ROOT = join(__dirname, '..', '..');
+const EMAIL_RULE =
+  'is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @)';
+
+/** A roster with three mistakes: a pasted space, an unknown field, a misspelt group. */
+const BAD_ROSTER = {
+  groups: [{ groupName: 'developers' }, { groupName: 'support' }],
+  users: [
+    { userName: 'alice.martin', email: ' alice.martin@example.com', groups: ['developers'] },
+    {
+      userName: 'bo.chen',
+      email: 'bo.chen@example.com',
+      dispalyName: 'Bo Chen',
+      groups: ['developers', 'suport'],
+    },
+  ],
+};
+
+const THREE_PROBLEMS = [
+  `$.users[0].email (user "alice.martin"): ${EMAIL_RULE}; found " alice.martin@example.com"; did you mean "alice.martin@example.com"?`,
+  '$.users[1].dispalyName (user "bo.chen"): unknown field "dispalyName" (check the spelling; unknown fields are not allowed); did you mean "displayName"?',
+  '$.users[1].groups[1] (user "bo.chen"): refers to group "suport", which is not defined in $.groups; did you mean "support"?',
+];
+const POSITIONS = ['13:7', '21:7', '24:9'];
+
+let bundle: string;
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A checkout-like directory: users/users.json and config/settings.json. */
+function workspace(roster: unknown, settings?: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'iam-onboarding-check-'));
+  scratch.push(dir);
+  mkdirSync(join(dir, 'users'));
+  mkdirSync(join(dir, 'config'));
+  writeFileSync(join(dir, 'users', 'users.json'), JSON.stringify(roster, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'config', 'settings.json'),
+    settings === undefined
+      ? JSON.stringify(
+          {
+            accountId: '123456789012',
+            organisationName: 'Example Corp',
+            sender: { address: 'onboarding@example.com', domain: 'example.com' },
+            trail: { create: true },
+            alerts: { emails: ['ops@example.com'] },
+            helpContact: 'it@example.com',
+          },
+          null,
+          2,
+        )
+      : JSON.stringify(settings, null, 2),
+  );
+  return dir;
+}
+
+/** The checker (bundled like `npm run check` bundles it) run in `cwd` with a clean environment. */
+function check(cwd: string, env: Record<string, string> = {}) {
+  const base: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
+  for (const key of ['GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'ROSTER_FILE', 'SETTINGS_FILE'])
+    delete base[key];
+  return spawnSync(process.execPath, [bundle], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+}
+
+beforeAll(async () => {
+  const bin = mkdtempSync(join(tmpdir(), 'iam-onboarding-check-bin-'));
+  scratch.push(bin);
+  bundle = join(bin, 'check.js');
+  await build({
+    entryPoints: [join(ROOT, 'scripts', 'check.ts')],
+    bundle: true,
+    platform: 'node',
+    packages: 'external',
+    logLevel: 'warning',
+    outfile: bundle,
+  });
+});
+
+describe('npm run check', () => {
+  it('passes the shipped files with a one-line summary', () => {
+    const r = spawnSync('npm', ['run', '--silent', 'check'], {
+      cwd: ROOT,
+      env: { ...process.env, GITHUB_ACTIONS: '', ROSTER_FILE: '', SETTINGS_FILE: '' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('users/users.json: 3 people, 3 groups; config/settings.json: OK\n');
+  });
+
+  it('counts a single person and group in the singular', () => {
+    const dir = workspace({
+      groups: [{ groupName: 'g' }],
+      users: [{ userName: 'a', email: 'a@example.com' }],
+    });
+    const r = check(dir);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('users/users.json: 1 person, 1 group; config/settings.json: OK\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('outside GitHub Actions: every problem on stderr, no workflow command anywhere', () => {
+    const dir = workspace(BAD_ROSTER);
+    const r = check(dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'users/users.json has 3 problems:',
+      ...THREE_PROBLEMS.map((p, i) => `  - users/users.json:${POSITIONS[i]} ${p}`),
+    ]);
+    expect(r.stdout).toBe('');
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^::error/m);
+  });
+
+  it('inside GitHub Actions: also one annotation per problem, at its line, path from the checkout', () => {
+    const dir = workspace(BAD_ROSTER);
+    // Run from elsewhere: paths are relative to GITHUB_WORKSPACE, not the current directory.
+    const r = check(join(dir, 'users'), {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: dir,
+      ROSTER_FILE: join(dir, 'users', 'users.json'),
+      SETTINGS_FILE: join(dir, 'config', 'settings.json'),
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      '::error file=users/users.json,line=13,col=7,title=Roster problem::' + THREE_PROBLEMS[0],
+      '::error file=users/users.json,line=21,col=7,title=Roster problem::' + THREE_PROBLEMS[1],
+      '::error file=users/users.json,line=24,col=9,title=Roster problem::' + THREE_PROBLEMS[2],
+    ]);
+    // The plain report is still there for the log.
+    expect(r.stderr).toContain(`users/users.json:13:7 ${THREE_PROBLEMS[0]}`);
+  });
+
+  it('annotates both files when both are wrong, and escapes what workflow commands must', () => {
+    const dir = workspace(
+      { users: [{ userName: 'pct', email: '100%@example.com' }] },
+      { accountId: 123456789012 },
+    );
+    const r = check(dir, { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir });
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      `::error file=users/users.json,line=5,col=7,title=Roster problem::$.users[0].email (user "pct"): ${EMAIL_RULE}; found "100%25@example.com"`,
+    );
+    expect(lines.slice(1)).toEqual(
+      expect.arrayContaining([
+        '::error file=config/settings.json,line=2,col=3,title=Settings problem::$.accountId: must be the 12-digit AWS account id, as a string; found 123456789012; did you mean "123456789012"?',
+        '::error file=config/settings.json,line=1,col=1,title=Settings problem::$.helpContact: is required: whom new people ask for help',
+      ]),
+    );
+    expect(lines.every((l) => l.startsWith('::error file='))).toBe(true);
+  });
+
+  it('annotates a file that cannot be read, without a line', () => {
+    const dir = workspace(BAD_ROSTER);
+    const r = check(dir, {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: dir,
+      ROSTER_FILE: 'users/missing, really: gone.json',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      '::error file=users/missing%2C really%3A gone.json,title=Roster problem::$: cannot read the file: file not found\n',
+    );
+  });
+});
+
+describe('what npm run check loads', () => {
+  it('is the validation only: no cdktf, no AWS SDK, no stacks', async () => {
+    const result = await build({
+      entryPoints: [join(ROOT, 'scripts', 'check.ts')],
+      bundle: true,
+      platform: 'node',
+      packages: 'external',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      outdir: join(tmpdir(), 'unused'),
+    });
+    const inputs = Object.values(result.metafile.outputs)[0].inputs;
+    const files = Object.keys(inputs).sort();
+    const packages = new Set(
+      Object.values(result.metafile.inputs).flatMap((i) =>
+        i.imports.filter((m) => m.external).map((m) => m.path),
+      ),
+    );
+    expect([...packages].sort()).toEqual(['jsonc-parser', 'node:fs', 'node:path', 'zod']);
+    for (const f of files)
+      expect(f).toMatch(/^(inputs|shared|scripts)\/[\w-]+\.ts$|^handlers\/welcome\/core\/text\.ts$/);
+    expect(files).not.toContain('stacks/synth.ts');
+  });
+});
+
+describe('workflow commands', () => {
+  it("escape as GitHub's runner reads them: %, CR, LF in data; also : and , in properties", () => {
+    expect(escapeData('50% done\r\nnext: a, b')).toBe('50%25 done%0D%0Anext: a, b');
+    expect(escapeProperty('dir: a, b%\n')).toBe('dir%3A a%2C b%25%0A');
+  });
+
+  it('name files from the repository root, with forward slashes', () => {
+    expect(repositoryPath('users/users.json', '/repo')).toBe('users/users.json');
+    expect(repositoryPath('/repo/config/settings.json', '/repo')).toBe('config/settings.json');
+    expect(repositoryPath('/elsewhere/x.json', '/repo')).toBe('/elsewhere/x.json');
+  });
+
+  it('annotate an error outside the files without a file', () => {
+    expect(
+      annotations(new ConfigError('TF_STATE_KEY set without TF_STATE_BUCKET'), '/repo'),
+    ).toEqual(['::error title=Configuration problem::TF_STATE_KEY set without TF_STATE_BUCKET']);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * What the handler needed from IAM, as (action, resource, request context)
+ * triples: every SDK command the mocks recorded in a test, mapped through the
+ * function's own command-to-action table (handlers/welcome/aws/actions.ts),
+ * with the context AWS would evaluate the call with. A test of the
+ * synthesized role can then check that it grants each one
+ * (`deniedCalls`, review/rehearsal).
+ */
+import { actionOfCommand } from '../../handlers/welcome/aws/actions';
+import { MANAGED_USER_PATH } from '../../shared/contract';
+import { bareAddress, MANAGED_USER_TAGS } from '../../review/rehearsal/handler-calls';
+import { ACCOUNT_ID, welcomeEnv } from './welcome-events';
+import { iamMock, sesMock, sqsMock } from './fake-aws';
+
+export interface Grant {
+  action: string;
+  resource: string;
+  /**
+   * The request context of the call as AWS sees it: a managed user's tags
+   * (`iam:ResourceTag/...`) on user calls, `aws:TagKeys` and
+   * `aws:RequestTag/...` on TagUser, `ses:FromAddress` on SendEmail. Absent
+   * when the call carries none the role's conditions could test.
+   */
+  context?: Record<string, string | string[]>;
+}
+
+export interface GrantOptions {
+  accountId?: string;
+  /** The SES identity the function sends from; the test environment's by default. */
+  senderIdentityArn?: string;
+  /**
+   * Path in user ARNs; the managed path by default. (For a user that does not
+   * exist, IAM authorizes against `user/<name>`, without the path: the stack
+   * grants reads on `user/*` for that reason.)
+   */
+  userPath?: string;
+}
+
+interface RecordedInput {
+  UserName?: string;
+  Tags?: { Key?: string; Value?: string }[];
+  Source?: string;
+  QueueUrl?: string;
+}
+
+/** `https://sqs.<region>.amazonaws.com/<account>/<name>` as the queue's ARN. */
+function queueArn(url: string | undefined): string {
+  const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\/(\d{12})\/([\w-]+)$/.exec(url ?? '');
+  if (!m) throw new Error(`SendMessageCommand to a queue URL IAM cannot name: ${String(url)}`);
+  return `arn:aws:sqs:${m[1]}:${m[2]}:${m[3]}`;
+}
+
+/**
+ * Distinct grants for every command recorded since the mocks were last
+ * reset, sorted. Throws on a command the table does not know: a new call
+ * needs a new grant, and the table is where it is declared.
+ */
+export function recordedGrants(options: GrantOptions = {}): Grant[] {
+  const accountId = options.accountId ?? ACCOUNT_ID;
+  const identity = options.senderIdentityArn ?? welcomeEnv().SENDER_IDENTITY_ARN ?? '';
+  const path = options.userPath ?? MANAGED_USER_PATH;
+  const grants = new Map<string, Grant>();
+  for (const call of [...iamMock.calls(), ...sesMock.calls(), ...sqsMock.calls()]) {
+    const command = call.args[0] as { constructor: { name: string }; input: RecordedInput };
+    const { input } = command;
+    const name = command.constructor.name;
+    const mapped = actionOfCommand(name);
+    if (!mapped) throw new Error(`${name} has no IAM action in handlers/welcome/aws/actions.ts`);
+    let grant: Grant;
+    switch (mapped.resource) {
+      case 'user': {
+        if (!input.UserName) throw new Error(`${name} without a UserName`);
+        const context: Record<string, string | string[]> = { ...MANAGED_USER_TAGS };
+        if (name === 'TagUserCommand') {
+          const tags = input.Tags ?? [];
+          context['aws:TagKeys'] = tags.map((t) => t.Key ?? '');
+          for (const t of tags) context[`aws:RequestTag/${t.Key ?? ''}`] = t.Value ?? '';
+        }
+        const resource = `arn:aws:iam::${accountId}:user${path}${input.UserName}`;
+        grant = { action: mapped.action, resource, context };
+        break;
+      }
+      case 'account':
+        grant = { action: mapped.action, resource: '*' };
+        break;
+      case 'welcome-queue':
+        grant = { action: mapped.action, resource: queueArn(input.QueueUrl) };
+        break;
+      case 'sender-identity':
+        if (!input.Source) throw new Error(`${name} without a Source`);
+        grant = {
+          action: mapped.action,
+          resource: identity,
+          context: { 'ses:FromAddress': bareAddress(input.Source) },
+        };
+        break;
+    }
+    grants.set(JSON.stringify(grant), grant);
+  }
+  return [...grants.values()].sort(
+    (a, b) =>
+      a.action.localeCompare(b.action) ||
+      a.resource.localeCompare(b.resource) ||
+      JSON.stringify(a.context ?? {}).localeCompare(JSON.stringify(b.context ?? {})),
+  );
+}

@@ -1,0 +1,341 @@
+/**
+ * The roster, `users/users.json`: its schema, its validation with IAM's own
+ * rules, and the JSON Schema editors use. The zod schema is the single
+ * definition: the validator, the TypeScript types and the committed JSON
+ * Schema all come from it.
+ */
+import { z } from 'zod';
+import { readJsonDocument, type JsonDocument } from './json-file';
+import {
+  FUNCTION_TAG_PREFIX,
+  DISPLAY_NAME_TAG_KEY,
+  EMAIL_TAG_KEY,
+  EVERYONE_GROUP_NAME,
+  MANAGED_BY_TAG_KEY,
+} from '../shared/contract';
+import { quote } from './errors';
+import { validateDocument, type CrossProblem } from './validate';
+
+/** IAM's limits, from the IAM quotas and API reference. */
+export const IAM_LIMITS = {
+  userNameMax: 64,
+  groupNameMax: 128,
+  policyNameMax: 128,
+  /** Groups one user may belong to. */
+  groupsPerUser: 10,
+  /** Managed policies attached to one group (the quota's maximum). */
+  policiesPerGroup: 20,
+  tagsPerUser: 50,
+  tagKeyMax: 128,
+  tagValueMax: 256,
+} as const;
+
+/** Tag keys this project writes itself; the roster may not set them. */
+export const RESERVED_TAG_KEYS = [MANAGED_BY_TAG_KEY, EMAIL_TAG_KEY, DISPLAY_NAME_TAG_KEY] as const;
+
+/** Characters IAM allows in user and group names. */
+const IAM_NAME = /^[\w+=,.@-]+$/;
+/** Characters IAM allows in tag keys and values (letters, spaces and numbers in any script). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/**
+ * A deliberately plain address check: one @, a dot-separated domain with a
+ * top-level label, and only characters that IAM tag values can also carry
+ * (the address is stored in a tag for the welcome function).
+ */
+const EMAIL =
+  /^[A-Za-z0-9](?:[A-Za-z0-9._+=-]{0,62}[A-Za-z0-9_+=-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+/** A customer- or AWS-managed policy ARN, in any partition. */
+const POLICY_ARN =
+  /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/;
+
+const userName = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(IAM_LIMITS.userNameMax, {
+    error: `is longer than IAM's ${IAM_LIMITS.userNameMax} characters for a user name`,
+  })
+  .regex(IAM_NAME, {
+    error: 'may contain only letters, digits and + = , . @ _ - (IAM user name rules)',
+  })
+  .describe('IAM user name: 1 to 64 of letters, digits and + = , . @ _ -; unique ignoring case.');
+
+const groupName = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(IAM_LIMITS.groupNameMax, {
+    error: `is longer than IAM's ${IAM_LIMITS.groupNameMax} characters for a group name`,
+  })
+  .regex(IAM_NAME, {
+    error: 'may contain only letters, digits and + = , . @ _ - (IAM group name rules)',
+  });
+
+const email = z
+  .string({ error: 'must be a string' })
+  .max(IAM_LIMITS.tagValueMax, { error: `is longer than ${IAM_LIMITS.tagValueMax} characters` })
+  .regex(EMAIL, {
+    error:
+      'is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @)',
+  })
+  .describe("The person's work email address: where the welcome email goes.");
+
+const tagValueText = (what: string) =>
+  z
+    .string({ error: 'must be a string' })
+    .max(IAM_LIMITS.tagValueMax, {
+      error: `is longer than IAM's ${IAM_LIMITS.tagValueMax} characters for ${what}`,
+    })
+    .regex(TAG_TEXT, {
+      error: `may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, ${what})`,
+    });
+
+const tags = z
+  .record(
+    z
+      .string()
+      .min(1, { error: 'a tag key must not be empty' })
+      .max(IAM_LIMITS.tagKeyMax, {
+        error: `a tag key is longer than IAM's ${IAM_LIMITS.tagKeyMax} characters`,
+      })
+      .regex(TAG_TEXT, {
+        error: 'a tag key may contain only letters, digits, spaces and _ . : / = + - @',
+      })
+      .refine((k) => !k.toLowerCase().startsWith('aws:'), {
+        error: 'a tag key may not start with "aws:" (reserved by AWS)',
+      })
+      .refine((k) => !k.toLowerCase().startsWith(FUNCTION_TAG_PREFIX), {
+        error: `a tag key may not start with "${FUNCTION_TAG_PREFIX}" (the welcome function writes those tags)`,
+      })
+      .refine((k) => !RESERVED_TAG_KEYS.includes(k.toLowerCase() as never), {
+        error: `a tag key may not be one of ${RESERVED_TAG_KEYS.join(', ')} (this project sets them)`,
+      }),
+    tagValueText('a tag value'),
+    { error: 'must be an object of tag keys to string values' },
+  )
+  .describe(
+    `Extra IAM tags for the user. At most ${IAM_LIMITS.tagsPerUser} tags in all, including the ones this project sets.`,
+  );
+
+const policyArn = z.string({ error: 'must be a string' }).regex(POLICY_ARN, {
+  error:
+    'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
+});
+
+export const userSchema = z
+  .strictObject(
+    {
+      userName,
+      email,
+      displayName: tagValueText('a display name')
+        .min(1, { error: 'must not be empty; leave the field out instead' })
+        .optional()
+        .describe('How the welcome email greets the person, e.g. "Alice Smith".'),
+      groups: z
+        .array(groupName, { error: 'must be a list of group names' })
+        // Every managed user is also in the everyone group, which takes one of IAM's slots.
+        .max(IAM_LIMITS.groupsPerUser - 1, {
+          error: `lists more than ${IAM_LIMITS.groupsPerUser - 1} groups (IAM allows ${IAM_LIMITS.groupsPerUser} per user, and every user is also in "${EVERYONE_GROUP_NAME}")`,
+        })
+        .default([])
+        .describe('Names of groups from this roster the user belongs to.'),
+      tags: tags.optional(),
+    },
+    { error: 'must be an object' },
+  )
+  .describe('One person who gets console access.');
+
+export const groupSchema = z
+  .strictObject(
+    {
+      groupName: groupName.describe(
+        'IAM group name: 1 to 128 of letters, digits and + = , . @ _ -; unique ignoring case.',
+      ),
+      policies: z
+        .array(policyArn, { error: 'must be a list of managed policy ARNs' })
+        .max(IAM_LIMITS.policiesPerGroup, {
+          error: `lists more than IAM's ${IAM_LIMITS.policiesPerGroup} managed policies per group`,
+        })
+        .default([])
+        .describe('Managed policy ARNs attached to the group (exclusively: others are detached).'),
+    },
+    { error: 'must be an object' },
+  )
+  .describe('An IAM group and the managed policies it grants.');
+
+export const rosterSchema = z
+  .strictObject(
+    {
+      $schema: z.string().optional().describe('Path to users.schema.json, for editors.'),
+      groups: z.array(groupSchema, { error: 'must be a list of groups' }).default([]),
+      users: z.array(userSchema, { error: 'must be a list of users' }),
+    },
+    { error: 'the roster must be a JSON object with "groups" and "users"' },
+  )
+  .describe('The people who get AWS console access, and the groups they belong to.');
+
+export type RosterUser = z.output<typeof userSchema>;
+export type RosterGroup = z.output<typeof groupSchema>;
+export type Roster = z.output<typeof rosterSchema>;
+
+/** The default roster path, relative to the project root; `ROSTER_FILE` overrides it. */
+export const DEFAULT_ROSTER_FILE = 'users/users.json';
+
+/** The JSON Schema committed as users/users.schema.json, generated from the zod schema. */
+export function rosterJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(rosterSchema, { io: 'input', target: 'draft-2020-12' });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Checks that span entries: IAM's case-insensitive uniqueness, references to
+ * groups, duplicate memberships and policies, tag counts. They run on the raw
+ * value, tolerating shapes zod already rejected, so that one run reports
+ * these too.
+ */
+function crossChecks(raw: unknown): CrossProblem[] {
+  const out: CrossProblem[] = [];
+  if (!isRecord(raw)) return out;
+  const groups = Array.isArray(raw.groups) ? raw.groups : [];
+  const users = Array.isArray(raw.users) ? raw.users : [];
+
+  const groupIndex = new Map<string, number>();
+  const groupNames: string[] = [];
+  groups.forEach((g, i) => {
+    if (!isRecord(g)) return;
+    if (typeof g.groupName === 'string' && g.groupName !== '') {
+      groupNames.push(g.groupName);
+      const key = g.groupName.toLowerCase();
+      if (key === EVERYONE_GROUP_NAME) {
+        out.push({
+          path: ['groups', i, 'groupName'],
+          message: `"${EVERYONE_GROUP_NAME}" is the group this project puts every user in; choose another name`,
+        });
+      }
+      const first = groupIndex.get(key);
+      if (first !== undefined) {
+        out.push({
+          path: ['groups', i, 'groupName'],
+          message: `duplicates the group at $.groups[${first}] (IAM group names are unique ignoring case)`,
+        });
+      } else groupIndex.set(key, i);
+    }
+    if (Array.isArray(g.policies)) {
+      const seen = new Set<string>();
+      g.policies.forEach((p, j) => {
+        if (typeof p !== 'string') return;
+        if (seen.has(p))
+          out.push({ path: ['groups', i, 'policies', j], message: 'is listed twice' });
+        seen.add(p);
+      });
+    }
+  });
+
+  const userIndex = new Map<string, number>();
+  const emailIndex = new Map<string, number>();
+  users.forEach((u, i) => {
+    if (!isRecord(u)) return;
+    if (typeof u.userName === 'string' && u.userName !== '') {
+      const key = u.userName.toLowerCase();
+      const first = userIndex.get(key);
+      if (first !== undefined) {
+        out.push({
+          path: ['users', i, 'userName'],
+          message: `duplicates the user at $.users[${first}] (IAM user names are unique ignoring case)`,
+        });
+      } else userIndex.set(key, i);
+    }
+    if (typeof u.email === 'string' && u.email !== '') {
+      const key = u.email.toLowerCase();
+      const first = emailIndex.get(key);
+      if (first !== undefined) {
+        // Two people sharing an address would receive each other's passwords.
+        out.push({
+          path: ['users', i, 'email'],
+          message: `is also the address of the user at $.users[${first}]; each person needs their own address`,
+        });
+      } else emailIndex.set(key, i);
+    }
+    if (Array.isArray(u.groups)) {
+      const seen = new Set<string>();
+      u.groups.forEach((g, j) => {
+        if (typeof g !== 'string' || g === '') return;
+        const key = g.toLowerCase();
+        if (seen.has(key)) {
+          out.push({ path: ['users', i, 'groups', j], message: `lists group ${quote(g)} twice` });
+        }
+        seen.add(key);
+        const defined = groupIndex.get(key);
+        if (defined === undefined) {
+          out.push({
+            path: ['users', i, 'groups', j],
+            message: `refers to group ${quote(g)}, which is not defined in $.groups`,
+            candidates: groupNames,
+          });
+        } else {
+          const exact = (groups[defined] as { groupName: string }).groupName;
+          if (exact !== g) {
+            out.push({
+              path: ['users', i, 'groups', j],
+              message: `refers to group ${quote(g)}, but the group is defined as ${quote(exact)}; use the same spelling`,
+            });
+          }
+        }
+      });
+    }
+    if (isRecord(u.tags)) {
+      const keys = Object.keys(u.tags);
+      const own = 2 + (typeof u.displayName === 'string' ? 1 : 0);
+      if (keys.length + own > IAM_LIMITS.tagsPerUser) {
+        out.push({
+          path: ['users', i, 'tags'],
+          message: `has ${keys.length} tags; with the ${own} this project sets that exceeds IAM's ${IAM_LIMITS.tagsPerUser} tags per user`,
+        });
+      }
+      const seen = new Map<string, string>();
+      for (const k of keys) {
+        const prev = seen.get(k.toLowerCase());
+        if (prev !== undefined) {
+          out.push({
+            path: ['users', i, 'tags', k],
+            message: `tag key ${quote(k)} duplicates ${quote(prev)} (IAM tag keys on users are unique ignoring case)`,
+            value: k,
+          });
+        } else seen.set(k.toLowerCase(), k);
+      }
+    }
+  });
+  return out;
+}
+
+function subjectOf(raw: unknown) {
+  return (path: readonly PropertyKey[]): string | undefined => {
+    if (!isRecord(raw) || path.length < 2 || typeof path[1] !== 'number') return undefined;
+    const list = path[0] === 'users' ? raw.users : path[0] === 'groups' ? raw.groups : undefined;
+    if (!Array.isArray(list)) return undefined;
+    const entry: unknown = list[path[1]];
+    if (!isRecord(entry)) return undefined;
+    if (path[0] === 'users' && typeof entry.userName === 'string' && entry.userName)
+      return `user ${quote(entry.userName)}`;
+    if (path[0] === 'groups' && typeof entry.groupName === 'string' && entry.groupName)
+      return `group ${quote(entry.groupName)}`;
+    return undefined;
+  };
+}
+
+/** How annotations on a pull request title the roster's problems. */
+export const ROSTER_PROBLEM_TITLE = 'Roster problem';
+
+/** Validates a parsed roster document; throws InputFileError listing every problem. */
+export function validateRoster(doc: JsonDocument): Roster {
+  return validateDocument(doc, rosterSchema, crossChecks, {
+    subjectOf: subjectOf(doc.value),
+    title: ROSTER_PROBLEM_TITLE,
+  });
+}
+
+/** Reads and validates a roster file. */
+export function loadRoster(file: string): Roster {
+  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE));
+}
