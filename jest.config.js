@@ -35,7 +35,10 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', TERRAFORM_TESTS, PROCESS_TESTS],
       // Starting a process there throws (see the file).
-      setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/__tests__/support/in-process.ts'],
+      setupFilesAfterEnv: [
+        ...common.setupFilesAfterEnv,
+        '<rootDir>/__tests__/support/in-process.ts',
+      ],
     },
     {
       ...common,

@@ -41,4 +41,3 @@ export function policyDocument(statements: readonly PolicyStatement[]): PolicyDo
 export function policyJson(statements: readonly PolicyStatement[]): string {
   return JSON.stringify(policyDocument(statements));
 }
-

@@ -2,7 +2,13 @@
  * How every roster and settings problem shows the value it is about and the
  * fix it suggests (inputs/errors.ts): one builder, so these hold for both files.
  */
-import { closestMatch, describeProblem, editDistance, quote, renderValue } from '../../inputs/errors';
+import {
+  closestMatch,
+  describeProblem,
+  editDistance,
+  quote,
+  renderValue,
+} from '../../inputs/errors';
 
 describe('quote', () => {
   it('makes tabs, newlines and invisible characters visible', () => {

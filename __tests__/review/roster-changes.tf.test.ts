@@ -11,7 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peopleAdded } from '../../review/email-preview';
 import { planStack, type TerraformPlan } from '../../review/terraform-plan';
-import { NO_CHANGES_LINE, renderPlanReport, type SynthesizedConfig } from '../../review/plan-report';
+import {
+  NO_CHANGES_LINE,
+  renderPlanReport,
+  type SynthesizedConfig,
+} from '../../review/plan-report';
 import { formatSummary, summarizePlan } from '../../review/plan-summary';
 import { synthesize } from '../../stacks/synth';
 import { applyOrder, changesIn, settledState, waitsFor } from '../support/prior-state';

@@ -199,7 +199,9 @@ describe('what npm run check loads', () => {
     );
     expect([...packages].sort()).toEqual(['jsonc-parser', 'node:fs', 'node:path', 'zod']);
     for (const f of files)
-      expect(f).toMatch(/^(inputs|shared|scripts)\/[\w-]+\.ts$|^handlers\/welcome\/core\/text\.ts$/);
+      expect(f).toMatch(
+        /^(inputs|shared|scripts)\/[\w-]+\.ts$|^handlers\/welcome\/core\/text\.ts$/,
+      );
     expect(files).not.toContain('stacks/synth.ts');
   });
 });

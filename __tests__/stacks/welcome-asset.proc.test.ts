@@ -8,7 +8,14 @@ import { Testing } from 'cdktf';
 import { bundleWelcome } from '../../stacks/welcome-bundle';
 import { zipDirectorySync } from '../../stacks/zip';
 import { IamOnboardingStack } from '../../stacks/iam-onboarding-stack';
-import { fixtureCode, only, ROSTER, synthStack, trailNoZone, type TfConfig } from '../support/stack';
+import {
+  fixtureCode,
+  only,
+  ROSTER,
+  synthStack,
+  trailNoZone,
+  type TfConfig,
+} from '../support/stack';
 
 const hashOf = (codeDir: string) =>
   String(only(synthStack(trailNoZone(), codeDir).config, 'aws_lambda_function').source_code_hash);

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
-import { renderWelcomeEmail, type WelcomeEmailInput } from '../../../../handlers/welcome/core/message';
-import { formatMailbox, parseEmailAddress, parseMailbox } from '../../../../handlers/welcome/core/text';
+import {
+  renderWelcomeEmail,
+  type WelcomeEmailInput,
+} from '../../../../handlers/welcome/core/message';
+import {
+  formatMailbox,
+  parseEmailAddress,
+  parseMailbox,
+} from '../../../../handlers/welcome/core/text';
 
 const PLACEHOLDER = 'PLACEHOLDER-PASSWORD-1234';
 

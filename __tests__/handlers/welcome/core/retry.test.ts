@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { backoffDelay, withRetries, type RetryOptions } from '../../../../handlers/welcome/core/retry';
+import {
+  backoffDelay,
+  withRetries,
+  type RetryOptions,
+} from '../../../../handlers/welcome/core/retry';
 
 function options(overrides: Partial<RetryOptions> = {}): RetryOptions & { waits: number[] } {
   const waits: number[] = [];
