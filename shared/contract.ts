@@ -30,6 +30,19 @@ export const FUNCTION_TAG_PREFIX = 'iam-onboarding:';
 export const WELCOMED_TAG_KEY = `${FUNCTION_TAG_PREFIX}welcomed`;
 
 /**
+ * Tag the stack writes from the roster's `resend` counter (absent when the
+ * roster gives none). Raising the counter changes the tag (IAM TagUser), and
+ * the pipeline answers with a new temporary password and a new email.
+ */
+export const RESEND_TAG_KEY = 'resend-welcome';
+
+/**
+ * Set by the function after it served a resend: the counter value it served,
+ * so each value is handled exactly once, however often its event arrives.
+ */
+export const RESENT_TAG_KEY = `${FUNCTION_TAG_PREFIX}resent`;
+
+/**
  * The IAM group every managed person belongs to; it grants
  * IAMUserChangePassword. The roster may not define a group of this name.
  */
@@ -57,6 +70,17 @@ export const WELCOME_ENV = {
   requireMfa: 'REQUIRE_MFA',
   /** URL of the welcome queue: the reconcile run queues one welcome per user there. */
   welcomeQueueUrl: 'WELCOME_QUEUE_URL',
+  /** ARN of the admins' SNS topic (settings notifications.adminEmails); unset: no email notices. */
+  adminTopicArn: 'ADMIN_TOPIC_ARN',
+  /**
+   * NAME of the SSM SecureString holding the Slack incoming-webhook URL
+   * (never the URL itself); unset: no Slack notices.
+   */
+  slackWebhookParameter: 'SLACK_WEBHOOK_PARAMETER',
+  /** SES configuration set every welcome email is sent with (bounces, complaints, rejects). */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** Days an unused temporary password stays valid before the expiry run deletes it. */
+  unusedPasswordDays: 'UNUSED_PASSWORD_DAYS',
 } as const;
 
 /**
@@ -65,6 +89,13 @@ export const WELCOME_ENV = {
  * welcomed (stacks/reconcile-schedule.ts).
  */
 export const RECONCILE_REQUEST = { 'iam-onboarding': 'reconcile' } as const;
+
+/**
+ * The body the daily expiry schedule puts into the welcome queue: the
+ * function then deletes the login profiles of managed users that were never
+ * used within the configured number of days, and tells the admins.
+ */
+export const EXPIRE_REQUEST = { 'iam-onboarding': 'expire' } as const;
 
 /** Why a welcome was queued by something other than a CreateUser event. */
 export type WelcomeRequestReason = 'reconcile' | 'redrive' | 'operator';

@@ -20,6 +20,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import type { NotifyAdmins } from './core/admin-notice';
 import {
   createLoginProfile,
   type CreateProfileOutcome,
@@ -111,6 +112,8 @@ export interface RunContext {
   config: WelcomeConfig;
   context: Context;
   signInHost: () => Promise<string>;
+  /** Tells the admins about an outcome; best effort, never throws. */
+  notifyAdmins: NotifyAdmins;
 }
 
 /** What this delivery knows about earlier attempts. */

@@ -9,6 +9,7 @@
  * are thrown).
  */
 import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { notifyNobody } from './core/admin-notice';
 import { runSnsRecords, runSqsBatch, type WelcomeSummary } from './batch';
 import { readConfig, type WelcomeConfig } from './core/config';
 import { describeError, errorName, WelcomeError } from './core/errors';
@@ -51,6 +52,7 @@ export function createWelcomeHandler(
       config,
       context,
       signInHost: signInHostResolver(deps, config, context, aliasCache),
+      notifyAdmins: notifyNobody,
     };
     const invocation = parseInvocation(event);
     return invocation.trigger === 'sqs'

@@ -1,0 +1,40 @@
+/**
+ * What the admins are told, and when: after each welcome, and after each
+ * failure that needs a person. A notice carries the user name, the outcome
+ * and what to do; never a password, and never anything from a secret.
+ *
+ * Delivery (the admins' SNS topic, Slack) is best effort: a notice that
+ * cannot be delivered is logged and never fails the welcome it reports.
+ */
+
+export type AdminNoticeKind =
+  /** A first welcome email went out. */
+  | 'welcomed'
+  /** A new password and email went out because the roster raised `resend`. */
+  | 'resent'
+  /** A welcome failed in a way retries will not fix: a person must act. */
+  | 'failed'
+  /** SES reported that the welcome email bounced (permanently). */
+  | 'bounced'
+  /** The recipient marked the welcome email as spam. */
+  | 'complained'
+  /** SES refused to send the welcome email. */
+  | 'rejected'
+  /** An unused temporary password expired: its login profile was deleted. */
+  | 'expired';
+
+export interface AdminNotice {
+  readonly kind: AdminNoticeKind;
+  /** The IAM user the notice is about. */
+  readonly userName: string;
+  /** The person's email address, when it matters to the notice (bounces). */
+  readonly address?: string;
+  /** One line on what happened, for people (no secrets, no stack traces). */
+  readonly detail?: string;
+}
+
+/** Sends a notice to every configured admin destination; never throws. */
+export type NotifyAdmins = (notice: AdminNotice) => Promise<void>;
+
+/** For runs with no admin destination configured. */
+export const notifyNobody: NotifyAdmins = () => Promise.resolve();
