@@ -4,7 +4,7 @@
  * imports it back, and the function (handlers/) never pulls in the build.
  * Read with TypeScript's own parser, so comments and strings do not count.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 
@@ -54,6 +54,24 @@ function crossings(): { from: string; to: string }[] {
   });
 }
 
+/** The README's layout table: path -> the folders its last column names. */
+function readmeTable(): Map<string, string[]> {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Layout'));
+  const rows = section.split('\n').filter((l) => /^\| `[^`]+`/.test(l));
+  return new Map(
+    rows.map((row) => {
+      const cells = row.split(' | ');
+      const path = /`([^`]+)`/.exec(cells[0])![1];
+      const mayImport = cells[cells.length - 1];
+      const parts = /all of the above/.test(mayImport)
+        ? ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations']
+        : [...mayImport.matchAll(/`([^`/]+)\/`/g)].map((m) => m[1]);
+      return [path.replace(/\/$/, ''), parts];
+    }),
+  );
+}
+
 describe('the layout', () => {
   const found = crossings();
 
@@ -78,5 +96,24 @@ describe('the layout', () => {
       deps.filter((b) => (MAY_IMPORT[b] ?? []).includes(a)).map((b) => `${a} <-> ${b}`),
     );
     expect(both).toEqual([]);
+  });
+
+  it("is the README's table: every folder in it, every row a folder, the same import rules", () => {
+    const table = readmeTable();
+    const tracked = readdirSync(ROOT, { withFileTypes: true })
+      .filter(
+        (e) => e.isDirectory() && !/^(\.|node_modules$|cdktf\.out$|dist$|coverage$)/.test(e.name),
+      )
+      .map((e) => e.name);
+    const rows = [...table.keys()].map((p) => p.split('/')[0]);
+    expect(tracked.filter((d) => !rows.includes(d))).toEqual([]);
+    expect(rows.filter((r) => !existsSync(join(ROOT, r)))).toEqual([]);
+    for (const [part, allowed] of Object.entries(MAY_IMPORT)) {
+      const row = table.get(part) ?? table.get(`${part}/welcome`);
+      expect({ part, mayImport: [...(row ?? [])].sort() }).toEqual({
+        part,
+        mayImport: [...allowed].sort(),
+      });
+    }
   });
 });
