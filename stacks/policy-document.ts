@@ -42,5 +42,8 @@ export function policyJson(statements: readonly PolicyStatement[]): string {
   return JSON.stringify(policyDocument(statements));
 }
 
-/** Region every resource of this project lives in (DESIGN fact 1). */
+/**
+ * Region every resource of this project lives in
+ * (docs/design.md, "IAM events arrive only in us-east-1").
+ */
 export const PIPELINE_REGION = 'us-east-1';
