@@ -171,6 +171,16 @@ test('every fact names its source', () => {
   expect(withoutSource).toEqual([]);
 });
 
+test('every file or folder it names exists', () => {
+  // `stacks/region.ts`, `handlers/welcome/`: paths relative to the repository root.
+  const PATH = /^[A-Za-z_][\w.-]*(?:\/[\w.-]+)*(?:\/[\w.-]+\.(?:ts|js|md|json)|\/)$/;
+  const missing = [...design.matchAll(/`([^`\n]+)`/g)]
+    .filter((m) => PATH.test(m[1]))
+    .filter((m) => !existsSync(join(ROOT, m[1])))
+    .map((m) => `${DESIGN}:${lineAt(design, m.index ?? 0)}: ${m[1]}`);
+  expect(missing).toEqual([]);
+});
+
 // --- the citations -------------------------------------------------------------
 
 test(`every citation names a heading of ${DESIGN}`, () => {
