@@ -48,7 +48,10 @@ export const RESENT_TAG_KEY = `${FUNCTION_TAG_PREFIX}resent`;
  */
 export const EVERYONE_GROUP_NAME = 'iam-onboarding-users';
 
-/** AWS-managed policy that lets a user change their own password (DESIGN fact 7). */
+/**
+ * AWS-managed policy that lets a user change their own password
+ * (docs/design.md, "A forced password reset needs iam:ChangePassword").
+ */
 export const CHANGE_PASSWORD_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
 
 /**

@@ -36,14 +36,18 @@ export interface CloudTrailTrailProps {
   readonly trailName?: string;
   /** Bucket for the log files. @default "iam-onboarding-trail-<accountId>" */
   readonly bucketName?: string;
-  /** Home region of the trail (IAM's events are recorded there, DESIGN fact 1). @default "us-east-1" */
+  /**
+   * Home region of the trail (IAM's events are recorded there,
+   * docs/design.md, "IAM events arrive only in us-east-1"). @default "us-east-1"
+   */
   readonly region?: string;
 }
 
 /**
  * A multi-region CloudTrail trail recording all management events, including
  * global-service (IAM) events: what EventBridge needs to see CreateUser calls
- * (DESIGN fact 2). Its bucket admits no public access, is encrypted (SSE-S3),
+ * (docs/design.md, "EventBridge sees IAM calls only through a CloudTrail trail"). Its bucket
+ * admits no public access, is encrypted (SSE-S3),
  * owner-enforced, versioned, reachable only over TLS, and writable only by
  * CloudTrail on behalf of this trail (`aws:SourceArn`) under this account's prefix.
  */

@@ -19,7 +19,10 @@ export interface TopicPublisher {
 export interface EncryptedTopicProps {
   /** Topic name. */
   readonly name: string;
-  /** ARN of the customer-managed KMS key; its policy must admit every publisher's service (DESIGN fact 6). */
+  /**
+   * ARN of the customer-managed KMS key; its policy must admit every publisher's service
+   * (docs/design.md, "AWS services need a customer-managed key to write encrypted messages").
+   */
   readonly kmsKeyArn: string;
   /** Who may publish: nobody else can (an explicit deny covers every other source). */
   readonly publishers: readonly TopicPublisher[];

@@ -16,7 +16,8 @@ import { WelcomePipeline } from './welcome-pipeline';
 export const STACK_NAME = 'iam-onboarding';
 
 /**
- * IAM's CloudTrail events reach EventBridge only in us-east-1 (DESIGN fact 1),
+ * IAM's CloudTrail events reach EventBridge only in us-east-1
+ * (docs/design.md, "IAM events arrive only in us-east-1"),
  * so the whole stack lives there whatever region the organisation uses.
  */
 export const STACK_REGION = PIPELINE_REGION;

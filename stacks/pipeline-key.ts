@@ -27,7 +27,8 @@ export interface PipelineKeyProps {
   /**
    * AWS services that write to topics or queues encrypted with this key, each
    * limited to the encryption context of the resources it writes to. Each
-   * gets `kms:GenerateDataKey*` and `kms:Decrypt` (DESIGN fact 6).
+   * gets `kms:GenerateDataKey*` and `kms:Decrypt`
+   * (docs/design.md, "AWS services need a customer-managed key to write encrypted messages").
    */
   readonly serviceUsers: readonly KeyServiceUser[];
   /** Days before a scheduled deletion takes effect. @default 30 */
@@ -43,7 +44,8 @@ function sidWord(service: string): string {
 /**
  * Customer-managed KMS key (rotation on) for the pipeline's SNS topics. The
  * AWS-managed `alias/aws/sns` key cannot be used: its policy cannot admit
- * EventBridge or CloudWatch (DESIGN fact 6).
+ * EventBridge or CloudWatch
+ * (docs/design.md, "AWS services need a customer-managed key to write encrypted messages").
  */
 export class PipelineKey extends Construct {
   readonly key: KmsKey;

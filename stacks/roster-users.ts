@@ -76,7 +76,8 @@ export class RosterUsers extends Construct {
    * The group every managed person belongs to. It carries
    * IAMUserChangePassword: a user created through the API with a forced
    * reset needs iam:ChangePassword on itself or the first sign-in fails
-   * (DESIGN fact 7). One group attachment instead of one per user keeps the
+   * (docs/design.md, "A forced password reset needs iam:ChangePassword"). One group
+   * attachment instead of one per user keeps the
    * plan short.
    */
   readonly everyone: IamGroup;
@@ -157,7 +158,8 @@ export class RosterUsers extends Construct {
         name: person.userName,
         path,
         // The login profile is the function's, not Terraform's: without this
-        // Terraform cannot delete the user (DESIGN fact 8).
+        // Terraform cannot delete the user (docs/design.md,
+        // "Terraform cannot delete a user whose login profile it does not manage").
         forceDestroy: true,
         tags: userTags(person),
       });

@@ -103,7 +103,10 @@ export interface SenderIdentityProps {
   readonly ttl?: number;
 }
 
-/** SES domain identity with Easy DKIM and a custom MAIL FROM domain (DESIGN fact 12). */
+/**
+ * SES domain identity with Easy DKIM and a custom MAIL FROM domain
+ * (docs/design.md, "Sending needs a verified SES domain identity with DKIM").
+ */
 export class SenderIdentity extends Construct {
   readonly identity: SesDomainIdentity;
   readonly dkim: SesDomainDkim;

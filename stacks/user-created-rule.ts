@@ -6,7 +6,8 @@ import { PIPELINE_REGION } from './region';
 
 /**
  * A successful IAM CreateUser call, as CloudTrail hands it to EventBridge
- * (DESIGN fact 3). A failed call is recorded too, with `detail.errorCode`;
+ * (docs/design.md, "The event pattern for a successful CreateUser"). A failed call is
+ * recorded too, with `detail.errorCode`;
  * `{"exists": false}` keeps it out, so it never leads to a password or an email.
  */
 export const USER_CREATED_EVENT_PATTERN = {
@@ -31,7 +32,8 @@ export interface UserCreatedRuleProps {
   readonly name?: string;
   /**
    * Region of the rule. IAM's CloudTrail events reach EventBridge only in
-   * us-east-1 (DESIGN fact 1); anything else would never fire.
+   * us-east-1 (docs/design.md, "IAM events arrive only in us-east-1"); anything else
+   * would never fire.
    * @default "us-east-1"
    */
   readonly region?: string;

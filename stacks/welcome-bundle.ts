@@ -2,8 +2,9 @@
  * Bundles the welcome function into one self-contained `index.js` for the
  * Lambda asset (the CDKTF construct wraps the directory in a TerraformAsset).
  *
- * The AWS SDK clients are bundled rather than taken from the runtime (DESIGN
- * fact 13), and the output must be byte-for-byte deterministic: the asset hash
+ * The AWS SDK clients are bundled rather than taken from the runtime
+ * (docs/design.md, "The function runs on nodejs22.x with its own AWS SDK"), and the output
+ * must be byte-for-byte deterministic: the asset hash
  * is computed from the directory's contents, so it must change only when the
  * code does. esbuild is deterministic for the same inputs; on top of that the
  * bundle holds no absolute paths, timestamps or source maps, and the output

@@ -41,10 +41,10 @@ export interface WelcomePipelineProps {
 const WELCOME_TIMEOUT_SECONDS = 60;
 
 /**
- * The welcome pipeline (DESIGN "The flow"): CloudTrail -> EventBridge rule ->
+ * The welcome pipeline (docs/design.md, "The flow"): CloudTrail -> EventBridge rule ->
  * encrypted SNS topic -> encrypted queue -> welcome function -> SES, with a
  * dead-letter queue and alarms so that no event vanishes. Everything in
- * us-east-1 (fact 1).
+ * us-east-1 (docs/design.md, "IAM events arrive only in us-east-1").
  */
 export class WelcomePipeline extends Construct {
   /** Absent when the settings rely on an existing trail. */

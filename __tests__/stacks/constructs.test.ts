@@ -194,7 +194,7 @@ describe('KMS key', () => {
     expect(only(withTrail, 'aws_kms_alias')).toMatchObject({ name: 'alias/iam-onboarding' });
   });
 
-  test('lets each service encrypt only for its own topic or queue (encryption context; fact 6)', () => {
+  test('lets each service encrypt only for its own topic or queue (encryption context; docs/design.md, "AWS services need a customer-managed key to write encrypted messages")', () => {
     const use = (service: string, contextKey: string, arn: string) => ({
       Effect: 'Allow',
       Principal: { Service: service },

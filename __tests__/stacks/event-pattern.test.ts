@@ -7,7 +7,10 @@ import {
 import { USER_CREATED_EVENT_PATTERN } from '../../stacks/user-created-rule';
 import { synthStack, trailNoZone, only } from '../support/stack';
 
-/** A CloudTrail "AWS API Call" event as EventBridge delivers it (DESIGN fact 4). */
+/**
+ * A CloudTrail "AWS API Call" event as EventBridge delivers it
+ * (docs/design.md, "What a CreateUser event carries").
+ */
 function cloudTrailEvent(
   detail: Record<string, unknown>,
   source = 'aws.iam',

@@ -45,7 +45,7 @@ test('EncryptedTopic: every problem in one error', () => {
   ]);
 });
 
-test('UserCreatedRule refuses any region but us-east-1 (fact 1)', () => {
+test('UserCreatedRule refuses any region but us-east-1 (docs/design.md, "IAM events arrive only in us-east-1")', () => {
   const problems = problemsOf(
     () =>
       new UserCreatedRule(stack(), 'rule', {

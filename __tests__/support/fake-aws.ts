@@ -3,7 +3,8 @@
  * aws-sdk-client-mock. State (users, login profiles, tags, sent mail) is what
  * the tests assert on, next to the commands the mocks recorded.
  *
- * Eventual consistency (DESIGN fact 15) is played by `lag`: a user can stay
+ * Eventual consistency (docs/design.md, "IAM is eventually consistent") is played by
+ * `lag`: a user can stay
  * invisible (NoSuchEntity) or show no tags for a number of reads.
  *
  * The fake IAM enforces the password policy on CreateLoginProfile with its own

@@ -22,7 +22,11 @@ export const OLD_EVENT_TIME = '2025-01-01T10:00:00Z';
 
 let counter = 0;
 
-/** The EventBridge event for a CloudTrail-recorded CreateUser call (DESIGN facts 3-4). */
+/**
+ * The EventBridge event for a CloudTrail-recorded CreateUser call
+ * (docs/design.md, "The event pattern for a successful CreateUser" and
+ * "What a CreateUser event carries").
+ */
 export function createUserEvent(options: CreateUserEventOptions): Record<string, unknown> {
   counter += 1;
   const path = options.path ?? MANAGED_USER_PATH;

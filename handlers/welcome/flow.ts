@@ -11,7 +11,8 @@
  * it may belong to a run still sending, or be an orphan that a failed
  * rollback (or a run that died) left, which is replaced.
  *
- * Right after CreateUser, IAM may not show the user yet (DESIGN fact 15):
+ * Right after CreateUser, IAM may not show the user yet
+ * (docs/design.md, "IAM is eventually consistent"):
  * inside the grace period, "no such user" is waited for in process, then the
  * record fails so that SQS delivers it again; only later is it final.
  */

@@ -1,4 +1,7 @@
-/** The host of the console sign-in address (DESIGN fact 11), resolved once per environment. */
+/**
+ * The host of the console sign-in address (docs/design.md, "The console sign-in address"),
+ * resolved once per environment.
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Context } from 'aws-lambda';

@@ -26,7 +26,10 @@ export interface Place {
   readonly aliasRegions: ReadonlyMap<string, string>;
 }
 
-/** Region when the provider names none (IAM's events arrive only there, DESIGN fact 1). */
+/**
+ * Region when the provider names none (IAM's events arrive only there,
+ * docs/design.md, "IAM events arrive only in us-east-1").
+ */
 export const DEFAULT_REGION = 'us-east-1';
 
 const ACCOUNT = /^\d{12}$/;

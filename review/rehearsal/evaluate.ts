@@ -1,5 +1,6 @@
 /**
- * Asks the IAM evaluator (`@cloud-copilot/iam-simulate`, DESIGN fact 16)
+ * Asks the IAM evaluator (`@cloud-copilot/iam-simulate`,
+ * docs/design.md, "iam-simulate evaluates IAM policies offline")
  * about each hop and says why: the statement that allowed it, or what is
  * missing (which policy lacks which grant, which explicit deny matched).
  */

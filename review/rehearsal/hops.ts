@@ -158,7 +158,7 @@ export class HopBuilder {
         this.add(whoForKms, forWhat(`key ${key.alias.replace(/^alias\//, '')}`), action, keyId, {
           ...(who.service
             ? {
-                deniedBecause: `${key.alias} is an AWS-managed key: its policy admits only principals of the account, never ${who.principal} (DESIGN fact 6)`,
+                deniedBecause: `${key.alias} is an AWS-managed key: its policy admits only principals of the account, never ${who.principal} (docs/design.md, "AWS services need a customer-managed key to write encrypted messages")`,
               }
             : { skippedBecause: `${key.alias} is an AWS-managed key: its policy cannot be read` }),
         });

@@ -30,7 +30,8 @@ export async function sendEmail(ses: SESClient, email: OutgoingEmail): Promise<s
 
 /**
  * SES refused for rate, so nothing was sent and a later try can succeed
- * (DESIGN fact 12: `Throttling`, "Maximum sending rate exceeded").
+ * (docs/design.md, "SES rate errors are Throttling and can be retried": `Throttling`,
+ * "Maximum sending rate exceeded").
  * A daily quota ("Daily message quota exceeded") is also `Throttling` but will
  * not clear within one invocation, so it is left to fail.
  */

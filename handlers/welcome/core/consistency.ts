@@ -1,6 +1,6 @@
 /**
- * Time rules for reading IAM right after a change (DESIGN fact 15: IAM is
- * eventually consistent) and for telling apart the states a login profile
+ * Time rules for reading IAM right after a change
+ * (docs/design.md, "IAM is eventually consistent") and for telling apart the states a login profile
  * can be found in. Pure: times come in as numbers (epoch milliseconds).
  */
 

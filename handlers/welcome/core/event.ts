@@ -1,5 +1,6 @@
 /**
- * From the invocation to "a user was created" (DESIGN facts 3-4). Two
+ * From the invocation to "a user was created" (docs/design.md,
+ * "The event pattern for a successful CreateUser" and "What a CreateUser event carries"). Two
  * triggers: an SQS event (the queue subscribed to the topic, raw message
  * delivery off, so each record's body is the SNS notification JSON) and,
  * while events sent before the switch drain, a direct SNS event.

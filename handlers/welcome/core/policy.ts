@@ -51,7 +51,8 @@ export function welcomedAt(tags: readonly IamTag[]): string | undefined {
 
 /**
  * Whether the managed-by tag is there at all. Right after CreateUser it may
- * not be visible yet (DESIGN fact 15); a tag with another value is an answer.
+ * not be visible yet (docs/design.md, "IAM is eventually consistent"); a tag with another value
+ * is an answer.
  */
 export function hasManagedByTag(tags: readonly IamTag[]): boolean {
   return tags.some((tag) => tag.Key === MANAGED_BY_TAG_KEY);

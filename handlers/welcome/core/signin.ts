@@ -1,5 +1,6 @@
 /**
- * The console sign-in address (DESIGN fact 11). The alias or account ID becomes
+ * The console sign-in address (docs/design.md, "The console sign-in address"). The alias or
+ * account ID becomes
  * a host name inside a link in the email, so both are validated, not trusted.
  */
 
