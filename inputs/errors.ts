@@ -213,12 +213,20 @@ export class InputFilesError extends Error {
   }
 }
 
-/** A setting outside the input files (an environment variable) is wrong. */
-export class ConfigError extends Error {}
+/**
+ * A setting of the build outside the input files (an environment variable
+ * such as TF_STATE_BUCKET) is wrong. Not the welcome function's
+ * FunctionEnvironmentError: that one is about the function's environment.
+ */
+export class BuildEnvironmentError extends Error {}
 
 /** Whether an error is about what people configure (as opposed to a bug): reported, not thrown. */
-export function isInputError(err: unknown): err is InputFileError | InputFilesError | ConfigError {
+export function isInputError(
+  err: unknown,
+): err is InputFileError | InputFilesError | BuildEnvironmentError {
   return (
-    err instanceof InputFileError || err instanceof InputFilesError || err instanceof ConfigError
+    err instanceof InputFileError ||
+    err instanceof InputFilesError ||
+    err instanceof BuildEnvironmentError
   );
 }

@@ -9,7 +9,12 @@
  * (`file=`, `title=`) also `:` and `,` become `%3A` and `%2C`.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { describeWhat, InputFileError, InputFilesError, type ConfigError } from './errors';
+import {
+  describeWhat,
+  InputFileError,
+  InputFilesError,
+  type BuildEnvironmentError,
+} from './errors';
 
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -28,7 +33,7 @@ export function repositoryPath(file: string, root: string): string {
 
 /** One `::error` workflow command per problem, or one for an error outside the files. */
 export function annotations(
-  err: InputFileError | InputFilesError | ConfigError,
+  err: InputFileError | InputFilesError | BuildEnvironmentError,
   root: string,
 ): string[] {
   const files =
@@ -53,7 +58,7 @@ export function annotations(
  * directory.
  */
 export function reportInputError(
-  err: InputFileError | InputFilesError | ConfigError,
+  err: InputFileError | InputFilesError | BuildEnvironmentError,
   env: NodeJS.ProcessEnv = process.env,
 ): void {
   process.stderr.write(`${err.message}\n`);

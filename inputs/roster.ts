@@ -15,6 +15,7 @@ import {
 } from '../shared/contract';
 import { quote } from './errors';
 import { validateDocument, type CrossProblem } from './validate';
+import { checkEmailAddress, EMAIL_ADDRESS, reasonOf } from '../shared/rules';
 
 /** IAM's limits, from the IAM quotas and API reference. */
 export const IAM_LIMITS = {
@@ -37,13 +38,6 @@ export const RESERVED_TAG_KEYS = [MANAGED_BY_TAG_KEY, EMAIL_TAG_KEY, DISPLAY_NAM
 const IAM_NAME = /^[\w+=,.@-]+$/;
 /** Characters IAM allows in tag keys and values (letters, spaces and numbers in any script). */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-/**
- * A deliberately plain address check: one @, a dot-separated domain with a
- * top-level label, and only characters that IAM tag values can also carry
- * (the address is stored in a tag for the welcome function).
- */
-const EMAIL =
-  /^[A-Za-z0-9](?:[A-Za-z0-9._+=-]{0,62}[A-Za-z0-9_+=-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 /** A customer- or AWS-managed policy ARN, in any partition. */
 const POLICY_ARN =
   /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/;
@@ -69,12 +63,22 @@ const groupName = z
     error: 'may contain only letters, digits and + = , . @ _ - (IAM group name rules)',
   });
 
+/**
+ * The address rule the welcome function applies to the tag (shared/rules.ts),
+ * then what an IAM tag value can carry: the address is stored in one. The
+ * rule's 254 characters are within the tag's 256.
+ */
 const email = z
   .string({ error: 'must be a string' })
-  .max(IAM_LIMITS.tagValueMax, { error: `is longer than ${IAM_LIMITS.tagValueMax} characters` })
-  .regex(EMAIL, {
+  .regex(EMAIL_ADDRESS, {
+    error: (issue) =>
+      `is not one email address like "name@example.com": ${reasonOf(checkEmailAddress(String(issue.input)))}`,
+    // One message per value: the tag rule below would only repeat the problem.
+    abort: true,
+  })
+  .regex(TAG_TEXT, {
     error:
-      'is not a single well-formed email address like "name@example.com" (letters, digits and . _ + = - before the @)',
+      'has a character an IAM tag cannot hold (the address is stored in a tag): use only letters, digits and . _ / = + - before the @',
   })
   .describe("The person's work email address: where the welcome email goes.");
 

@@ -9,7 +9,16 @@
  * config/README.md documents each field and what the account must provide.
  */
 import { z } from 'zod';
-import { parseMailbox } from '../handlers/welcome/core/text';
+import {
+  ACCOUNT_ALIAS,
+  ACCOUNT_ID,
+  checkAccountAlias,
+  checkAccountId,
+  checkEmailAddress,
+  checkMailbox,
+  EMAIL_ADDRESS,
+  reasonOf,
+} from '../shared/rules';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import { validateDocument, type CrossProblem } from './validate';
 
@@ -52,15 +61,8 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const DOMAIN_RE = new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)+[a-z]{2,63}$`);
 /** One or more DNS labels, e.g. `mail` or `bounce.mail`. */
 const SUBDOMAIN_RE = new RegExp(`^(?=.{1,200}$)${LABEL}(?:\\.${LABEL})*$`);
-/** A plain address (no display name); deliberately ASCII-only, which is what SES accepts unencoded. */
-const ADDRESS_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
-/** RFC 5322 "atext" and spaces: a display name that needs no quoting. */
-const PLAIN_NAME_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
-/** A quoted display name: printable ASCII without `"` or `\`. */
-const QUOTED_NAME_RE = /^"[ !#-[\]-~]+"$/;
-
 export interface ParsedAddress {
-  /** The display name as written (quotes kept), or undefined for a bare address. */
+  /** The display name without its quotes, or undefined for a bare address. */
   readonly displayName?: string;
   /** The address itself, e.g. `onboarding@example.com`. */
   readonly email: string;
@@ -68,18 +70,15 @@ export interface ParsedAddress {
   readonly domain: string;
 }
 
-/** Splits `Name <local@domain>` or `local@domain`; undefined when it is neither. */
+/**
+ * Splits `Name <local@domain>` or `local@domain`; undefined when it is
+ * neither. The function reads this setting with the same rule at run time
+ * (shared/rules.ts checkMailbox), so what passes here passes there.
+ */
 export function parseSenderAddress(value: string): ParsedAddress | undefined {
-  const m = /^(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(value.trim());
-  if (!m) return undefined;
-  const displayName = m[1]?.trim() || undefined;
-  const email = m[2] ?? m[3];
-  // The function reads this setting with parseMailbox at run time: a sender
-  // it would refuse must fail here, not on every welcome after a clean deploy.
-  if (parseMailbox(value)?.address !== email || !ADDRESS_RE.test(email)) return undefined;
-  if (displayName !== undefined && !PLAIN_NAME_RE.test(displayName)) {
-    if (!QUOTED_NAME_RE.test(displayName)) return undefined;
-  }
+  const m = checkMailbox(value);
+  if (!m.ok) return undefined;
+  const { address: email, displayName } = m;
   return { displayName, email, domain: email.slice(email.lastIndexOf('@') + 1).toLowerCase() };
 }
 
@@ -90,9 +89,10 @@ export function isSameOrSubdomain(name: string, parent: string): boolean {
   return n === p || n.endsWith(`.${p}`);
 }
 
-const emailAddress = z
-  .string({ error: typeError('an email address') })
-  .regex(ADDRESS_RE, { error: 'must be a plain email address such as "it-ops@example.com"' });
+const emailAddress = z.string({ error: typeError('an email address') }).regex(EMAIL_ADDRESS, {
+  error: (issue) =>
+    `must be a plain email address such as "it-ops@example.com": ${reasonOf(checkEmailAddress(String(issue.input)))}`,
+});
 
 // --- the schema ------------------------------------------------------------
 
@@ -103,11 +103,9 @@ const senderSchema = z
         .string({
           error: typeError('the From address, e.g. "Example IT <onboarding@example.com>"'),
         })
-        .refine((v) => parseSenderAddress(v) !== undefined, {
-          error:
-            'must be "Display Name <local@domain>" or "local@domain" in plain ASCII; ' +
-            'a display name with characters other than letters, digits, spaces and ' +
-            "!#$%&'*+-/=?^_`{|}~ must be put in double quotes",
+        .refine((v) => checkMailbox(v).ok, {
+          error: (issue) =>
+            `must be "Display Name <local@domain>" or "local@domain" in plain ASCII: ${reasonOf(checkMailbox(String(issue.input)))}`,
         })
         .describe(
           'From address of the welcome email, optionally with a display name: ' +
@@ -258,8 +256,9 @@ export const settingsSchema = z
         .describe('JSON schema for editors; ignored by the program.'),
       accountId: z
         .string({ error: typeError('the 12-digit AWS account id, as a string') })
-        .regex(/^\d{12}$/, {
-          error: 'must be exactly 12 digits, written as a string (keep leading zeros)',
+        .regex(ACCOUNT_ID, {
+          error: (issue) =>
+            `must be exactly 12 digits, written as a string (keep leading zeros): ${reasonOf(checkAccountId(String(issue.input)))}`,
         })
         .describe(
           'The AWS account the stack deploys to. The provider refuses any other account, and IAM ' +
@@ -286,9 +285,11 @@ export const settingsSchema = z
       security: securitySchema,
       accountAlias: z
         .string({ error: typeError('an account alias') })
-        .regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, {
-          error:
-            'must be an IAM account alias: 3 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen',
+        .regex(ACCOUNT_ALIAS, {
+          // The function refuses any other alias at run time (shared/rules.ts),
+          // which would fail every welcome after a clean deploy.
+          error: (issue) =>
+            `must be an IAM account alias (3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit): ${reasonOf(checkAccountAlias(String(issue.input)))}`,
         })
         .optional()
         .describe(

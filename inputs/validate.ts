@@ -113,7 +113,8 @@ function repairFor(schema: z.ZodType | undefined, value: unknown): unknown {
     return accepts(String(value)) ? String(value) : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  if (/^(?:true|false|-?\d+(?:\.\d+)?)$/.test(value.trim())) {
+  // JSON's own number grammar: "00" or "01" looks numeric but JSON.parse refuses it.
+  if (/^(?:true|false|-?(?:0|[1-9]\d*)(?:\.\d+)?)$/.test(value.trim())) {
     const parsed = JSON.parse(value.trim()) as unknown;
     if (accepts(parsed)) return parsed;
   }

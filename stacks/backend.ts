@@ -15,7 +15,7 @@
  * a local one in their override file, so they keep working with these set.
  */
 import { S3Backend, type TerraformStack } from 'cdktf';
-import { ConfigError } from '../inputs/errors';
+import { BuildEnvironmentError } from '../inputs/errors';
 
 export const STATE_ENV = {
   bucket: 'TF_STATE_BUCKET',
@@ -35,7 +35,7 @@ export interface RemoteState {
   readonly lockTable?: string;
 }
 
-export class BackendConfigError extends ConfigError {
+export class BackendConfigError extends BuildEnvironmentError {
   constructor(message: string) {
     super(message);
     this.name = 'BackendConfigError';

@@ -48,5 +48,5 @@ export class InputChecks {
 
 /** IAM/Lambda/SNS/SQS style resource names: letters, digits, hyphens, underscores. */
 export const RESOURCE_NAME = /^[A-Za-z0-9_-]+$/;
-/** A 12-digit AWS account id. */
-export const ACCOUNT_ID = /^\d{12}$/;
+/** A 12-digit AWS account id: the rule the settings and the function apply too. */
+export { ACCOUNT_ID } from '../shared/rules';

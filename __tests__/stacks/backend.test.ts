@@ -8,6 +8,7 @@ import {
   DEFAULT_STATE_KEY,
   remoteStateFromEnv,
 } from '../../stacks/backend';
+import { BuildEnvironmentError, isInputError } from '../../inputs/errors';
 
 function synth(env: NodeJS.ProcessEnv) {
   const stack = new TerraformStack(Testing.app(), 'iam-onboarding');
@@ -66,6 +67,17 @@ describe('configureBackend', () => {
   ])('refuses a half or malformed configuration %j', (env, message) => {
     expect(() => remoteStateFromEnv(env)).toThrow(BackendConfigError);
     expect(() => remoteStateFromEnv(env)).toThrow(message);
+  });
+
+  it("is the build's environment error: reported to people, not thrown as a bug", () => {
+    let error: unknown;
+    try {
+      remoteStateFromEnv({ TF_STATE_KEY: 'x/y.tfstate' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BuildEnvironmentError);
+    expect(isInputError(error)).toBe(true);
   });
 
   it('treats empty variables (unset repository variables) as unset', () => {

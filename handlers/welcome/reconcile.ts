@@ -4,7 +4,9 @@
  * takes the exactly-once path, so a run that repeats (a redelivery) queues
  * duplicates that send nothing twice.
  */
+import { WELCOME_ENV } from '../../shared/contract';
 import { queueWelcome, reconcileUsers } from './aws/users';
+import { FunctionEnvironmentError } from './core/config';
 import { errorName, WelcomeError } from './core/errors';
 import type { RunContext } from './flow';
 import type { EventLog } from './log';
@@ -13,10 +15,13 @@ export async function runReconcile(run: RunContext, log: EventLog): Promise<{ qu
   const { deps, config } = run;
   const queueUrl = config.welcomeQueueUrl;
   if (!queueUrl) {
+    const missing = new FunctionEnvironmentError(
+      `${WELCOME_ENV.welcomeQueueUrl} is not set: deploy the current stack`,
+    );
     throw new WelcomeError({
       step: 'reconcile',
-      errorName: 'ConfigError',
-      action: 'WELCOME_QUEUE_URL is not set: deploy the current stack',
+      errorName: errorName(missing),
+      action: missing.message,
     });
   }
   try {

@@ -5,10 +5,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Context } from 'aws-lambda';
+import { checkAccountAlias } from '../../shared/rules';
 import { getAccountAlias } from './aws/iam';
 import type { WelcomeConfig } from './core/config';
 import { describeError } from './core/errors';
-import { accountIdFromArn, isAccountAlias } from './core/signin';
+import { accountIdFromArn } from './core/signin';
 
 /** Per execution environment: an account alias rarely changes, and a cold start re-reads it. */
 export interface AliasCache {
@@ -27,7 +28,7 @@ export function signInHostResolver(
     if (aliasCache.alias === undefined) {
       try {
         const alias = await getAccountAlias(deps.iam);
-        aliasCache.alias = alias !== undefined && isAccountAlias(alias) ? alias : null;
+        aliasCache.alias = alias !== undefined && checkAccountAlias(alias).ok ? alias : null;
       } catch (error) {
         // The account ID always works as a sign-in host; an alias is only nicer.
         deps.logger.warn('account alias unavailable, using the account ID', {

@@ -1059,6 +1059,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       expect(logLines().find((line) => line.message === 'event failed')).toMatchObject({
         level: 'ERROR',
         step: 'reconcile',
+        errorName: 'FunctionEnvironmentError',
       });
     },
   },
@@ -1086,6 +1087,7 @@ describe('welcome handler', () => {
     await expect(h.invoke(snsEvent(createUserEvent({ userName: 'ada' })))).rejects.toMatchObject({
       name: 'WelcomeError',
       step: 'config',
+      errorName: 'FunctionEnvironmentError',
       message: expect.stringContaining('SENDER_ADDRESS') as unknown,
     });
     expectNoAwsCalls();

@@ -5,8 +5,8 @@
  * destination and can be replayed once fixed), never as a silent skip.
  */
 import { WELCOME_ENV } from '../../../shared/contract';
-import { isAccountAlias } from './signin';
-import { formatMailbox, parseMailbox, singleLine } from './text';
+import { checkAccountAlias, checkMailbox } from '../../../shared/rules';
+import { formatMailbox, singleLine } from './text';
 
 export interface WelcomeConfig {
   /** Header-ready From value. */
@@ -21,31 +21,40 @@ export interface WelcomeConfig {
   mfaRequired: boolean;
 }
 
-export class ConfigError extends Error {
+/**
+ * The function's environment is wrong (a variable missing or malformed), so
+ * every event fails the same way until a deploy fixes it. Not the build's
+ * BuildEnvironmentError (inputs/errors.ts).
+ */
+export class FunctionEnvironmentError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigError';
+    this.name = 'FunctionEnvironmentError';
   }
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (value === undefined || singleLine(value) === '') {
-    throw new ConfigError(`environment variable ${name} is not set`);
+    throw new FunctionEnvironmentError(`environment variable ${name} is not set`);
   }
   return value;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
-  const sender = parseMailbox(required(env, WELCOME_ENV.senderAddress));
-  if (!sender) {
-    throw new ConfigError(
-      `${WELCOME_ENV.senderAddress} is not one address ("addr@example.com" or "Name <addr@example.com>")`,
+  // The reasons name what is wrong without the value: these messages are logged.
+  const sender = checkMailbox(required(env, WELCOME_ENV.senderAddress));
+  if (!sender.ok) {
+    throw new FunctionEnvironmentError(
+      `${WELCOME_ENV.senderAddress} is not one address ("addr@example.com" or "Name <addr@example.com>"): ${sender.reason}`,
     );
   }
   const alias = env[WELCOME_ENV.accountAlias]?.trim();
-  if (alias !== undefined && alias !== '' && !isAccountAlias(alias)) {
-    throw new ConfigError(`${WELCOME_ENV.accountAlias} is not a valid IAM account alias`);
+  const aliasVerdict = alias ? checkAccountAlias(alias) : undefined;
+  if (aliasVerdict && !aliasVerdict.ok) {
+    throw new FunctionEnvironmentError(
+      `${WELCOME_ENV.accountAlias} is not a valid IAM account alias: ${aliasVerdict.reason}`,
+    );
   }
   const identityArn = env[WELCOME_ENV.senderIdentityArn]?.trim();
   const queueUrl = env[WELCOME_ENV.welcomeQueueUrl]?.trim();

@@ -8,11 +8,15 @@ import {
   DISPLAY_NAME_TAG_KEY,
   EMAIL_TAG_KEY,
   MANAGED_BY_TAG_KEY,
-  MANAGED_BY_TAG_VALUE,
-  MANAGED_USER_PATH,
   WELCOMED_TAG_KEY,
 } from '../../../shared/contract';
-import { parseEmailAddress, singleLine } from './text';
+import {
+  checkEmailAddress,
+  checkManagedByTag,
+  checkManagedPath,
+  reasonOf,
+} from '../../../shared/rules';
+import { singleLine } from './text';
 
 // The welcomed tag (and the prefix the provider ignores) are shared with the stack.
 export { FUNCTION_TAG_PREFIX, WELCOMED_TAG_KEY } from '../../../shared/contract';
@@ -64,7 +68,7 @@ export function hasManagedByTag(tags: readonly IamTag[]): boolean {
  * about other users would just be denied.
  */
 export function isManagedPath(path: string): boolean {
-  return path === MANAGED_USER_PATH;
+  return checkManagedPath(path).ok;
 }
 
 /**
@@ -72,8 +76,9 @@ export function isManagedPath(path: string): boolean {
  * welcome queued without one, which then applies to the user of that name.
  */
 export function decide(expectedUserId: string | undefined, user: IamUserFacts): Decision {
-  if (!isManagedPath(user.path)) {
-    return { kind: 'skip', reason: 'not-managed-path', detail: `path is ${user.path}` };
+  const path = checkManagedPath(user.path);
+  if (!path.ok) {
+    return { kind: 'skip', reason: 'not-managed-path', detail: `${path.reason}: ${user.path}` };
   }
   // Same name, new ID: the user was deleted and created again after this event;
   // the newer CreateUser event is the one that welcomes the newer user.
@@ -84,19 +89,20 @@ export function decide(expectedUserId: string | undefined, user: IamUserFacts): 
       detail: 'the user in IAM has a different user ID than the event',
     };
   }
-  if (tagValue(user.tags, MANAGED_BY_TAG_KEY) !== MANAGED_BY_TAG_VALUE) {
-    return {
-      kind: 'skip',
-      reason: 'not-managed-by-this-project',
-      detail: `tag ${MANAGED_BY_TAG_KEY} is not ${MANAGED_BY_TAG_VALUE}`,
-    };
+  const managedBy = checkManagedByTag(tagValue(user.tags, MANAGED_BY_TAG_KEY));
+  if (!managedBy.ok) {
+    return { kind: 'skip', reason: 'not-managed-by-this-project', detail: managedBy.reason };
   }
-  const email = parseEmailAddress(tagValue(user.tags, EMAIL_TAG_KEY));
-  if (email === undefined) {
+  // The same rule the roster was validated with, on the tag exactly as the
+  // stack wrote it: an address the roster accepts is never skipped here.
+  const email = tagValue(user.tags, EMAIL_TAG_KEY);
+  const problem = email === undefined ? 'there is no such tag' : reasonOf(checkEmailAddress(email));
+  if (email === undefined || problem !== undefined) {
+    // The reason never holds the address itself, which is personal data.
     return {
       kind: 'skip',
       reason: 'missing-or-invalid-email-tag',
-      detail: `tag ${EMAIL_TAG_KEY} is missing or not a plain email address`,
+      detail: `tag ${EMAIL_TAG_KEY}: ${problem}`,
     };
   }
   const rawName = tagValue(user.tags, DISPLAY_NAME_TAG_KEY);

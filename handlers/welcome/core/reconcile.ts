@@ -5,12 +5,8 @@
  * Cheap first: a user who has signed in with a password was welcomed (by this
  * version or an earlier one), so only the others need their tags read.
  */
-import {
-  MANAGED_BY_TAG_KEY,
-  MANAGED_BY_TAG_VALUE,
-  MANAGED_USER_PATH,
-  WELCOMED_TAG_KEY,
-} from '../../../shared/contract';
+import { MANAGED_BY_TAG_KEY, WELCOMED_TAG_KEY } from '../../../shared/contract';
+import { checkManagedByTag, checkManagedPath } from '../../../shared/rules';
 import { GRACE_PERIOD_MS } from './consistency';
 import type { IamTag } from './policy';
 
@@ -40,7 +36,7 @@ function isRecent(user: ListedUser, nowMs: number): boolean {
 /** Whether the user's tags must be read to decide. */
 export function needsTags(user: ListedUser, nowMs: number): boolean {
   return (
-    user.path === MANAGED_USER_PATH && user.passwordLastUsed === undefined && !isRecent(user, nowMs)
+    checkManagedPath(user.path).ok && user.passwordLastUsed === undefined && !isRecent(user, nowMs)
   );
 }
 
@@ -53,12 +49,12 @@ export function reconcileState(
   tags: readonly IamTag[] | undefined,
   nowMs: number,
 ): ReconcileState {
-  if (user.path !== MANAGED_USER_PATH) return 'not-managed';
+  if (!checkManagedPath(user.path).ok) return 'not-managed';
   if (user.passwordLastUsed !== undefined) return 'signed-in';
   if (isRecent(user, nowMs)) return 'recent';
   if (tags === undefined) return 'gone';
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
-  if (tag(MANAGED_BY_TAG_KEY) !== MANAGED_BY_TAG_VALUE) return 'not-managed';
+  if (!checkManagedByTag(tag(MANAGED_BY_TAG_KEY)).ok) return 'not-managed';
   return tag(WELCOMED_TAG_KEY) === undefined ? 'needs-welcome' : 'welcomed';
 }
 

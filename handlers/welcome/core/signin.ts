@@ -3,24 +3,17 @@
  * account ID becomes
  * a host name inside a link in the email, so both are validated, not trusted.
  */
-
-// IAM's own rule for account aliases: lower-case letters, digits and single hyphens, 3-63 chars.
-const ACCOUNT_ALIAS = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/;
-const ACCOUNT_ID = /^\d{12}$/;
-
-export function isAccountAlias(value: string): boolean {
-  return ACCOUNT_ALIAS.test(value);
-}
+import { checkAccountAlias, checkAccountId } from '../../../shared/rules';
 
 /** The account ID in a Lambda function ARN (context.invokedFunctionArn); undefined if malformed. */
 export function accountIdFromArn(arn: string): string | undefined {
   const accountId = arn.split(':')[4];
-  return accountId !== undefined && ACCOUNT_ID.test(accountId) ? accountId : undefined;
+  return accountId !== undefined && checkAccountId(accountId).ok ? accountId : undefined;
 }
 
 /** `https://<alias or account id>.signin.aws.amazon.com/console` */
 export function signInUrl(aliasOrAccountId: string): string {
-  if (!ACCOUNT_ALIAS.test(aliasOrAccountId) && !ACCOUNT_ID.test(aliasOrAccountId)) {
+  if (!checkAccountAlias(aliasOrAccountId).ok && !checkAccountId(aliasOrAccountId).ok) {
     throw new Error('not an account alias or account ID');
   }
   return `https://${aliasOrAccountId}.signin.aws.amazon.com/console`;

@@ -1,6 +1,16 @@
-/** The function's settings from its environment: the MFA switch the stack sets. */
-import { readConfig } from '../../../../handlers/welcome/core/config';
+/** The function's settings from its environment: the MFA switch the stack sets, and what it refuses. */
+import { FunctionEnvironmentError, readConfig } from '../../../../handlers/welcome/core/config';
 import { welcomeEnv } from '../../../support/welcome-events';
+
+/** The error readConfig throws for `env`, or undefined when it reads it. */
+function refusal(env: NodeJS.ProcessEnv): unknown {
+  try {
+    readConfig(env);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 describe('readConfig', () => {
   it('reads REQUIRE_MFA as the stack writes it ("true" / "false")', () => {
@@ -8,5 +18,33 @@ describe('readConfig', () => {
     expect(readConfig(welcomeEnv({ REQUIRE_MFA: 'false' })).mfaRequired).toBe(false);
     // An environment from before the setting existed: no MFA steps promised.
     expect(readConfig(welcomeEnv({ REQUIRE_MFA: undefined })).mfaRequired).toBe(false);
+  });
+
+  it.each([
+    [{ SENDER_ADDRESS: undefined }, 'environment variable SENDER_ADDRESS is not set'],
+    [
+      { SENDER_ADDRESS: 'IT <it@example.com>\r\nBcc: someone@evil.example' },
+      'SENDER_ADDRESS is not one address ("addr@example.com" or "Name <addr@example.com>"): it contains a line break',
+    ],
+    [
+      { SENDER_ADDRESS: 'IT <a..b@example.com>' },
+      'SENDER_ADDRESS is not one address ("addr@example.com" or "Name <addr@example.com>"): the address between < and >: the part before the @ has two dots in a row',
+    ],
+    [
+      { ACCOUNT_ALIAS: 'my--corp' },
+      'ACCOUNT_ALIAS is not a valid IAM account alias: it has two hyphens in a row',
+    ],
+  ])(
+    'refuses %j with a FunctionEnvironmentError that names the variable and the reason, not the value',
+    (overrides, message) => {
+      const error = refusal(welcomeEnv(overrides));
+      expect(error).toBeInstanceOf(FunctionEnvironmentError);
+      expect(error).toMatchObject({ name: 'FunctionEnvironmentError', message });
+    },
+  );
+
+  it('reads an alias with the spaces a console edit may leave around it', () => {
+    expect(readConfig(welcomeEnv({ ACCOUNT_ALIAS: ' my-corp ' })).accountAlias).toBe('my-corp');
+    expect(readConfig(welcomeEnv({ ACCOUNT_ALIAS: '' })).accountAlias).toBeUndefined();
   });
 });
