@@ -2,8 +2,9 @@
  * The reconcile run's decision, user by user: who under the managed path was
  * never welcomed. Pure; the AWS calls are in aws/users.ts.
  *
- * Cheap first: a user who has signed in with a password was welcomed (by this
- * version or an earlier one), so only the others need their tags read.
+ * A user who has signed in with a password was welcomed (by this version or
+ * an earlier one); their tags are still read, for a resend the roster asked
+ * for and whose TagUser event never arrived (core/resend.ts decides).
  */
 import {
   MANAGED_BY_TAG_KEY,
@@ -13,6 +14,7 @@ import {
 } from '../../../shared/contract';
 import { GRACE_PERIOD_MS } from './consistency';
 import type { IamTag } from './policy';
+import { judgeResendRequest } from './resend';
 
 /** What ListUsers says of a user. */
 export interface ListedUser {
@@ -26,7 +28,14 @@ export interface ListedUser {
 }
 
 export type ReconcileState =
-  'recent' | 'signed-in' | 'welcomed' | 'not-managed' | 'needs-welcome' | 'gone';
+  | 'recent'
+  | 'signed-in'
+  | 'welcomed'
+  | 'not-managed'
+  | 'needs-welcome'
+  | 'gone'
+  /** Welcomed, and the resend tag is above the value served: its event was missed. */
+  | 'needs-resend';
 
 /**
  * Created within the grace period: its CreateUser event is most likely still
@@ -39,9 +48,7 @@ function isRecent(user: ListedUser, nowMs: number): boolean {
 
 /** Whether the user's tags must be read to decide. */
 export function needsTags(user: ListedUser, nowMs: number): boolean {
-  return (
-    user.path === MANAGED_USER_PATH && user.passwordLastUsed === undefined && !isRecent(user, nowMs)
-  );
+  return user.path === MANAGED_USER_PATH && !isRecent(user, nowMs);
 }
 
 /**
@@ -54,11 +61,13 @@ export function reconcileState(
   nowMs: number,
 ): ReconcileState {
   if (user.path !== MANAGED_USER_PATH) return 'not-managed';
-  if (user.passwordLastUsed !== undefined) return 'signed-in';
   if (isRecent(user, nowMs)) return 'recent';
   if (tags === undefined) return 'gone';
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
   if (tag(MANAGED_BY_TAG_KEY) !== MANAGED_BY_TAG_VALUE) return 'not-managed';
+  const signedIn = user.passwordLastUsed !== undefined;
+  if (judgeResendRequest(tags, signedIn).kind === 'due') return 'needs-resend';
+  if (signedIn) return 'signed-in';
   return tag(WELCOMED_TAG_KEY) === undefined ? 'needs-welcome' : 'welcomed';
 }
 
@@ -66,6 +75,8 @@ export interface ReconcileReport {
   readonly counts: Readonly<Record<ReconcileState, number>>;
   /** Users to queue a welcome for, in listing order. */
   readonly toWelcome: readonly ListedUser[];
+  /** Users to queue a resend for, in listing order. */
+  readonly toResend: readonly ListedUser[];
 }
 
 export function summarise(
@@ -78,10 +89,12 @@ export function summarise(
     'not-managed': 0,
     'needs-welcome': 0,
     gone: 0,
+    'needs-resend': 0,
   };
   for (const { state } of states) counts[state] += 1;
   return {
     counts,
     toWelcome: states.filter((s) => s.state === 'needs-welcome').map((s) => s.user),
+    toResend: states.filter((s) => s.state === 'needs-resend').map((s) => s.user),
   };
 }
