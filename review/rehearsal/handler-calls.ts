@@ -61,28 +61,14 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
     action: 'iam:TagUser',
     on: 'user',
     unmanaged: 'refused',
-    context: {
-      'aws:TagKeys': [WELCOMED_TAG_KEY],
-      [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
-    },
-  },
-  {
-    // The first welcome, when it also serves a resend requested before it.
-    action: 'iam:TagUser',
-    on: 'user',
-    unmanaged: 'refused',
+    // Both keys at once, as the first welcome writes them when it also serves
+    // a resend; either alone (after a welcome, after a resend) is a subset,
+    // which a ForAllValues condition allows whenever the pair is allowed.
     context: {
       'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY],
       [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
       [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',
     },
-  },
-  {
-    // After a resend: the counter value served.
-    action: 'iam:TagUser',
-    on: 'user',
-    unmanaged: 'refused',
-    context: { 'aws:TagKeys': [RESENT_TAG_KEY], [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2' },
   },
   { action: 'iam:GetAccountPasswordPolicy', on: 'account' },
   { action: 'iam:ListAccountAliases', on: 'account' },
