@@ -12,6 +12,7 @@ import {
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
   MANAGED_BY_TAG_KEY,
+  RESEND_TAG_KEY,
 } from '../shared/contract';
 import { quote } from './errors';
 import { validateDocument, type CrossProblem } from './validate';
@@ -32,7 +33,13 @@ export const IAM_LIMITS = {
 } as const;
 
 /** Tag keys this project writes itself; the roster may not set them. */
-export const RESERVED_TAG_KEYS = [MANAGED_BY_TAG_KEY, EMAIL_TAG_KEY, DISPLAY_NAME_TAG_KEY] as const;
+export const RESERVED_TAG_KEYS = [
+  MANAGED_BY_TAG_KEY,
+  EMAIL_TAG_KEY,
+  DISPLAY_NAME_TAG_KEY,
+  // Written from `resend`: a tag of that name would send passwords outside the counter's rules.
+  RESEND_TAG_KEY,
+] as const;
 
 /** Characters IAM allows in user and group names. */
 const IAM_NAME = /^[\w+=,.@-]+$/;
@@ -119,6 +126,22 @@ const tags = z
     `Extra IAM tags for the user. At most ${IAM_LIMITS.tagsPerUser} tags in all, including the ones this project sets.`,
   );
 
+/**
+ * Highest `resend` counter the roster accepts. Each raise mails a new
+ * password; a value in the thousands is a typo, not a history of resends.
+ */
+export const RESEND_MAX = 1000;
+
+const resend = z
+  .number({ error: 'must be a whole number like 1, without quotes' })
+  .int({ error: 'must be a whole number like 1' })
+  .min(0, { error: 'must not be negative' })
+  .max(RESEND_MAX, { error: `is larger than ${RESEND_MAX}; raise the counter by one per resend` })
+  .describe(
+    'Raise by one (in a pull request) to give the person a new temporary password and a new ' +
+      'welcome email. Only a value above every value already served sends anything; lowering it does nothing.',
+  );
+
 const policyArn = z.string({ error: 'must be a string' }).regex(POLICY_ARN, {
   error:
     'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
@@ -142,6 +165,7 @@ export const userSchema = z
         .default([])
         .describe('Names of groups from this roster the user belongs to.'),
       tags: tags.optional(),
+      resend: resend.optional(),
     },
     { error: 'must be an object' },
   )
@@ -290,7 +314,10 @@ function crossChecks(raw: unknown): CrossProblem[] {
     }
     if (isRecord(u.tags)) {
       const keys = Object.keys(u.tags);
-      const own = 2 + (typeof u.displayName === 'string' ? 1 : 0);
+      const own =
+        2 +
+        (typeof u.displayName === 'string' ? 1 : 0) +
+        (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0);
       if (keys.length + own > IAM_LIMITS.tagsPerUser) {
         out.push({
           path: ['users', i, 'tags'],

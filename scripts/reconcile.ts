@@ -6,7 +6,7 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { queueWelcome, reconcileUsers } from '../handlers/welcome/aws/users';
+import { queueResend, queueWelcome, reconcileUsers } from '../handlers/welcome/aws/users';
 import { parseFlags, pipelineQueues, runTool } from '../operations/cli';
 import { PIPELINE_REGION } from '../stacks/region';
 
@@ -19,17 +19,21 @@ void runTool(async () => {
   for (const { user, state } of states) console.log(`${state.padEnd(13)} ${user.userName}`);
   const c = report.counts;
   console.log(
-    `${states.length} user(s) under the managed path: ${c['needs-welcome']} never welcomed, ${c.welcomed} welcomed, ${c['signed-in']} signed in, ${c['not-managed']} not managed, ${c.gone} gone, ${c.recent} created in the last 15 minutes (left to their own event).`,
+    `${states.length} user(s) under the managed path: ${c['needs-welcome']} never welcomed, ${c.welcomed} welcomed, ${c['signed-in']} signed in, ${c['not-managed']} not managed, ${c.gone} gone, ${c.recent} created in the last 15 minutes (left to their own event), ${c['needs-resend']} with a resend not yet served.`,
   );
-  if (report.toWelcome.length === 0) return 0;
+  if (report.toWelcome.length === 0 && report.toResend.length === 0) return 0;
   if (flags.apply !== true) {
-    console.log('Add --apply to queue a welcome for each user never welcomed.');
+    console.log('Add --apply to queue a welcome for each user never welcomed and each resend due.');
     return 0;
   }
   const sqs = new SQSClient({ region: PIPELINE_REGION });
   for (const user of report.toWelcome) {
     await queueWelcome(sqs, queues.welcomeQueueUrl, user, 'operator');
     console.log(`queued a welcome for ${user.userName}`);
+  }
+  for (const user of report.toResend) {
+    await queueResend(sqs, queues.welcomeQueueUrl, user, 'operator');
+    console.log(`queued a resend for ${user.userName}`);
   }
   return 0;
 });

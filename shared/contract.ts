@@ -131,3 +131,29 @@ export function welcomeRequest(
     reason,
   };
 }
+
+/**
+ * The body of a resend queued for one user by the reconcile run (a TagUser
+ * event that never arrived must not lose the resend). The function treats it
+ * like that TagUser event: it reads the counter from IAM and serves it at
+ * most once.
+ */
+export interface ResendRequest {
+  readonly 'iam-onboarding': 'resend';
+  readonly userName: string;
+  /** IAM's user ID when queued: a user deleted and created again since is left alone. */
+  readonly userId?: string;
+  readonly reason: WelcomeRequestReason;
+}
+
+export function resendRequest(
+  user: { readonly userName: string; readonly userId?: string },
+  reason: WelcomeRequestReason,
+): ResendRequest {
+  return {
+    'iam-onboarding': 'resend',
+    userName: user.userName,
+    ...(user.userId ? { userId: user.userId } : {}),
+    reason,
+  };
+}

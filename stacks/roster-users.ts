@@ -13,6 +13,7 @@ import {
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
+  RESEND_TAG_KEY,
 } from '../shared/contract';
 import type { Roster, RosterUser } from '../inputs/roster';
 import { groupPolicyAttachmentName, terraformName } from './terraform-names';
@@ -57,6 +58,9 @@ export function userTags(person: RosterUser): Record<string, string> {
     [MANAGED_BY_TAG_KEY]: MANAGED_BY_TAG_VALUE,
     [EMAIL_TAG_KEY]: person.email,
     ...(person.displayName ? { [DISPLAY_NAME_TAG_KEY]: person.displayName } : {}),
+    // Only above 0: raising the counter changes the tag (IAM TagUser), which
+    // the pipeline answers with a new password; 0 and absent both mean "never".
+    ...(person.resend ? { [RESEND_TAG_KEY]: String(person.resend) } : {}),
   };
 }
 

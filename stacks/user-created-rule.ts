@@ -1,22 +1,45 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Construct } from 'constructs';
+import { RESEND_TAG_KEY } from '../shared/contract';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
 import { PIPELINE_REGION } from './region';
 
 /**
- * A successful IAM CreateUser call, as CloudTrail hands it to EventBridge
- * (docs/design.md, "The event pattern for a successful CreateUser"). A failed call is
- * recorded too, with `detail.errorCode`;
- * `{"exists": false}` keeps it out, so it never leads to a password or an email.
+ * A successful TagUser call that sets the resend tag: the deploy that raised a
+ * person's `resend` counter. CloudTrail records TagUser's tags as a list of
+ * `{ "key", "value" }` objects, in lower case as public samples of IAM's
+ * TagRole/TagUser events show (the case is unconfirmed:
+ * docs/design.md, "What a CreateUser event carries"), and EventBridge matches
+ * a field inside a list of objects element by element.
+ * If AWS ever spelt it otherwise, this branch would match nothing and the
+ * hourly reconcile would still serve the resend (handlers/welcome/reconcile.ts).
+ *
+ * Matching the key, not every TagUser, keeps the function's own TagUser
+ * calls (the welcomed and resent tags) out: it never writes this key, so it
+ * cannot trigger itself. The function still decides from IAM's tags, not
+ * from the event.
+ */
+export const RESEND_TAG_CHANGE = {
+  eventName: ['TagUser'],
+  requestParameters: { tags: { key: [RESEND_TAG_KEY] } },
+} as const;
+
+/**
+ * What the welcome pipeline listens for, as CloudTrail hands it to EventBridge
+ * (docs/design.md, "The event pattern for a successful CreateUser"): a
+ * successful IAM CreateUser call, or a successful TagUser that sets the
+ * resend tag. A failed call is recorded too, with `detail.errorCode`;
+ * `{"exists": false}` keeps it out, so it never leads to a password or an
+ * email.
  */
 export const USER_CREATED_EVENT_PATTERN = {
   source: ['aws.iam'],
   'detail-type': ['AWS API Call via CloudTrail'],
   detail: {
     eventSource: ['iam.amazonaws.com'],
-    eventName: ['CreateUser'],
     errorCode: [{ exists: false }],
+    $or: [{ eventName: ['CreateUser'] }, RESEND_TAG_CHANGE],
   },
 } as const;
 
@@ -45,7 +68,7 @@ export interface UserCreatedRuleProps {
   readonly maximumEventAgeInSeconds?: number;
 }
 
-/** EventBridge rule on the default bus, in us-east-1, for successful CreateUser calls. */
+/** EventBridge rule on the default bus, in us-east-1, for successful CreateUser calls and resend requests. */
 export class UserCreatedRule extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
@@ -80,7 +103,7 @@ export class UserCreatedRule extends Construct {
     this.rule = new CloudwatchEventRule(this, 'rule', {
       name,
       description:
-        'iam-onboarding: successful IAM CreateUser calls (CloudTrail), for the welcome email',
+        'iam-onboarding: successful IAM CreateUser calls and resend-welcome tag changes (CloudTrail), for the welcome email',
       eventPattern: JSON.stringify(USER_CREATED_EVENT_PATTERN),
       state: 'ENABLED',
     });

@@ -9,6 +9,7 @@ import {
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
+  RESENT_TAG_KEY,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../shared/contract';
@@ -198,15 +199,16 @@ export class WelcomeFunction extends Construct {
       },
       {
         // After a successful send: tells "welcomed" from "a profile exists but
-        // no email went out". Only that tag: the role cannot rewrite the
-        // address or the managed-by mark.
+        // no email went out", and records the resend value served. Only those
+        // tags: the role cannot rewrite the address, the managed-by mark or
+        // the resend request itself.
         Sid: 'MarkManagedUsersWelcomed',
         Effect: 'Allow',
         Action: 'iam:TagUser',
         Resource: managedUsers,
         Condition: {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': [WELCOMED_TAG_KEY] },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY] },
         },
       },
       {

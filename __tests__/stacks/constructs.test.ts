@@ -333,7 +333,8 @@ describe('welcome function', () => {
       Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
       Condition: managed,
     });
-    // The welcomed mark only: the role cannot rewrite the address or the managed-by tag.
+    // The welcomed and resent marks only: the role cannot rewrite the address,
+    // the managed-by tag or the resend request.
     expect(statement(policy, 'MarkManagedUsersWelcomed')).toEqual({
       Sid: 'MarkManagedUsersWelcomed',
       Effect: 'Allow',
@@ -341,7 +342,9 @@ describe('welcome function', () => {
       Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
       Condition: {
         ...managed,
-        'ForAllValues:StringEquals': { 'aws:TagKeys': ['iam-onboarding:welcomed'] },
+        'ForAllValues:StringEquals': {
+          'aws:TagKeys': ['iam-onboarding:welcomed', 'iam-onboarding:resent'],
+        },
       },
     });
     // Path-scoped reads would turn a deleted user's NoSuchEntity into AccessDenied.

@@ -10,12 +10,21 @@
  *   operator objects `{"exists": true|false}` and `{"prefix": "..."}`;
  * - when the event's value is an array, the leaf matches if any element does;
  * - `{"exists": false}` matches only when the field is absent (a field present
- *   with value null exists), and a missing parent object counts as absent.
+ *   with value null exists), and a missing parent object counts as absent;
+ * - a nested object whose event value is a list of objects matches when one
+ *   element matches it whole: EventBridge (its engine, Event Ruler) never
+ *   combines fields of different elements; a list without a matching element
+ *   (or an empty one) does not match;
+ * - `"$or": [pattern, pattern, ...]` (at least two) matches when any of its
+ *   patterns matches the object it sits in, alongside that object's other
+ *   fields (which still must match).
  * Anything else (other operators, bare leaves, empty arrays) is rejected as an
  * unsupported pattern rather than guessed at.
  */
 
-export type EventPattern = { readonly [key: string]: EventPattern | readonly PatternValue[] };
+export type EventPattern = {
+  readonly [key: string]: EventPattern | readonly PatternValue[] | readonly EventPattern[];
+};
 export type PatternValue =
   string | number | boolean | null | { readonly exists: boolean } | { readonly prefix: string };
 
@@ -39,7 +48,16 @@ export function validatePattern(pattern: unknown, path = '$'): asserts pattern i
   }
   for (const [key, value] of Object.entries(pattern)) {
     const at = `${path}.${key}`;
-    if (Array.isArray(value)) {
+    if (key === '$or') {
+      if (!Array.isArray(value) || value.length < 2 || !value.every(isPlainObject)) {
+        throw new UnsupportedPatternError(at, '$or takes a list of at least two patterns');
+      }
+      value.forEach((branch, i) => {
+        if (Object.keys(branch).length === 0)
+          throw new UnsupportedPatternError(`${at}[${i}]`, 'an empty pattern');
+        validatePattern(branch, `${at}[${i}]`);
+      });
+    } else if (Array.isArray(value)) {
       if (value.length === 0)
         throw new UnsupportedPatternError(at, 'an empty list matches nothing');
       for (const alt of value) validateAlternative(alt, at);
@@ -88,8 +106,14 @@ function matchesLeaf(alternatives: readonly PatternValue[], value: unknown): boo
 function matchesObject(pattern: EventPattern, event: unknown): boolean {
   const obj = isPlainObject(event) ? event : {};
   return Object.entries(pattern).every(([key, sub]) => {
+    if (key === '$or') return (sub as readonly EventPattern[]).some((p) => matchesObject(p, obj));
     const value = Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : ABSENT;
     if (Array.isArray(sub)) return matchesLeaf(sub as readonly PatternValue[], value);
+    if (Array.isArray(value)) {
+      return value.some(
+        (element) => isPlainObject(element) && matchesObject(sub as EventPattern, element),
+      );
+    }
     return matchesObject(sub as EventPattern, value === ABSENT ? undefined : value);
   });
 }

@@ -86,6 +86,59 @@ export function createUserEvent(options: CreateUserEventOptions): Record<string,
   };
 }
 
+export interface TagUserEventOptions {
+  userName: string;
+  /** As CloudTrail records TagUser's request: a list of lower-case key/value objects. */
+  tags: { key: string; value: string }[];
+  eventId?: string;
+  /** CloudTrail eventTime (and EventBridge time); OLD_EVENT_TIME by default. */
+  eventTime?: string;
+  errorCode?: string;
+  /** TagUser by default; UntagUser or TagRole for events that must not match. */
+  eventName?: string;
+  /** Who called: the deploy role by default. */
+  callerArn?: string;
+}
+
+/** The EventBridge event for a CloudTrail-recorded TagUser call (a deploy changing a user's tags). */
+export function tagUserEvent(options: TagUserEventOptions): Record<string, unknown> {
+  counter += 1;
+  const eventTime = options.eventTime ?? OLD_EVENT_TIME;
+  return {
+    version: '0',
+    id: options.eventId ?? `evt-${counter}-tag-${options.userName}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.iam',
+    account: ACCOUNT_ID,
+    time: eventTime,
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.09',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: options.callerArn ?? `arn:aws:sts::${ACCOUNT_ID}:assumed-role/deploy/ci`,
+      },
+      eventTime,
+      eventSource: 'iam.amazonaws.com',
+      eventName: options.eventName ?? 'TagUser',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '203.0.113.10',
+      requestParameters: { userName: options.userName, tags: options.tags },
+      ...(options.errorCode === undefined
+        ? {}
+        : { errorCode: options.errorCode, errorMessage: 'User is not authorized' }),
+      responseElements: null,
+      requestID: `req-${counter}`,
+      eventID: `ct-${counter}`,
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: ACCOUNT_ID,
+    },
+  };
+}
+
 /** The SNS invocation event wrapping one or more messages. */
 export function snsEvent(
   ...messages: (Record<string, unknown> | string)[]

@@ -16,8 +16,10 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { errorName, WelcomeError } from './core/errors';
 import type { CreatedUser, ParsedRecord, SqsItem } from './core/event';
+import type { ResendEvent } from './core/resend-event';
 import { type Attempt, remainingMs, type RunContext, welcomeUser } from './flow';
 import { runReconcile } from './reconcile';
+import { resendWelcome } from './resend';
 import { eventLog, type LogKeys } from './log';
 
 export type RecordOutcome =
@@ -28,7 +30,8 @@ export type RecordOutcome =
       messageId?: string;
       replacesEarlier: boolean;
     }
-  | { outcome: 'skipped'; reason: string; eventId?: string; userName?: string };
+  | { outcome: 'skipped'; reason: string; eventId?: string; userName?: string }
+  | { outcome: 'resent'; eventId: string; userName: string; resend: number; messageId?: string };
 
 export interface WelcomeSummary {
   records: RecordOutcome[];
@@ -94,7 +97,17 @@ async function runRecord(
   const log = eventLog(deps.logger, { ...keys, ...eventKeys(created) });
   const who = { eventId: created.eventId, userName: created.userName };
   try {
-    const result = await welcomeUser(run, created, log, attempt);
+    if (parsed.kind === 'resend') {
+      const resent = await resendWelcome(run, parsed.event, log, attempt);
+      if (resent.outcome === 'skipped') {
+        const { reason, detail } = resent;
+        log.info('event skipped', { outcome: 'skipped', reason, detail });
+        return { outcome: 'skipped', reason, ...who };
+      }
+      log.info('event done', { outcome: 'resent', resend: resent.resend });
+      return { ...resent, ...who };
+    }
+    const result = await welcomeUser(run, parsed.event, log, attempt);
     if (result.outcome === 'skipped') {
       const { reason, detail } = result;
       log.info('event skipped', { outcome: 'skipped', reason, detail });
@@ -119,7 +132,7 @@ async function runRecord(
   }
 }
 
-function eventKeys(event: CreatedUser): LogKeys {
+function eventKeys(event: CreatedUser | ResendEvent): LogKeys {
   return { eventId: event.eventId, snsMessageId: event.snsMessageId, userName: event.userName };
 }
 
@@ -132,7 +145,10 @@ export async function runSqsBatch(run: RunContext, items: SqsItem[]): Promise<SQ
       receiveCount: item.receiveCount,
     };
     const { parsed } = item;
-    if (parsed.kind === 'create-user' && remainingMs(run.context) < MIN_RECORD_START_MS) {
+    if (
+      (parsed.kind === 'create-user' || parsed.kind === 'resend') &&
+      remainingMs(run.context) < MIN_RECORD_START_MS
+    ) {
       eventLog(run.deps.logger, { ...keys, ...eventKeys(parsed.event) }).warn('event deferred', {
         outcome: 'deferred',
         step: 'deadline',

@@ -30,7 +30,7 @@ import {
   getPasswordPolicy,
   getUser,
   listUserTags,
-  tagUser,
+  tagUserWith,
 } from './aws/iam';
 import { isTemporarilyUnmodifiable, isThrottlingError, mayHaveSucceeded } from './aws/faults';
 import { isSendThrottled, sendEmail } from './aws/ses';
@@ -47,9 +47,11 @@ import {
   WELCOMED_TAG_KEY,
   welcomedAt,
 } from './core/policy';
+import { resendToCover } from './core/resend';
 import { type RetryOptions, type Sleep, withRetries } from './core/retry';
 import { signInUrl } from './core/signin';
 import { singleLine } from './core/text';
+import { RESENT_TAG_KEY } from '../../shared/contract';
 import type { EventLog } from './log';
 
 export interface RetrySettings {
@@ -134,11 +136,16 @@ const skip = (reason: string, detail: string): UserOutcome => ({
   detail,
 });
 
-/** Everything one event's steps share. */
-interface EventRun extends RunContext {
+/** Everything one event's steps share (the resend flow, resend.ts, runs on the same steps). */
+export interface EventRun extends RunContext {
   event: CreatedUser;
   log: EventLog;
   inGrace: () => boolean;
+  /**
+   * The user's resend counter when the welcome started: the first email is
+   * newer than that request, so sending it serves the request too.
+   */
+  resendToCover?: number;
 }
 
 export function remainingMs(context: Context): number {
@@ -148,7 +155,7 @@ export function remainingMs(context: Context): number {
 }
 
 /** Runs one step; a failure becomes a WelcomeError (logged without secrets). */
-async function step<T>(
+export async function step<T>(
   r: EventRun,
   name: WelcomeStep,
   run: () => Promise<T>,
@@ -172,7 +179,12 @@ async function step<T>(
   }
 }
 
-function deferred(r: EventRun, stepName: WelcomeStep, name: string, action: string): WelcomeError {
+export function deferred(
+  r: EventRun,
+  stepName: WelcomeStep,
+  name: string,
+  action: string,
+): WelcomeError {
   return new WelcomeError({
     step: stepName,
     errorName: name,
@@ -298,6 +310,8 @@ export async function welcomeUser(
   );
   if (!tags) return skip('user-deleted', 'ListUserTags: NoSuchEntity');
   log.info('step done', { step: 'list-user-tags', outcome: 'found', tagCount: tags.length });
+  const covers = resendToCover(tags);
+  if (covers !== undefined) r.resendToCover = covers;
 
   const decision = decide(event.userId, { ...user, tags });
   if (decision.kind === 'skip') return skip(decision.reason, decision.detail);
@@ -331,7 +345,7 @@ export async function welcomeUser(
   return handleExistingProfile(r, recipient);
 }
 
-interface Recipient {
+export interface Recipient {
   to: string;
   displayName?: string;
   signInUrl: string;
@@ -382,7 +396,7 @@ async function createAndSend(
 
   const messageId = await send(r, { to: recipient.to, message, secrets });
   log.info('step done', { step: 'send-email', outcome: 'sent', messageId, replacesEarlier });
-  await markWelcomed(r, new Date(deps.now()).toISOString(), secrets);
+  await markWelcomed(r, new Date(deps.now()).toISOString(), secrets, r.resendToCover);
   return {
     outcome: 'welcomed',
     replacesEarlier,
@@ -391,7 +405,7 @@ async function createAndSend(
 }
 
 /** CreateLoginProfile with throttling retries; a maybe-created profile is rolled back. */
-async function createOnce(
+export async function createOnce(
   r: EventRun,
   password: string,
   secrets: readonly string[],
@@ -501,10 +515,25 @@ async function handleExistingProfile(r: EventRun, recipient: Recipient): Promise
  * SDK retries already cover throttling and server faults: TagUser is
  * idempotent.)
  */
-async function markWelcomed(r: EventRun, at: string, secrets: readonly string[]): Promise<void> {
+async function markWelcomed(
+  r: EventRun,
+  at: string,
+  secrets: readonly string[],
+  resent?: number,
+): Promise<void> {
   try {
-    await tagUser(r.deps.iam, r.event.userName, { key: WELCOMED_TAG_KEY, value: at });
-    r.log.info('step done', { step: 'tag-user', outcome: 'tagged', welcomedAt: at });
+    // With the resend value this email also serves, in the same call: the
+    // reconcile must never see "welcomed" without it and mail a second password.
+    await tagUserWith(r.deps.iam, r.event.userName, [
+      { key: WELCOMED_TAG_KEY, value: at },
+      ...(resent === undefined ? [] : [{ key: RESENT_TAG_KEY, value: String(resent) }]),
+    ]);
+    r.log.info('step done', {
+      step: 'tag-user',
+      outcome: 'tagged',
+      welcomedAt: at,
+      ...(resent === undefined ? {} : { resent }),
+    });
   } catch (error) {
     r.log.error('welcomed tag not written', {
       step: 'tag-user',
@@ -517,7 +546,7 @@ async function markWelcomed(r: EventRun, at: string, secrets: readonly string[])
   }
 }
 
-async function send(
+export async function send(
   r: EventRun,
   email: { to: string; message: WelcomeEmail; secrets: readonly string[] },
 ): Promise<string | undefined> {
@@ -547,9 +576,9 @@ async function send(
  * DeleteLoginProfile, retried while IAM answers EntityTemporarilyUnmodifiable
  * (common right after the profile was created) or throttles.
  */
-async function removeProfile(
+export async function removeProfile(
   r: EventRun,
-  why: { failedStep: WelcomeStep } | { replacing: 'orphaned-profile' },
+  why: { failedStep: WelcomeStep } | { replacing: 'orphaned-profile' | 'resend' },
 ): Promise<'deleted' | 'absent'> {
   const outcome = await withRetries(
     () => deleteLoginProfile(r.deps.iam, r.event.userName),

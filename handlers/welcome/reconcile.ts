@@ -1,11 +1,12 @@
 /**
  * The reconcile request (from the hourly schedule): list the managed users
- * and queue a welcome for each one never welcomed. Each queued welcome then
- * takes the exactly-once path, so a run that repeats (a redelivery) queues
- * duplicates that send nothing twice.
+ * and queue a welcome for each one never welcomed, and a resend for each one
+ * whose resend counter is above the value served (its TagUser event was
+ * missed). Each queued request then takes the exactly-once path, so a run
+ * that repeats (a redelivery) queues duplicates that send nothing twice.
  */
 import { WELCOME_ENV } from '../../shared/contract';
-import { queueWelcome, reconcileUsers } from './aws/users';
+import { queueResend, queueWelcome, reconcileUsers } from './aws/users';
 import { FunctionEnvironmentError } from './core/config';
 import { errorName, WelcomeError } from './core/errors';
 import type { RunContext } from './flow';
@@ -31,7 +32,15 @@ export async function runReconcile(run: RunContext, log: EventLog): Promise<{ qu
       await queueWelcome(deps.sqs, queueUrl, user, 'reconcile');
       log.info('step done', { step: 'reconcile', outcome: 'queued', userName: user.userName });
     }
-    return { queued: report.toWelcome.length };
+    for (const user of report.toResend) {
+      await queueResend(deps.sqs, queueUrl, user, 'reconcile');
+      log.info('step done', {
+        step: 'reconcile',
+        outcome: 'queued-resend',
+        userName: user.userName,
+      });
+    }
+    return { queued: report.toWelcome.length + report.toResend.length };
   } catch (error) {
     log.error('step failed', { step: 'reconcile', outcome: 'error', errorName: errorName(error) });
     throw new WelcomeError({ step: 'reconcile', errorName: errorName(error) });

@@ -8,6 +8,8 @@ import {
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
+  RESEND_TAG_KEY,
+  RESENT_TAG_KEY,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../../shared/contract';
@@ -59,9 +61,13 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
     action: 'iam:TagUser',
     on: 'user',
     unmanaged: 'refused',
+    // Both keys at once, as the first welcome writes them when it also serves
+    // a resend; either alone (after a welcome, after a resend) is a subset,
+    // which a ForAllValues condition allows whenever the pair is allowed.
     context: {
-      'aws:TagKeys': [WELCOMED_TAG_KEY],
+      'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY],
       [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
+      [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',
     },
   },
   { action: 'iam:GetAccountPasswordPolicy', on: 'account' },
@@ -97,6 +103,23 @@ export const MUST_BE_REFUSED: readonly RefusedCall[] = [
     action: 'iam:TagUser',
     on: 'user',
     context: { 'aws:TagKeys': ['email'], 'aws:RequestTag/email': 'someone@elsewhere.example' },
+  },
+  {
+    // Only a deploy raises the counter: a function that could would mail itself passwords on demand.
+    label: 'write the resend request tag',
+    action: 'iam:TagUser',
+    on: 'user',
+    context: { 'aws:TagKeys': [RESEND_TAG_KEY], [`aws:RequestTag/${RESEND_TAG_KEY}`]: '99' },
+  },
+  {
+    label: 'rewrite the email tag along with a tag it may write',
+    action: 'iam:TagUser',
+    on: 'user',
+    context: {
+      'aws:TagKeys': [RESENT_TAG_KEY, 'email'],
+      [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',
+      'aws:RequestTag/email': 'someone@elsewhere.example',
+    },
   },
   {
     label: 'send as another address',

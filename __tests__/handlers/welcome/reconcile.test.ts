@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { queueWelcome, reconcileUsers } from '../../../handlers/welcome/aws/users';
+import { queueResend, queueWelcome, reconcileUsers } from '../../../handlers/welcome/aws/users';
 import { reconcileState } from '../../../handlers/welcome/core/reconcile';
 
 const iamMock = mockClient(IAMClient);
@@ -45,6 +45,7 @@ test('a user who never signed in and has no welcomed mark needs a welcome; the o
       Users: [user('cy'), user('dee'), user('eve', { Path: '/iam-onboarding/other/' })],
     });
   iamMock.on(ListUserTagsCommand, { UserName: 'ann' }).resolves(managed());
+  iamMock.on(ListUserTagsCommand, { UserName: 'bob' }).resolves(managed());
   iamMock
     .on(ListUserTagsCommand, { UserName: 'cy' })
     .resolves(managed([{ Key: 'iam-onboarding:welcomed', Value: '2026-11-02T10:00:00Z' }]));
@@ -69,14 +70,16 @@ test('a user who never signed in and has no welcomed mark needs a welcome; the o
     'not-managed': 1,
     'needs-welcome': 1,
     gone: 1,
+    'needs-resend': 0,
   });
-  // Tags are read only for users who never signed in, under the exact managed path.
+  // Tags are read for every user under the exact managed path (a signed-in
+  // person may have a resend due), never for one created moments ago.
   expect(
     iamMock
       .commandCalls(ListUserTagsCommand)
       .map((c) => c.args[0].input.UserName)
       .sort(),
-  ).toEqual(['ann', 'cy', 'dee']);
+  ).toEqual(['ann', 'bob', 'cy', 'dee']);
 });
 
 test('a user under the path without the managed-by tag is not welcomed', () => {
@@ -116,5 +119,63 @@ test('queues a welcome request naming the user, their ID and the reason', async 
     userName: 'ann',
     userId: 'AIDAANN',
     reason: 'reconcile',
+  });
+});
+
+describe('a resend whose TagUser event was missed', () => {
+  const now = Date.parse('2026-11-21T12:00:00Z');
+  const person = { userName: 'ann', userId: 'AIDAANN', path: '/iam-onboarding/' };
+  const tags = (extra: { Key: string; Value: string }[]) => managed(extra).Tags;
+  const welcomed = { Key: 'iam-onboarding:welcomed', Value: '2026-11-02T10:00:00Z' };
+
+  test('is queued for a welcomed or signed-in person whose counter is above the value served', () => {
+    const raised = [welcomed, { Key: 'resend-welcome', Value: '2' }];
+    expect(reconcileState(person, tags(raised), now)).toBe('needs-resend');
+    expect(
+      reconcileState(
+        { ...person, passwordLastUsed: new Date(now - 1000) },
+        tags([
+          { Key: 'resend-welcome', Value: '3' },
+          { Key: 'iam-onboarding:resent', Value: '2' },
+        ]),
+        now,
+      ),
+    ).toBe('needs-resend');
+  });
+
+  test('is not queued once served, nor before the first welcome (which covers it)', () => {
+    const served = [
+      welcomed,
+      { Key: 'resend-welcome', Value: '2' },
+      { Key: 'iam-onboarding:resent', Value: '2' },
+    ];
+    expect(reconcileState(person, tags(served), now)).toBe('welcomed');
+    expect(reconcileState(person, tags([{ Key: 'resend-welcome', Value: '2' }]), now)).toBe(
+      'needs-welcome',
+    );
+  });
+
+  test('is queued as a resend request naming the user', async () => {
+    iamMock.on(ListUsersCommand).resolves({ Users: [user('ann')] });
+    iamMock
+      .on(ListUserTagsCommand)
+      .resolves(managed([welcomed, { Key: 'resend-welcome', Value: '1' }]));
+    const { report } = await reconcileUsers(new IAMClient({}));
+    expect(report.toResend.map((u) => u.userName)).toEqual(['ann']);
+    expect(report.toWelcome).toEqual([]);
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    await queueResend(
+      new SQSClient({}),
+      'https://sqs.us-east-1.amazonaws.com/123456789012/q',
+      report.toResend[0],
+      'reconcile',
+    );
+    const [call] = sqsMock.commandCalls(SendMessageCommand);
+    expect(JSON.parse(call.args[0].input.MessageBody!)).toEqual({
+      'iam-onboarding': 'resend',
+      userName: 'ann',
+      userId: 'AIDAANN',
+      reason: 'reconcile',
+    });
   });
 });

@@ -158,7 +158,7 @@ describe('what the role must refuse: each reported OPEN when its condition is dr
     expect(names(await failing(c))).toEqual([]);
   });
 
-  it('TagUser without the aws:TagKeys condition may rewrite the email tag', async () => {
+  it('TagUser without the aws:TagKeys condition may rewrite the email tag and the resend request', async () => {
     const c = config();
     editPolicy(
       rolePolicy(c),
@@ -167,6 +167,8 @@ describe('what the role must refuse: each reported OPEN when its condition is dr
     const open = await failing(c, 'OPEN');
     expect(names(open)).toEqual([
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag): iam:TagUser`,
+      `${ROLE} -> user iam-onboarding/new.person (write the resend request tag): iam:TagUser`,
+      `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag along with a tag it may write): iam:TagUser`,
     ]);
     expect(open[0].reason).toBe(
       'must be refused, but MarkManagedUsersWelcomed (role policy welcome) allows it',

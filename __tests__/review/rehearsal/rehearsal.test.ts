@@ -17,8 +17,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
   verdicts.filter((v) => v.status === status).map((v) => v.hop.name);
 
 describe.each([
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 80],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 78],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 82],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 80],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -109,10 +109,14 @@ describe.each([
     expect(names(verdicts, 'refused')).toEqual([
       ...writes.flatMap((action) => UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u}: ${action}`)),
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag): iam:TagUser`,
+      `${ROLE} -> user iam-onboarding/new.person (write the resend request tag): iam:TagUser`,
+      `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag along with a tag it may write): iam:TagUser`,
       `${ROLE} -> identity ${domain} (send as another address): ses:SendEmail`,
     ]);
     expect(MUST_BE_REFUSED.map((r) => r.label)).toEqual([
       'rewrite the email tag',
+      'write the resend request tag',
+      'rewrite the email tag along with a tag it may write',
       'send as another address',
     ]);
   });

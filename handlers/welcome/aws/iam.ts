@@ -150,6 +150,20 @@ export async function tagUser(
   );
 }
 
+/** Adds or overwrites several tags on the user in one call (idempotent). */
+export async function tagUserWith(
+  iam: IAMClient,
+  userName: string,
+  tags: readonly { key: string; value: string }[],
+): Promise<void> {
+  await iam.send(
+    new TagUserCommand({
+      UserName: userName,
+      Tags: tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
+    }),
+  );
+}
+
 /** Removes the user's console password; a profile (or user) already gone counts as removed. */
 export async function deleteLoginProfile(
   iam: IAMClient,

@@ -8,6 +8,7 @@ import { type IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   MANAGED_USER_PATH,
+  resendRequest,
   welcomeRequest,
   type WelcomeRequestReason,
 } from '../../../shared/contract';
@@ -66,7 +67,9 @@ async function mapLimited<T, R>(
 }
 
 /**
- * Each managed user's state. Tag reads run a few at a time: IAM's control
+ * Each managed user's state. Every managed user's tags are read (one
+ * ListUserTags each, signed in or not: a missed resend is only visible
+ * there). Tag reads run a few at a time: IAM's control
  * plane throttles bursts, and a large roster must not make the run fail.
  */
 export async function reconcileUsers(
@@ -97,6 +100,21 @@ export async function queueWelcome(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: JSON.stringify(welcomeRequest(user, reason)),
+    }),
+  );
+}
+
+/** Queues a resend check for one user into the welcome queue. */
+export async function queueResend(
+  sqs: SQSClient,
+  queueUrl: string,
+  user: { readonly userName: string; readonly userId: string },
+  reason: WelcomeRequestReason,
+): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify(resendRequest(user, reason)),
     }),
   );
 }

@@ -16,6 +16,12 @@
  */
 import * as z from 'zod/mini';
 import { MANAGED_USER_PATH, type WelcomeRequestReason } from '../../../shared/contract';
+import {
+  classifyResendRequest,
+  classifyTagUser,
+  type ResendEvent,
+  type ResendEventSkipReason,
+} from './resend-event';
 
 const SnsRecordSchema = z.object({
   EventSource: z.literal('aws:sns'),
@@ -115,12 +121,15 @@ export type SkipReason =
   | 'not-a-cloudtrail-api-call'
   | 'not-create-user'
   | 'create-user-failed'
-  | 'no-created-user-in-event';
+  | 'no-created-user-in-event'
+  | ResendEventSkipReason;
 
 export type ParsedRecord =
   | { kind: 'create-user'; event: CreatedUser }
   /** The reconcile schedule's request (RECONCILE_REQUEST): look for users never welcomed. */
   | { kind: 'reconcile' }
+  /** A TagUser event or a queued resend: check the user's resend counter (core/resend.ts). */
+  | { kind: 'resend'; event: ResendEvent }
   | {
       kind: 'skip';
       reason: SkipReason;
@@ -183,6 +192,10 @@ function classify(snsMessageId: string, message: string): ParsedRecord {
     };
   }
   const call = detail.data;
+  if (call.eventSource === 'iam.amazonaws.com' && call.eventName === 'TagUser') {
+    const tagged = classifyTagUser(base, envelope.detail, envelope.time);
+    return tagged.kind === 'resend' ? tagged : { ...base, ...tagged };
+  }
   if (call.eventSource !== 'iam.amazonaws.com' || call.eventName !== 'CreateUser') {
     return {
       ...base,
@@ -289,6 +302,8 @@ const WelcomeRequestSchema = z.object({
  */
 function classifyRequest(messageId: string, body: unknown): ParsedRecord | undefined {
   if (ReconcileRequestSchema.safeParse(body).success) return { kind: 'reconcile' };
+  const resend = classifyResendRequest(messageId, body);
+  if (resend) return resend;
   const request = WelcomeRequestSchema.safeParse(body);
   if (!request.success) return undefined;
   const { userName, userId, reason } = request.data;

@@ -2,13 +2,15 @@
  * The reconcile run's decision, user by user: who under the managed path was
  * never welcomed. Pure; the AWS calls are in aws/users.ts.
  *
- * Cheap first: a user who has signed in with a password was welcomed (by this
- * version or an earlier one), so only the others need their tags read.
+ * A user who has signed in with a password was welcomed (by this version or
+ * an earlier one); their tags are still read, for a resend the roster asked
+ * for and whose TagUser event never arrived (core/resend.ts decides).
  */
 import { MANAGED_BY_TAG_KEY, WELCOMED_TAG_KEY } from '../../../shared/contract';
 import { checkManagedByTag, checkManagedPath } from '../../../shared/rules';
 import { GRACE_PERIOD_MS } from './consistency';
 import type { IamTag } from './policy';
+import { judgeResendRequest } from './resend';
 
 /** What ListUsers says of a user. */
 export interface ListedUser {
@@ -22,7 +24,14 @@ export interface ListedUser {
 }
 
 export type ReconcileState =
-  'recent' | 'signed-in' | 'welcomed' | 'not-managed' | 'needs-welcome' | 'gone';
+  | 'recent'
+  | 'signed-in'
+  | 'welcomed'
+  | 'not-managed'
+  | 'needs-welcome'
+  | 'gone'
+  /** Welcomed, and the resend tag is above the value served: its event was missed. */
+  | 'needs-resend';
 
 /**
  * Created within the grace period: its CreateUser event is most likely still
@@ -35,9 +44,7 @@ function isRecent(user: ListedUser, nowMs: number): boolean {
 
 /** Whether the user's tags must be read to decide. */
 export function needsTags(user: ListedUser, nowMs: number): boolean {
-  return (
-    checkManagedPath(user.path).ok && user.passwordLastUsed === undefined && !isRecent(user, nowMs)
-  );
+  return checkManagedPath(user.path).ok && !isRecent(user, nowMs);
 }
 
 /**
@@ -50,11 +57,13 @@ export function reconcileState(
   nowMs: number,
 ): ReconcileState {
   if (!checkManagedPath(user.path).ok) return 'not-managed';
-  if (user.passwordLastUsed !== undefined) return 'signed-in';
   if (isRecent(user, nowMs)) return 'recent';
   if (tags === undefined) return 'gone';
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
   if (!checkManagedByTag(tag(MANAGED_BY_TAG_KEY)).ok) return 'not-managed';
+  const signedIn = user.passwordLastUsed !== undefined;
+  if (judgeResendRequest(tags, signedIn).kind === 'due') return 'needs-resend';
+  if (signedIn) return 'signed-in';
   return tag(WELCOMED_TAG_KEY) === undefined ? 'needs-welcome' : 'welcomed';
 }
 
@@ -62,6 +71,8 @@ export interface ReconcileReport {
   readonly counts: Readonly<Record<ReconcileState, number>>;
   /** Users to queue a welcome for, in listing order. */
   readonly toWelcome: readonly ListedUser[];
+  /** Users to queue a resend for, in listing order. */
+  readonly toResend: readonly ListedUser[];
 }
 
 export function summarise(
@@ -74,10 +85,12 @@ export function summarise(
     'not-managed': 0,
     'needs-welcome': 0,
     gone: 0,
+    'needs-resend': 0,
   };
   for (const { state } of states) counts[state] += 1;
   return {
     counts,
     toWelcome: states.filter((s) => s.state === 'needs-welcome').map((s) => s.user),
+    toResend: states.filter((s) => s.state === 'needs-resend').map((s) => s.user),
   };
 }
