@@ -18,6 +18,7 @@ import { errorName, WelcomeError } from './core/errors';
 import type { CreatedUser, ParsedRecord, SqsItem } from './core/event';
 import { type Attempt, remainingMs, type RunContext, welcomeUser } from './flow';
 import { runReconcile } from './reconcile';
+import { runExpiryRecord } from './expiry-record';
 import { eventLog, type LogKeys } from './log';
 
 export type RecordOutcome =
@@ -79,6 +80,7 @@ async function runRecord(
       return { outcome: 'failed', error: failure };
     }
   }
+  if (parsed.kind === 'expire') return runExpiryRecord(run, parsed, keys);
   if (parsed.kind === 'skip') {
     const { kind: _kind, reason, detail, ...parsedKeys } = parsed;
     const all = { ...keys, ...parsedKeys };

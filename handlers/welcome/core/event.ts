@@ -120,6 +120,11 @@ export type ParsedRecord =
   | { kind: 'create-user'; event: CreatedUser }
   /** The reconcile schedule's request (RECONCILE_REQUEST): look for users never welcomed. */
   | { kind: 'reconcile' }
+  /**
+   * The expiry schedule's request (EXPIRE_REQUEST), or a run's continuation
+   * of itself (`startAfter`): delete login profiles never used in time.
+   */
+  | { kind: 'expire'; startAfter?: string }
   | {
       kind: 'skip';
       reason: SkipReason;
@@ -272,6 +277,10 @@ function classifySqsRecord(record: unknown): SqsItem {
 }
 
 const ReconcileRequestSchema = z.object({ 'iam-onboarding': z.literal('reconcile') });
+const ExpireRequestSchema = z.object({
+  'iam-onboarding': z.literal('expire'),
+  startAfter: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+});
 const WelcomeRequestSchema = z.object({
   'iam-onboarding': z.literal('welcome'),
   userName: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -288,6 +297,11 @@ const WelcomeRequestSchema = z.object({
  */
 function classifyRequest(messageId: string, body: unknown): ParsedRecord | undefined {
   if (ReconcileRequestSchema.safeParse(body).success) return { kind: 'reconcile' };
+  const expire = ExpireRequestSchema.safeParse(body);
+  if (expire.success) {
+    const { startAfter } = expire.data;
+    return startAfter === undefined ? { kind: 'expire' } : { kind: 'expire', startAfter };
+  }
   const request = WelcomeRequestSchema.safeParse(body);
   if (!request.success) return undefined;
   const { userName, userId, reason } = request.data;
