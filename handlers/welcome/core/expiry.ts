@@ -116,11 +116,7 @@ export function readUnusedPasswordDays(env: NodeJS.ProcessEnv): number | undefin
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   const days = Number(raw);
-  if (
-    !/^\d+$/.test(raw) ||
-    days < UNUSED_PASSWORD_DAYS.min ||
-    days > UNUSED_PASSWORD_DAYS.max
-  ) {
+  if (!/^\d+$/.test(raw) || days < UNUSED_PASSWORD_DAYS.min || days > UNUSED_PASSWORD_DAYS.max) {
     throw new ConfigError(
       `${name} must be a whole number of days from ${UNUSED_PASSWORD_DAYS.min} to ${UNUSED_PASSWORD_DAYS.max}`,
     );
