@@ -99,6 +99,12 @@ describe('expiry on (the default)', () => {
   });
 
   test('follows the settings: days and schedule', () => {
+    const example = synthStack(zoneNoTrail()).config;
+    expect(fnEnv(example)[WELCOME_ENV.unusedPasswordDays]).toBe('14');
+    expect(
+      only(example, 'aws_cloudwatch_event_rule', { name: PIPELINE_NAMES.expiryRule })
+        .schedule_expression,
+    ).toBe('cron(0 6 * * ? *)');
     const weekly = synthStack({
       ...zoneNoTrail(),
       expiry: { enabled: true, unusedPasswordDays: 30, schedule: 'cron(0 6 ? * MON *)' },
