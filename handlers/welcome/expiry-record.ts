@@ -25,7 +25,7 @@ export async function runExpiryRecord(
       return { outcome: 'skipped', reason: 'expiry-off', eventId: EVENT_ID };
     }
     log.info('event done', { outcome: result.outcome, ...result.counts });
-    return { outcome: 'skipped', reason: 'expired-unused', eventId: EVENT_ID };
+    return { outcome: 'skipped', reason: 'expiry-run', eventId: EVENT_ID };
   } catch (error) {
     const failure =
       error instanceof WelcomeError
