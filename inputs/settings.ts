@@ -19,6 +19,7 @@ import {
   EMAIL_ADDRESS,
   reasonOf,
 } from '../shared/rules';
+import { UNUSED_PASSWORD_DAYS } from '../shared/contract';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import { validateDocument, type CrossProblem } from './validate';
 
@@ -40,6 +41,10 @@ export const DEFAULT_TRAIL_NAME = 'iam-onboarding';
 /** The least an SQS event source mapping's maximum concurrency takes; see config/README.md "Pacing". */
 export const DEFAULT_MAXIMUM_CONCURRENCY = 2;
 export const DEFAULT_RECONCILE_SCHEDULE = 'rate(1 hour)';
+export const DEFAULT_EXPIRY_SCHEDULE = 'rate(1 day)';
+/** EventBridge's `rate(<n> <unit>)` (n at least 1) or `cron(...)`. */
+const EXPIRY_SCHEDULE_RE =
+  /^(rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/;
 
 // --- building blocks -------------------------------------------------------
 
@@ -247,6 +252,61 @@ const securitySchema = z
   .prefault({})
   .describe('Account security baselines the stack applies to managed people.');
 
+/** EventBridge refuses "rate(1 days)" and "rate(2 day)". */
+function rateUnitAgrees(expression: string): boolean {
+  const m = /^rate\((\d+) ([a-z]+)\)$/.exec(expression);
+  return !m || (m[1] === '1') === !m[2].endsWith('s');
+}
+
+const expirySchema = z
+  .strictObject(
+    {
+      enabled: z
+        .boolean({ error: typeError('true or false') })
+        .default(true)
+        .describe(
+          'true (default): a daily run deletes the login profile of every managed person who never ' +
+            'signed in with the temporary password within unusedPasswordDays, and tells the admins. ' +
+            'false: temporary passwords stay until someone removes them.',
+        ),
+      unusedPasswordDays: z
+        .int({
+          error: typeError(
+            `a whole number of days from ${UNUSED_PASSWORD_DAYS.min} to ${UNUSED_PASSWORD_DAYS.max}`,
+          ),
+        })
+        .min(UNUSED_PASSWORD_DAYS.min, {
+          error: `must be at least ${UNUSED_PASSWORD_DAYS.min} day: a shorter limit races the welcome email itself`,
+        })
+        .max(UNUSED_PASSWORD_DAYS.max, {
+          error: `must be at most ${UNUSED_PASSWORD_DAYS.max}: CIS 1.12 and Security Hub IAM.22 already flag console passwords unused for 45 days`,
+        })
+        .default(UNUSED_PASSWORD_DAYS.default)
+        .describe(
+          `Days a temporary password may go unused before its login profile is deleted. Default ${UNUSED_PASSWORD_DAYS.default}; ` +
+            `${UNUSED_PASSWORD_DAYS.min} to ${UNUSED_PASSWORD_DAYS.max}. Unrelated to the password policy's MaxPasswordAge, ` +
+            'which ages used passwords too and only forces a change at the next sign-in.',
+        ),
+      schedule: z
+        .string({ error: typeError('an EventBridge schedule expression such as "rate(1 day)"') })
+        .regex(EXPIRY_SCHEDULE_RE, {
+          error:
+            'must be an EventBridge schedule expression: "rate(1 day)", "rate(12 hours)" or "cron(...)"',
+        })
+        .refine((v) => rateUnitAgrees(v), {
+          error:
+            'EventBridge wants a singular unit for 1 and a plural one otherwise: "rate(1 day)", "rate(2 days)"',
+        })
+        .default(DEFAULT_EXPIRY_SCHEDULE)
+        .describe(
+          `How often the expiry run looks for unused temporary passwords. Default "${DEFAULT_EXPIRY_SCHEDULE}".`,
+        ),
+    },
+    { error: typeError('an object such as {"unusedPasswordDays": 7}') },
+  )
+  .prefault({})
+  .describe('Unclaimed temporary passwords expire (see config/README.md "Expiry").');
+
 export const settingsSchema = z
   .strictObject(
     {
@@ -283,6 +343,7 @@ export const settingsSchema = z
       alerts: alertsSchema,
       delivery: deliverySchema,
       security: securitySchema,
+      expiry: expirySchema,
       accountAlias: z
         .string({ error: typeError('an account alias') })
         .regex(ACCOUNT_ALIAS, {

@@ -15,11 +15,12 @@
  *
  * Pure: the operator tool (scripts/redrive.ts) does the I/O.
  */
-import { RECONCILE_REQUEST } from '../shared/contract';
+import { EXPIRE_REQUEST, RECONCILE_REQUEST } from '../shared/contract';
 
 export type DeadLetterSource =
   | 'create-user rule'
   | 'reconcile schedule'
+  | 'expiry schedule'
   | 'topic delivery'
   | 'welcome function'
   | 'welcome function (earlier version)'
@@ -40,7 +41,7 @@ export interface DeadLetter {
    * How to replay it: queue a welcome for each user, queue a reconcile, or
    * nothing (nothing in it can be replayed; it is kept for a person to read).
    */
-  readonly replay: 'welcome' | 'reconcile' | 'none';
+  readonly replay: 'welcome' | 'reconcile' | 'expire' | 'none';
 }
 
 /** The parts of an SQS message this reads (as ReceiveMessage returns them). */
@@ -89,6 +90,11 @@ function isReconcileRequest(v: unknown): boolean {
   return isObject(v) && v['iam-onboarding'] === RECONCILE_REQUEST['iam-onboarding'];
 }
 
+/** The expiry schedule's request, or a run's continuation of itself. */
+function isExpireRequest(v: unknown): boolean {
+  return isObject(v) && v['iam-onboarding'] === EXPIRE_REQUEST['iam-onboarding'];
+}
+
 function requestedUser(v: unknown): DeadLetterUser | undefined {
   if (!isObject(v) || v['iam-onboarding'] !== 'welcome' || typeof v.userName !== 'string') {
     return undefined;
@@ -106,6 +112,7 @@ function contents(body: unknown): Pick<DeadLetter, 'users' | 'replay'> & { what:
   if (isReconcileRequest(inner)) {
     return { users: [], replay: 'reconcile', what: 'reconcile request' };
   }
+  if (isExpireRequest(inner)) return { users: [], replay: 'expire', what: 'expire request' };
   const requested = requestedUser(inner);
   if (requested) return { users: [requested], replay: 'welcome', what: 'welcome request' };
   return { users: [], replay: 'none', what: 'unrecognised message' };
@@ -140,7 +147,12 @@ export function describeDeadLetter(message: DeadLetterMessage): DeadLetter {
   if (attrs.RULE_ARN !== undefined || attrs.ERROR_CODE !== undefined) {
     const failure = [attrs.ERROR_CODE, attrs.ERROR_MESSAGE].filter(Boolean).join(': ');
     return {
-      source: inside.replay === 'reconcile' ? 'reconcile schedule' : 'create-user rule',
+      source:
+        inside.replay === 'reconcile'
+          ? 'reconcile schedule'
+          : inside.replay === 'expire'
+            ? 'expiry schedule'
+            : 'create-user rule',
       users: inside.users,
       failure: `EventBridge could not deliver the ${inside.what}${failure ? ` (${failure})` : ''}`,
       replay: inside.replay,

@@ -12,7 +12,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { RECONCILE_REQUEST, welcomeRequest } from '../shared/contract';
+import { EXPIRE_REQUEST, RECONCILE_REQUEST, welcomeRequest } from '../shared/contract';
 import { describeDeadLetter, type DeadLetter } from './dead-letters';
 
 export interface RedriveOptions {
@@ -42,6 +42,8 @@ function toStrings(attrs: Message['MessageAttributes']): Record<string, string |
 
 function bodiesToQueue(letter: DeadLetter): string[] {
   if (letter.replay === 'reconcile') return [JSON.stringify(RECONCILE_REQUEST)];
+  // From the start: a run repeats safely, and a continuation's place may be stale.
+  if (letter.replay === 'expire') return [JSON.stringify(EXPIRE_REQUEST)];
   if (letter.replay === 'welcome') {
     return letter.users.map((u) => JSON.stringify(welcomeRequest(u, 'redrive')));
   }

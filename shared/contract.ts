@@ -43,6 +43,24 @@ export const RESEND_TAG_KEY = 'resend-welcome';
 export const RESENT_TAG_KEY = `${FUNCTION_TAG_PREFIX}resent`;
 
 /**
+ * Set by the function when it deleted a login profile never used within the
+ * configured days: ISO-8601 time of the expiry. Kept after a resend, so
+ * compare it with the resent tag to tell whether access came back.
+ */
+export const EXPIRED_TAG_KEY = `${FUNCTION_TAG_PREFIX}expired`;
+
+/**
+ * Days an unused temporary password may stay (settings `expiry.unusedPasswordDays`,
+ * env UNUSED_PASSWORD_DAYS). At least one day: a person told on a Friday
+ * evening must find the password working on Monday morning at 7 days, and
+ * anything under a day races the email itself. At most 45: CIS AWS
+ * Foundations (1.12) and Security Hub IAM.22 flag console passwords unused
+ * for 45 days, so a longer limit would only ever be reached after the
+ * account's own checks complained.
+ */
+export const UNUSED_PASSWORD_DAYS = { min: 1, max: 45, default: 7 } as const;
+
+/**
  * The IAM group every managed person belongs to; it grants
  * IAMUserChangePassword. The roster may not define a group of this name.
  */
@@ -99,6 +117,20 @@ export const RECONCILE_REQUEST = { 'iam-onboarding': 'reconcile' } as const;
  * used within the configured number of days, and tells the admins.
  */
 export const EXPIRE_REQUEST = { 'iam-onboarding': 'expire' } as const;
+
+/**
+ * An expiry run that ran short of time queues this continuation of itself:
+ * the next run skips the users up to and including `startAfter` in the
+ * listing (from the start when that user is gone). Repeating users is safe.
+ */
+export interface ExpireRequest {
+  readonly 'iam-onboarding': 'expire';
+  readonly startAfter?: string;
+}
+
+export function expireRequest(startAfter?: string): ExpireRequest {
+  return startAfter === undefined ? EXPIRE_REQUEST : { ...EXPIRE_REQUEST, startAfter };
+}
 
 /** Why a welcome was queued by something other than a CreateUser event. */
 export type WelcomeRequestReason = 'reconcile' | 'redrive' | 'operator';

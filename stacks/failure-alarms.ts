@@ -31,6 +31,11 @@ export interface FailureAlarmsProps {
   readonly ruleName: string;
   /** Name of the reconcile schedule's rule. */
   readonly reconcileRuleName: string;
+  /**
+   * Name of the expiry schedule's rule (settings `expiry`).
+   * @default none: expiry off, no alarm for it
+   */
+  readonly expiryRuleName?: string;
   /** Name of the topic the rule publishes to. */
   readonly topicName: string;
   /** Name of the queue the function drains. */
@@ -78,7 +83,7 @@ export class FailureAlarms extends Construct {
   /**
    * By id: `welcome-failures`, `function-errors`, `function-throttles`, `dead-letters`, `queue-age`,
    * `rule-failed-invocations`, `reconcile-failed-invocations`, `rule-dlq-failures`,
-   * `redrive-failures`.
+   * `redrive-failures`, and with an expiry rule `expiry-failed-invocations`.
    */
   readonly alarms: ReadonlyMap<string, CloudwatchMetricAlarm>;
   /** Counts the function's failure log lines (metric `WelcomeFailures`). */
@@ -207,6 +212,18 @@ export class FailureAlarms extends Construct {
         statistic: 'Sum',
       },
     ];
+    if (props.expiryRuleName !== undefined) {
+      specs.push({
+        id: 'expiry-failed-invocations',
+        suffix: 'expiry-failed-invocations',
+        description:
+          'EventBridge could not put the daily expiry request into the welcome queue: unused temporary passwords stay valid until a run gets through.',
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensions: { RuleName: props.expiryRuleName },
+        statistic: 'Sum',
+      });
+    }
     const alarms = new Map<string, CloudwatchMetricAlarm>();
     for (const s of specs) {
       alarms.set(

@@ -1,10 +1,6 @@
-import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Construct } from 'constructs';
 import { RECONCILE_REQUEST } from '../shared/contract';
-import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
-import { PIPELINE_REGION } from './region';
-import { defaultBusRuleArn } from './user-created-rule';
+import { QueueSchedule } from './queue-schedule';
 
 export interface ReconcileScheduleProps {
   readonly accountId: string;
@@ -33,42 +29,17 @@ export interface ReconcileScheduleProps {
  * It also holds welcomes until they can succeed (for example a sender domain
  * not verified yet on the first deploy): they are tried again every run.
  */
-export class ReconcileSchedule extends Construct {
-  readonly rule: CloudwatchEventRule;
-  readonly target: CloudwatchEventTarget;
-  /** The rule's ARN as a literal string (for the queue and key policies). */
-  readonly ruleArn: string;
-
+export class ReconcileSchedule extends QueueSchedule {
   constructor(scope: Construct, id: string, props: ReconcileScheduleProps) {
-    super(scope, id);
-    const region = props.region ?? PIPELINE_REGION;
-    const schedule = props.scheduleExpression ?? 'rate(1 hour)';
-    new InputChecks()
-      .matches('name', props.name, RESOURCE_NAME, 'may hold only letters, digits, "-" and "_"')
-      .check(props.name.length <= 64, 'name is longer than 64 characters')
-      .matches('accountId', props.accountId, ACCOUNT_ID, 'must be 12 digits')
-      .matches(
-        'scheduleExpression',
-        schedule,
-        /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/,
-        'must be rate(...) or cron(...)',
-      )
-      .throwIfAny(this);
-    this.ruleArn = defaultBusRuleArn(region, props.accountId, props.name);
-    this.rule = new CloudwatchEventRule(this, 'rule', {
+    super(scope, id, {
+      accountId: props.accountId,
       name: props.name,
       description: 'iam-onboarding: periodic reconcile, welcomes managed users never welcomed',
-      scheduleExpression: schedule,
-      state: 'ENABLED',
-    });
-    this.target = new CloudwatchEventTarget(this, 'target', {
-      rule: this.rule.name,
-      targetId: 'welcome-queue',
-      arn: props.welcomeQueueArn,
-      input: JSON.stringify(RECONCILE_REQUEST),
-      // A missed run is made up by the next one: no point retrying for a day.
-      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
-      deadLetterConfig: { arn: props.deadLetterQueueArn },
+      scheduleExpression: props.scheduleExpression ?? 'rate(1 hour)',
+      body: RECONCILE_REQUEST,
+      welcomeQueueArn: props.welcomeQueueArn,
+      deadLetterQueueArn: props.deadLetterQueueArn,
+      ...(props.region ? { region: props.region } : {}),
     });
   }
 }

@@ -6,10 +6,12 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  EXPIRED_TAG_KEY,
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
   RESENT_TAG_KEY,
+  UNUSED_PASSWORD_DAYS,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../shared/contract';
@@ -42,6 +44,13 @@ export interface WelcomeFunctionSettings {
    * @default false
    */
   readonly requireMfa?: boolean;
+  /**
+   * Days an unused temporary password may stay (settings `expiry`): the
+   * function deletes older unused login profiles when the expiry schedule
+   * asks, and may then write the expired tag.
+   * @default none: expiry off, no expired tag allowed
+   */
+  readonly unusedPasswordDays?: number;
 }
 
 export interface WelcomeFunctionProps {
@@ -155,6 +164,13 @@ export class WelcomeFunction extends Construct {
       .integerIn('timeoutSeconds', timeout, 1, 900)
       .integerIn('memorySize', memorySize, 128, 10240)
       .integerIn('logRetentionDays', props.logRetentionDays, 1, 3653)
+      .check(
+        props.settings.unusedPasswordDays === undefined ||
+          (Number.isInteger(props.settings.unusedPasswordDays) &&
+            props.settings.unusedPasswordDays >= UNUSED_PASSWORD_DAYS.min &&
+            props.settings.unusedPasswordDays <= UNUSED_PASSWORD_DAYS.max),
+        `settings.unusedPasswordDays must be a whole number from ${UNUSED_PASSWORD_DAYS.min} to ${UNUSED_PASSWORD_DAYS.max} (got ${props.settings.unusedPasswordDays})`,
+      )
       .throwIfAny(this);
     this.functionName = name;
 
@@ -268,6 +284,22 @@ export class WelcomeFunction extends Construct {
         Resource: props.queueKeyArn,
         Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': props.queueArn } },
       },
+      ...(props.settings.unusedPasswordDays === undefined
+        ? []
+        : [
+            {
+              // After deleting an unused login profile: when, for reports.
+              // Only that tag, like the welcomed one.
+              Sid: 'MarkManagedUsersExpired',
+              Effect: 'Allow' as const,
+              Action: 'iam:TagUser',
+              Resource: managedUsers,
+              Condition: {
+                StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
+                'ForAllValues:StringEquals': { 'aws:TagKeys': [EXPIRED_TAG_KEY] },
+              },
+            },
+          ]),
     ];
     this.rolePolicy = new IamRolePolicy(this, 'policy', {
       name: 'welcome',
@@ -285,6 +317,9 @@ export class WelcomeFunction extends Construct {
       ...(props.settings.accountAlias
         ? { [WELCOME_ENV.accountAlias]: props.settings.accountAlias }
         : {}),
+      ...(props.settings.unusedPasswordDays === undefined
+        ? {}
+        : { [WELCOME_ENV.unusedPasswordDays]: String(props.settings.unusedPasswordDays) }),
     };
 
     this.function = new LambdaFunction(this, 'function', {

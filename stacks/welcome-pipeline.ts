@@ -8,6 +8,8 @@ import { alarmArnPattern, FailureAlarms } from './failure-alarms';
 import { PipelineKey } from './pipeline-key';
 import { PIPELINE_REGION } from './region';
 import { ReconcileSchedule } from './reconcile-schedule';
+import { QueueSchedule } from './queue-schedule';
+import { EXPIRE_REQUEST } from '../shared/contract';
 import { SenderIdentity } from './sender-identity';
 import { defaultBusRuleArn, UserCreatedRule } from './user-created-rule';
 import { WelcomeFunction } from './welcome-function';
@@ -22,6 +24,7 @@ export const PIPELINE_NAMES = {
   deadLetterQueue: 'iam-onboarding-welcome-failures',
   welcomeQueue: 'iam-onboarding-welcome-queue',
   reconcileRule: 'iam-onboarding-reconcile',
+  expiryRule: 'iam-onboarding-expire-passwords',
   function: 'iam-onboarding-welcome',
   keyAlias: 'iam-onboarding',
   defaultTrail: 'iam-onboarding',
@@ -59,6 +62,8 @@ export class WelcomePipeline extends Construct {
   readonly queue: WelcomeQueue;
   readonly rule: UserCreatedRule;
   readonly reconcile: ReconcileSchedule;
+  /** Absent when settings `expiry.enabled` is false. */
+  readonly expiry?: QueueSchedule;
   readonly welcome: WelcomeFunction;
   readonly alarms: FailureAlarms;
   /**
@@ -97,6 +102,9 @@ export class WelcomePipeline extends Construct {
     // Known before the rule and alarms exist, so the policies can name them.
     const ruleArn = defaultBusRuleArn(region, accountId, PIPELINE_NAMES.rule);
     const reconcileArn = defaultBusRuleArn(region, accountId, PIPELINE_NAMES.reconcileRule);
+    const expiryArns = s.expiry.enabled
+      ? [defaultBusRuleArn(region, accountId, PIPELINE_NAMES.expiryRule)]
+      : [];
     const alarms = alarmArnPattern(region, accountId, PIPELINE_NAMES.prefix);
 
     // The key's policy names the resources it encrypts by ARN; they are
@@ -144,14 +152,14 @@ export class WelcomePipeline extends Construct {
     this.deadLetterQueue = new DeadLetterQueue(this, 'dead-letters', {
       name: PIPELINE_NAMES.deadLetterQueue,
       senders: [
-        { service: 'events.amazonaws.com', sourceArns: [ruleArn, reconcileArn] },
+        { service: 'events.amazonaws.com', sourceArns: [ruleArn, reconcileArn, ...expiryArns] },
         { service: 'sns.amazonaws.com', sourceArns: [this.topic.topicArn] },
       ],
     });
     this.queue = new WelcomeQueue(this, 'queue', {
       name: PIPELINE_NAMES.welcomeQueue,
       topicArn: this.topic.topicArn,
-      eventRuleArns: [reconcileArn],
+      eventRuleArns: [reconcileArn, ...expiryArns],
       kmsKeyArn: this.key.keyArn,
       deadLetterQueueArn: this.deadLetterQueue.queueArn,
       // AWS's advice for a queue that feeds a function: six times its timeout.
@@ -170,6 +178,18 @@ export class WelcomePipeline extends Construct {
       deadLetterQueueArn: this.deadLetterQueue.queueArn,
       scheduleExpression: s.delivery.reconcileSchedule,
     });
+    if (s.expiry.enabled) {
+      this.expiry = new QueueSchedule(this, 'expiry', {
+        accountId,
+        name: PIPELINE_NAMES.expiryRule,
+        description:
+          'iam-onboarding: daily expiry, deletes temporary passwords never used in time and tells the admins',
+        scheduleExpression: s.expiry.schedule,
+        body: EXPIRE_REQUEST,
+        welcomeQueueArn: this.queue.queueArn,
+        deadLetterQueueArn: this.deadLetterQueue.queueArn,
+      });
+    }
     this.welcome = new WelcomeFunction(this, 'welcome', {
       accountId,
       functionName: PIPELINE_NAMES.function,
@@ -190,6 +210,7 @@ export class WelcomePipeline extends Construct {
         helpContact: s.helpContact,
         requireMfa: s.security.requireMfa,
         ...(s.accountAlias ? { accountAlias: s.accountAlias } : {}),
+        ...(s.expiry.enabled ? { unusedPasswordDays: s.expiry.unusedPasswordDays } : {}),
       },
       ...(props.welcomeCodeDir ? { codeDir: props.welcomeCodeDir } : {}),
     });
@@ -202,6 +223,7 @@ export class WelcomePipeline extends Construct {
       deadLetterQueueName: PIPELINE_NAMES.deadLetterQueue,
       ruleName: PIPELINE_NAMES.rule,
       reconcileRuleName: PIPELINE_NAMES.reconcileRule,
+      ...(this.expiry ? { expiryRuleName: this.expiry.ruleName } : {}),
       topicName: PIPELINE_NAMES.topic,
       welcomeQueueName: PIPELINE_NAMES.welcomeQueue,
     });

@@ -20,6 +20,7 @@ import {
 const ACCOUNT = '123456789012';
 const RULE_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/${PIPELINE_NAMES.rule}`;
 const RECONCILE_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/${PIPELINE_NAMES.reconcileRule}`;
+const EXPIRY_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:rule/${PIPELINE_NAMES.expiryRule}`;
 const ruleRef = (c: TfConfig, name: string) =>
   ref(c, 'aws_cloudwatch_event_rule', { name }, 'name');
 
@@ -163,9 +164,11 @@ describe('reconcile schedule', () => {
 
   test('puts the fixed reconcile request into the welcome queue; keeps what it cannot deliver', () => {
     expect(
-      only(withTrail, 'aws_cloudwatch_event_target', { target_id: 'welcome-queue' }),
+      only(withTrail, 'aws_cloudwatch_event_target', {
+        rule: ruleRef(withTrail, PIPELINE_NAMES.reconcileRule),
+      }),
     ).toMatchObject({
-      rule: ruleRef(withTrail, PIPELINE_NAMES.reconcileRule),
+      target_id: 'welcome-queue',
       arn: workQueueRef(withTrail),
       input: JSON.stringify(RECONCILE_REQUEST),
       dead_letter_config: { arn: queueRef(withTrail) },
@@ -305,6 +308,7 @@ describe('welcome function', () => {
       [WELCOME_ENV.helpContact]: 'it-help@example.com or #it-help on chat',
       [WELCOME_ENV.welcomeQueueUrl]: workQueueRef(withTrail, 'url'),
       [WELCOME_ENV.requireMfa]: 'true',
+      [WELCOME_ENV.unusedPasswordDays]: '7',
     });
     const zoneFn = only(withZone, 'aws_lambda_function');
     expect((zoneFn.environment as { variables: Record<string, string> }).variables).toMatchObject({
@@ -359,6 +363,7 @@ describe('welcome function', () => {
     expect(writes.sort()).toEqual([
       'iam:CreateLoginProfile',
       'iam:DeleteLoginProfile',
+      'iam:TagUser',
       'iam:TagUser',
     ]);
     // ListUsers has no resource type: IAM authorizes it against "*".
@@ -420,7 +425,7 @@ describe('welcome function', () => {
         StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': workQueueRef(withTrail) },
       },
     });
-    expect(statements(policy)).toHaveLength(8);
+    expect(statements(policy)).toHaveLength(9);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
   });
 
@@ -467,7 +472,7 @@ describe('welcome queue', () => {
     });
   });
 
-  test('only the topic and the reconcile schedule may send to it', () => {
+  test('only the topic and the reconcile and expiry schedules may send to it', () => {
     expect(statements(policy)).toEqual([
       {
         Sid: 'TopicDeliversCreateUserEvents',
@@ -483,7 +488,7 @@ describe('welcome queue', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: workQueueRef(withTrail),
-        Condition: { ArnEquals: { 'aws:SourceArn': [RECONCILE_ARN] } },
+        Condition: { ArnEquals: { 'aws:SourceArn': [RECONCILE_ARN, EXPIRY_ARN] } },
       },
     ]);
   });
@@ -519,7 +524,7 @@ describe('dead-letter queue', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: queueRef(withTrail),
-        Condition: { ArnEquals: { 'aws:SourceArn': [RULE_ARN, RECONCILE_ARN] } },
+        Condition: { ArnEquals: { 'aws:SourceArn': [RULE_ARN, RECONCILE_ARN, EXPIRY_ARN] } },
       },
       {
         Sid: 'AllowFailuresFromSource1',
@@ -563,6 +568,7 @@ describe('alarms and the alerts topic', () => {
   test('so do failures to reach the dead-letter queue itself', () => {
     const metrics = alarms.map((a) => `${String(a.namespace)}/${String(a.metric_name)}`).sort();
     expect(metrics).toEqual([
+      'AWS/Events/FailedInvocations',
       'AWS/Events/FailedInvocations',
       'AWS/Events/FailedInvocations',
       'AWS/Events/InvocationsFailedToBeSentToDlq',

@@ -145,6 +145,11 @@ export class FakeAws {
   deleteRefusals = 0;
   /** Tags per ListUserTags page, small so that pagination is exercised. */
   tagPageSize = 2;
+  /** Runs before each DeleteLoginProfile and TagUser; throw to make the call fail. */
+  iamWriteBehaviour: (command: 'DeleteLoginProfile' | 'TagUser', userName: string) => void = () =>
+    undefined;
+  /** Users per ListUsers page; one page unless a test sets it. */
+  userPageSize = Number.POSITIVE_INFINITY;
   private readonly sendAttempts = new Map<string, number>();
 
   addUser(user: Omit<FakeUser, 'tags'> & { tags?: Tag[] }): FakeUser {
@@ -182,11 +187,15 @@ export class FakeAws {
 
   /** Wires the fake behind every IAMClient and SESClient instance. */
   install(): this {
-    iamMock.on(ListUsersCommand).callsFake((input: { PathPrefix?: string }) => ({
-      // One page; IAM's own pagination is tested with the listing itself.
-      Users: [...this.users.values()]
-        .filter((u) => u.path.startsWith(input.PathPrefix ?? '/'))
-        .map((u) => ({
+    iamMock.on(ListUsersCommand).callsFake((input: { PathPrefix?: string; Marker?: string }) => {
+      const all = [...this.users.values()].filter((u) =>
+        u.path.startsWith(input.PathPrefix ?? '/'),
+      );
+      const start = input.Marker === undefined ? 0 : Number(input.Marker);
+      const end = start + this.userPageSize;
+      const more = end < all.length;
+      return {
+        Users: all.slice(start, end).map((u) => ({
           UserName: u.userName,
           UserId: u.userId,
           Path: u.path,
@@ -194,8 +203,10 @@ export class FakeAws {
           CreateDate: u.createDate ?? new Date('2025-01-01T00:00:00Z'),
           ...(u.passwordLastUsed ? { PasswordLastUsed: u.passwordLastUsed } : {}),
         })),
-      IsTruncated: false,
-    }));
+        IsTruncated: more,
+        ...(more ? { Marker: String(end) } : {}),
+      };
+    });
     sqsMock
       .on(SendMessageCommand)
       .callsFake((input: { QueueUrl?: string; MessageBody?: string }) => {
@@ -284,6 +295,7 @@ export class FakeAws {
     });
     iamMock.on(DeleteLoginProfileCommand).callsFake((input: { UserName?: string }) => {
       const user = this.user(input.UserName);
+      this.iamWriteBehaviour('DeleteLoginProfile', user.userName);
       if (this.deleteRefusals > 0) {
         this.deleteRefusals -= 1;
         throw temporarilyUnmodifiable();
@@ -294,6 +306,7 @@ export class FakeAws {
     });
     iamMock.on(TagUserCommand).callsFake((input: { UserName?: string; Tags?: Tag[] }) => {
       const user = this.user(input.UserName);
+      this.iamWriteBehaviour('TagUser', user.userName);
       for (const tag of input.Tags ?? []) {
         user.tags = [...user.tags.filter((t) => t.Key !== tag.Key), tag];
       }

@@ -20,6 +20,7 @@ import type { ResendEvent } from './core/resend-event';
 import { type Attempt, remainingMs, type RunContext, welcomeUser } from './flow';
 import { runReconcile } from './reconcile';
 import { resendWelcome } from './resend';
+import { runExpiryRecord } from './expiry-record';
 import { eventLog, type LogKeys } from './log';
 
 export type RecordOutcome =
@@ -82,6 +83,7 @@ async function runRecord(
       return { outcome: 'failed', error: failure };
     }
   }
+  if (parsed.kind === 'expire') return runExpiryRecord(run, parsed, keys);
   if (parsed.kind === 'skip') {
     const { kind: _kind, reason, detail, ...parsedKeys } = parsed;
     const all = { ...keys, ...parsedKeys };

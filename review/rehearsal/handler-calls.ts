@@ -5,6 +5,7 @@
  * found before deploying. Add a call here when the handler starts making it.
  */
 import {
+  EXPIRED_TAG_KEY,
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
@@ -39,6 +40,14 @@ export interface HandlerCall {
   readonly unmanaged?: 'allowed' | 'refused';
   /** Request context the call carries (e.g. the tag keys TagUser writes). */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * The environment variable (WELCOME_ENV) that turns the call on: a
+   * function without it never makes the call, and its role need not grant it.
+   * @default always made
+   */
+  readonly onlyWithEnv?: string;
+  /** Tells apart calls of one action with different contexts in hop names (`user x (label)`). */
+  readonly label?: string;
 }
 
 /**
@@ -69,6 +78,18 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
       [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
       [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',
     },
+  },
+  {
+    // The expiry run marks the users whose unused password it removed.
+    action: 'iam:TagUser',
+    on: 'user',
+    unmanaged: 'refused',
+    context: {
+      'aws:TagKeys': [EXPIRED_TAG_KEY],
+      [`aws:RequestTag/${EXPIRED_TAG_KEY}`]: '2026-01-08T00:00:00.000Z',
+    },
+    onlyWithEnv: WELCOME_ENV.unusedPasswordDays,
+    label: 'expired tag',
   },
   { action: 'iam:GetAccountPasswordPolicy', on: 'account' },
   { action: 'iam:ListAccountAliases', on: 'account' },

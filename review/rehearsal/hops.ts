@@ -371,14 +371,17 @@ export class HopBuilder {
       const who = this.functionRole(fn);
       if (!who) continue;
       const account = this.g.accountId;
+      const env = asBody(asBody(fn.body.environment)?.variables);
       for (const call of calls) {
+        if (call.onlyWithEnv !== undefined && env?.[call.onlyWithEnv] === undefined) continue;
+        const labelled = call.label ? ` (${call.label})` : '';
         const whoCall = call.context
           ? { ...who, context: { ...who.context, ...call.context } }
           : who;
         for (const { target, resource, expect, context, queue } of this.callTargets(fn, call)) {
           const whoHere = { ...whoCall, context: { ...whoCall.context, ...context } };
           const policy = queue ? this.g.queuePolicy(queue) : undefined;
-          this.add(whoHere, target, call.action, resource, {
+          this.add(whoHere, `${target}${labelled}`, call.action, resource, {
             ...(expect === 'refused' ? { expect } : {}),
             ...(policy ? { resourcePolicy: policy } : {}),
           });
@@ -388,7 +391,8 @@ export class HopBuilder {
         }
         if (call.on === 'user' && call.unmanaged) {
           for (const user of UNMANAGED_USERS) {
-            this.add(whoCall, `user ${user}`, call.action, `arn:aws:iam::${account}:user/${user}`, {
+            const name = `user ${user}${labelled}`;
+            this.add(whoCall, name, call.action, `arn:aws:iam::${account}:user/${user}`, {
               ...(call.unmanaged === 'refused' ? { expect: 'refused' as const } : {}),
             });
           }

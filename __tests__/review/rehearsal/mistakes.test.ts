@@ -27,6 +27,7 @@ const DLQ = 'iam-onboarding-welcome-failures';
 const ROLE = 'role iam-onboarding-welcome';
 const USER_RULE = `arn:aws:events:us-east-1:${ACCOUNT}:rule/iam-onboarding-user-created`;
 const RECONCILE_RULE = `arn:aws:events:us-east-1:${ACCOUNT}:rule/iam-onboarding-reconcile`;
+const EXPIRY_RULE = `arn:aws:events:us-east-1:${ACCOUNT}:rule/iam-onboarding-expire-passwords`;
 
 const config = (): MutableConfig => synthesizedConfig(trailNoZone());
 const key = (c: MutableConfig) => resource(c, 'aws_kms_key');
@@ -107,7 +108,11 @@ describe('the encryption context is checked', () => {
       editStatement(sid, (s) => ({ ...s, Condition: { StringEquals: { [contextKey]: [value] } } })),
     );
     const d = await failing(c);
-    expect(names(d)).toEqual([`${hop}: kms:GenerateDataKey`, `${hop}: kms:Decrypt`]);
+    // Services' KMS requests carry no aws:SourceArn: one pair per sender, and
+    // for the queue those are the two schedules (expiry, reconcile).
+    const pair = [`${hop}: kms:GenerateDataKey`, `${hop}: kms:Decrypt`];
+    const twice = hop === `events -> key iam-onboarding (of queue ${QUEUE})`;
+    expect(names(d)).toEqual(twice ? [...pair, ...pair] : pair);
     expect(d[0].reason).toContain(
       `key policy of iam-onboarding has no statement allowing ${d[0].hop.principal} kms:GenerateDataKey (`,
     );
@@ -126,11 +131,13 @@ describe('the encryption context is checked', () => {
       `events -> ${forDlq}: kms:Decrypt`,
       `events -> ${forDlq}: kms:GenerateDataKey`,
       `events -> ${forDlq}: kms:Decrypt`,
+      `events -> ${forDlq}: kms:GenerateDataKey`,
+      `events -> ${forDlq}: kms:Decrypt`,
       `sns -> ${forDlq}: kms:GenerateDataKey`,
       `sns -> ${forDlq}: kms:Decrypt`,
     ]);
-    // One pair per rule whose target redrives there (the reconcile schedule's,
-    // then the user-created rule's): the names are alike because KMS requests
+    // One pair per rule whose target redrives there (the expiry schedule's,
+    // the reconcile schedule's, then the user-created rule's): the names are alike because KMS requests
     // are rehearsed without aws:SourceArn.
     expect(d.every((v) => v.hop.context['aws:SourceArn'] === undefined)).toBe(true);
   });
@@ -209,7 +216,7 @@ describe('other mistakes', () => {
     );
     const d = await failing(c);
     const alarms = Object.values(c.resource.aws_cloudwatch_metric_alarm).map((a) => a.alarm_name);
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(10);
     expect(names(d)).toEqual(
       alarms.map(
         (a) => `cloudwatch -> topic iam-onboarding-alerts: sns:Publish (alarm ${String(a)})`,
@@ -226,9 +233,14 @@ describe('other mistakes', () => {
     const d = await failing(c);
     expect(names(d)).toEqual([
       `events -> queue ${QUEUE}: sqs:SendMessage`,
+      `events -> queue ${QUEUE}: sqs:SendMessage`,
       `sns -> queue ${QUEUE}: sqs:SendMessage`,
     ]);
-    expect(d[1].reason).toBe('there is no resource policy to allow sns.amazonaws.com');
+    expect(d.map((v) => v.hop.context['aws:SourceArn']).slice(0, 2)).toEqual([
+      EXPIRY_RULE,
+      RECONCILE_RULE,
+    ]);
+    expect(d[2].reason).toBe('there is no resource policy to allow sns.amazonaws.com');
   });
 
   it('the queue policy names another topic', async () => {
@@ -247,7 +259,7 @@ describe('other mistakes', () => {
     expect(d[0].reason).toContain('TopicDeliversCreateUserEvents: its condition does not hold');
   });
 
-  it('the dead-letter queue policy without the reconcile rule: only that rule’s redrive', async () => {
+  it('the dead-letter queue policy without the schedules’ rules: only their redrives', async () => {
     const c = config();
     editPolicy(
       policyOf(c, 'aws_sqs_queue', DLQ),
@@ -257,8 +269,11 @@ describe('other mistakes', () => {
       })),
     );
     const d = await failing(c);
-    expect(names(d)).toEqual([`events -> dead-letter queue ${DLQ}: sqs:SendMessage`]);
-    expect(d[0].hop.context['aws:SourceArn']).toBe(RECONCILE_RULE);
+    expect(names(d)).toEqual([
+      `events -> dead-letter queue ${DLQ}: sqs:SendMessage`,
+      `events -> dead-letter queue ${DLQ}: sqs:SendMessage`,
+    ]);
+    expect(d.map((v) => v.hop.context['aws:SourceArn'])).toEqual([EXPIRY_RULE, RECONCILE_RULE]);
   });
 
   it('a role Lambda may not assume', async () => {

@@ -17,8 +17,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
   verdicts.filter((v) => v.status === status).map((v) => v.hop.name);
 
 describe.each([
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 82],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 80],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 93],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 91],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -79,6 +79,7 @@ describe.each([
     ])
       expectAllowed(`${ROLE} -> ${user}: ${action}`, 'WelcomeManagedUsersOnly');
     expectAllowed(`${ROLE} -> ${user}: iam:TagUser`, 'MarkManagedUsersWelcomed');
+    expectAllowed(`${ROLE} -> ${user} (expired tag): iam:TagUser`, 'MarkManagedUsersExpired');
     expectAllowed(`${ROLE} -> ${user}: iam:GetUser`, 'ReadUsersToDecide');
     expectAllowed(`${ROLE} -> account: iam:ListUsers`, 'AccountLevelReads');
     // The reconcile run queues welcomes: its own send, and its own data key.
@@ -108,6 +109,7 @@ describe.each([
     expect(UNMANAGED_USERS).toContain('iam-onboarding/untagged');
     expect(names(verdicts, 'refused')).toEqual([
       ...writes.flatMap((action) => UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u}: ${action}`)),
+      ...UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u} (expired tag): iam:TagUser`),
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag): iam:TagUser`,
       `${ROLE} -> user iam-onboarding/new.person (write the resend request tag): iam:TagUser`,
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag along with a tag it may write): iam:TagUser`,

@@ -22,6 +22,7 @@ export type WelcomeStep =
   | 'tag-user'
   | 'deadline'
   | 'reconcile'
+  | 'expire'
   | 'unexpected';
 
 export interface WelcomeErrorContext {

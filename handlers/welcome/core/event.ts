@@ -130,6 +130,11 @@ export type ParsedRecord =
   | { kind: 'reconcile' }
   /** A TagUser event or a queued resend: check the user's resend counter (core/resend.ts). */
   | { kind: 'resend'; event: ResendEvent }
+  /**
+   * The expiry schedule's request (EXPIRE_REQUEST), or a run's continuation
+   * of itself (`startAfter`): delete login profiles never used in time.
+   */
+  | { kind: 'expire'; startAfter?: string }
   | {
       kind: 'skip';
       reason: SkipReason;
@@ -286,6 +291,10 @@ function classifySqsRecord(record: unknown): SqsItem {
 }
 
 const ReconcileRequestSchema = z.object({ 'iam-onboarding': z.literal('reconcile') });
+const ExpireRequestSchema = z.object({
+  'iam-onboarding': z.literal('expire'),
+  startAfter: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+});
 const WelcomeRequestSchema = z.object({
   'iam-onboarding': z.literal('welcome'),
   userName: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -304,6 +313,11 @@ function classifyRequest(messageId: string, body: unknown): ParsedRecord | undef
   if (ReconcileRequestSchema.safeParse(body).success) return { kind: 'reconcile' };
   const resend = classifyResendRequest(messageId, body);
   if (resend) return resend;
+  const expire = ExpireRequestSchema.safeParse(body);
+  if (expire.success) {
+    const { startAfter } = expire.data;
+    return startAfter === undefined ? { kind: 'expire' } : { kind: 'expire', startAfter };
+  }
   const request = WelcomeRequestSchema.safeParse(body);
   if (!request.success) return undefined;
   const { userName, userId, reason } = request.data;
