@@ -92,6 +92,14 @@ export function kindStem(userName: string, kind: PreviewKind): string {
   return kind === 'resend' ? `${stem}.resend` : stem;
 }
 
+/** Two previews would be written to one file; the message names both people. */
+export class PreviewNameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreviewNameError';
+  }
+}
+
 /**
  * Stems for everyone, refused when two would share a file: `bo.resend` is a
  * valid IAM name, so its first welcome and the resend for `bo` could clash
@@ -108,7 +116,7 @@ function stems(
   for (const p of all) {
     const other = seen.get(p.stem.toLowerCase());
     if (other) {
-      throw new Error(
+      throw new PreviewNameError(
         `two previews would share the file name ${JSON.stringify(p.stem)}: ` +
           `the ${other.kind} email of ${JSON.stringify(other.person.userName)} and ` +
           `the ${p.kind} email of ${JSON.stringify(p.person.userName)}; rename one of them in the roster`,

@@ -34,7 +34,7 @@ export function actionOf(rc: ResourceChange): Action | undefined {
 export function managedChanges(plan: TerraformPlan): ManagedChange[] {
   return (plan.resource_changes ?? [])
     .filter((rc) => rc.mode === 'managed')
-    .map((rc) => ({ rc: rc as Rc, action: actionOf(rc) }))
+    .map((rc) => ({ rc, action: actionOf(rc) }))
     .filter((c): c is ManagedChange => c.action !== undefined);
 }
 

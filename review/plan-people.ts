@@ -331,21 +331,20 @@ export function readPlanPeople(plan: TerraformPlan): PlanPeople {
     }
     const reason =
       action === 'replace' ? 'replaced' : renamedTo.has(person.userName) ? 'renamed' : 'added';
-    return [{ ...r, reason } as Welcome];
+    return [{ ...r, reason }];
   });
-  const welcomed = new Set(welcome.map((w) => w.userName));
+  // Only users the plan updates: one it creates carries its counter in
+  // CreateUser itself, and that event's first welcome is the only email.
   const resend: Resend[] = updated.flatMap(({ before, after }) => {
     const from = resendCounter(before.tags);
     const to = resendCounter(after.tags);
     const r = recipientOf(after);
     if (from === undefined || to === undefined || to <= from) return [];
-    if ('skip' in r || welcomed.has(r.userName)) return [];
+    if ('skip' in r) return [];
     return [{ ...r, from, to }];
   });
 
-  const people = new Map(
-    [...all.entries()].map(([userName, e]) => [userName, { userName, ...e } as PersonChanges]),
-  );
+  const people = new Map([...all.entries()].map(([userName, e]) => [userName, { userName, ...e }]));
   return {
     added,
     removed,

@@ -9,7 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { PREVIEW_DIR_NAME, planRecipients, previewFiles } from '../review/email-preview';
+import {
+  PREVIEW_DIR_NAME,
+  planRecipients,
+  previewFiles,
+  PreviewNameError,
+} from '../review/email-preview';
 import { isInputError } from '../inputs/errors';
 import { planStack, TerraformError } from '../review/terraform-plan';
 import { renderPlanReport } from '../review/plan-report';
@@ -68,6 +73,10 @@ function main(argv: readonly string[]): number {
     }
     if (err instanceof TerraformError) {
       console.error(err.message);
+      return 1;
+    }
+    if (err instanceof PreviewNameError) {
+      console.error(`No report written: ${err.message}.`);
       return 1;
     }
     throw err;

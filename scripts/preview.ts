@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import {
   PREVIEW_DIR_NAME,
   planRecipients,
+  PreviewNameError,
   previewText,
   renderIndex,
   renderPreviews,
@@ -70,6 +71,10 @@ function main(argv: readonly string[]): number {
   } catch (err) {
     if (isInputError(err)) {
       reportInputError(err);
+      return 1;
+    }
+    if (err instanceof PreviewNameError) {
+      console.error(`No previews written: ${err.message}.`);
       return 1;
     }
     throw err;
