@@ -24,7 +24,6 @@ import {
 } from '../shared/contract';
 import {
   changedFields,
-  diff,
   managedChanges,
   replacePaths,
   str,
@@ -358,9 +357,4 @@ export function readPlanPeople(plan: TerraformPlan): PlanPeople {
     notWelcomed: notWelcomed.sort(byName),
     attachments,
   };
-}
-
-/** The roster's groups a membership change adds and removes. */
-export function groupsDiff(g: GroupsChange) {
-  return diff(g.before, g.after);
 }
