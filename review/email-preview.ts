@@ -1,13 +1,16 @@
 /**
- * Email previews: for every person a plan adds, the welcome email they will
- * receive, rendered by the function's own renderer
+ * Email previews: for every person a plan welcomes, the welcome email they
+ * will receive, rendered by the function's own renderer
  * (handlers/welcome/core/message.ts) with a placeholder where the password
- * goes. Pure: scripts/preview.ts reads the plan and writes the files.
+ * goes; for every person whose resend counter rises, the email sent again
+ * (the same renderer, with its replaces-the-earlier-email notice). Who gets
+ * which is read once, by plan-people.ts. Pure: scripts/preview.ts reads the
+ * plan and writes the files.
  */
 import { renderWelcomeEmail, type WelcomeEmail } from '../handlers/welcome/core/message';
-import { decide } from '../handlers/welcome/core/policy';
 import { signInUrl } from '../handlers/welcome/core/signin';
 import { escapeHtml } from '../handlers/welcome/core/text';
+import { readPlanPeople, type Recipient } from './plan-people';
 import type { TerraformPlan } from './terraform-plan';
 import type { Settings } from '../inputs/settings';
 
@@ -18,17 +21,23 @@ export const PREVIEW_DIR_NAME = 'previews';
 export const PASSWORD_PLACEHOLDER = '<temporary password>';
 
 /** A person the plan creates an IAM user for, as the function will see them. */
-export interface NewPerson {
-  readonly userName: string;
-  readonly email: string;
-  readonly displayName?: string;
-}
+export type NewPerson = Recipient;
+
+/** `welcome`: the first email for a new IAM user; `resend`: the same email sent again. */
+export type PreviewKind = 'welcome' | 'resend';
 
 export interface EmailPreview {
   readonly person: NewPerson;
+  readonly kind: PreviewKind;
   /** File name stem: `<stem>.html`, `<stem>.txt`. */
   readonly stem: string;
   readonly email: WelcomeEmail;
+}
+
+/** The people a plan emails: first welcomes and resends, never both for one person. */
+export interface PlanRecipients {
+  readonly welcome: readonly NewPerson[];
+  readonly resend: readonly NewPerson[];
 }
 
 /** The settings a preview needs. */
@@ -37,34 +46,25 @@ export type PreviewSettings = Pick<
   'accountId' | 'accountAlias' | 'organisationName' | 'helpContact'
 > & { readonly security?: Pick<Settings['security'], 'requireMfa'> };
 
+const recipient = (r: Recipient): NewPerson => ({
+  userName: r.userName,
+  email: r.email,
+  ...(r.displayName === undefined ? {} : { displayName: r.displayName }),
+});
+
 /**
- * People whose IAM user the plan creates (also as part of a replacement: a
- * new user means a new CreateUser event and so a new email). Each planned
- * user goes through the function's own decision (handlers/welcome/core/
- * policy.ts) on its planned path and tags, so a user the function would skip
- * (no email tag, another path) gets no preview either.
+ * People whose IAM user the plan creates (also as part of a replacement or a
+ * rename: a new user means a new CreateUser event and so a new email), and
+ * whom the function would welcome (see plan-people.ts).
  */
 export function peopleAdded(plan: TerraformPlan): NewPerson[] {
-  const out: NewPerson[] = [];
-  for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode !== 'managed' || rc.type !== 'aws_iam_user') continue;
-    if (!rc.change.actions.includes('create')) continue;
-    const after = rc.change.after ?? {};
-    const userName = after.name;
-    if (typeof userName !== 'string') continue;
-    const tags = Object.entries((after.tags ?? {}) as Record<string, unknown>)
-      .filter((e): e is [string, string] => typeof e[1] === 'string')
-      .map(([Key, Value]) => ({ Key, Value }));
-    const path = typeof after.path === 'string' ? after.path : '/';
-    const decision = decide('planned', { path, userId: 'planned', tags });
-    if (decision.kind !== 'welcome') continue;
-    out.push({
-      userName,
-      email: decision.email,
-      ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
-    });
-  }
-  return out.sort((a, b) => a.userName.localeCompare(b.userName));
+  return readPlanPeople(plan).welcome.map(recipient);
+}
+
+/** Everyone the plan emails, by kind (see plan-people.ts). */
+export function planRecipients(plan: TerraformPlan): PlanRecipients {
+  const people = readPlanPeople(plan);
+  return { welcome: people.welcome.map(recipient), resend: people.resend.map(recipient) };
 }
 
 /**
@@ -86,25 +86,80 @@ export function previewSignInUrl(settings: PreviewSettings): string {
   return signInUrl(settings.accountAlias ?? settings.accountId);
 }
 
-/** The files `npm run preview` writes for a plan, by user (paths under `dir`). */
-export function previewFiles(
-  people: readonly NewPerson[],
-  dir: string,
-): { userName: string; html: string; text: string }[] {
-  return people.map((p) => {
-    const stem = previewStem(p.userName);
-    return { userName: p.userName, html: `${dir}/${stem}.html`, text: `${dir}/${stem}.txt` };
-  });
+/** The file name stem of a preview: the user name, and `.resend` for an email sent again. */
+export function kindStem(userName: string, kind: PreviewKind): string {
+  const stem = previewStem(userName);
+  return kind === 'resend' ? `${stem}.resend` : stem;
 }
 
+/** Two previews would be written to one file; the message names both people. */
+export class PreviewNameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreviewNameError';
+  }
+}
+
+/**
+ * Stems for everyone, refused when two would share a file: `bo.resend` is a
+ * valid IAM name, so its first welcome and the resend for `bo` could clash
+ * (ignoring case too, as some disks do).
+ */
+function stems(
+  recipients: PlanRecipients,
+): { person: NewPerson; kind: PreviewKind; stem: string }[] {
+  const all = [
+    ...recipients.welcome.map((person) => ({ person, kind: 'welcome' as const })),
+    ...recipients.resend.map((person) => ({ person, kind: 'resend' as const })),
+  ].map((p) => ({ ...p, stem: kindStem(p.person.userName, p.kind) }));
+  const seen = new Map<string, (typeof all)[number]>();
+  for (const p of all) {
+    const other = seen.get(p.stem.toLowerCase());
+    if (other) {
+      throw new PreviewNameError(
+        `two previews would share the file name ${JSON.stringify(p.stem)}: ` +
+          `the ${other.kind} email of ${JSON.stringify(other.person.userName)} and ` +
+          `the ${p.kind} email of ${JSON.stringify(p.person.userName)}; rename one of them in the roster`,
+      );
+    }
+    seen.set(p.stem.toLowerCase(), p);
+  }
+  return all;
+}
+
+/** Who is in `people`: a plan's recipients, or (as before resends) only first welcomes. */
+function asRecipients(people: readonly NewPerson[] | PlanRecipients): PlanRecipients {
+  return Array.isArray(people)
+    ? { welcome: people as readonly NewPerson[], resend: [] }
+    : (people as PlanRecipients);
+}
+
+/** The files `npm run preview` writes for a plan, by user (paths under `dir`). */
+export function previewFiles(
+  people: readonly NewPerson[] | PlanRecipients,
+  dir: string,
+): { userName: string; kind: PreviewKind; html: string; text: string }[] {
+  return stems(asRecipients(people)).map(({ person, kind, stem }) => ({
+    userName: person.userName,
+    kind,
+    html: `${dir}/${stem}.html`,
+    text: `${dir}/${stem}.txt`,
+  }));
+}
+
+/**
+ * The emails, rendered by the function's own renderer: a resend says it
+ * replaces the earlier email, as the function's does.
+ */
 export function renderPreviews(
-  people: readonly NewPerson[],
+  people: readonly NewPerson[] | PlanRecipients,
   settings: PreviewSettings,
 ): EmailPreview[] {
   const url = previewSignInUrl(settings);
-  return people.map((person) => ({
+  return stems(asRecipients(people)).map(({ person, kind, stem }) => ({
     person,
-    stem: previewStem(person.userName),
+    kind,
+    stem,
     email: renderWelcomeEmail({
       userName: person.userName,
       ...(person.displayName === undefined ? {} : { displayName: person.displayName }),
@@ -114,6 +169,7 @@ export function renderPreviews(
       helpContact: settings.helpContact,
       password: PASSWORD_PLACEHOLDER,
       mfaRequired: settings.security?.requireMfa === true,
+      ...(kind === 'resend' ? { replacesEarlier: true } : {}),
     }),
   }));
 }
@@ -130,6 +186,7 @@ export function renderIndex(previews: readonly EmailPreview[], settings: Preview
     return [
       '<tr>',
       `<td>${escapeHtml(p.person.userName)}</td>`,
+      `<td>${p.kind === 'resend' ? 'sent again' : 'first welcome'}</td>`,
       `<td>${escapeHtml(p.person.displayName ?? '')}</td>`,
       `<td>${escapeHtml(p.person.email)}</td>`,
       `<td>${escapeHtml(p.email.subject)}</td>`,
@@ -143,14 +200,14 @@ export function renderIndex(previews: readonly EmailPreview[], settings: Preview
     '<head><meta charset="utf-8"><title>Welcome email previews</title></head>',
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px">',
     '<h1>Welcome email previews</h1>',
-    `<p>The emails the people this plan adds will receive from the ${escapeHtml(settings.organisationName)} onboarding,`,
+    `<p>The emails the people this plan adds (or sends their welcome again) will receive from the ${escapeHtml(settings.organisationName)} onboarding,`,
     `rendered by the welcome function's own code. The password is a placeholder (<code>${escapeHtml(PASSWORD_PLACEHOLDER)}</code>):`,
-    'the real one is generated by the function when the user is created and never appears in a plan.</p>',
+    'the real one is generated by the function when it sends the email and never appears in a plan.</p>',
     previews.length === 0
-      ? '<p>This plan adds nobody: no welcome emails.</p>'
+      ? '<p>This plan adds nobody and sends no welcome again: no welcome emails.</p>'
       : [
           '<table border="1" cellpadding="4" cellspacing="0">',
-          '<tr><th>User name</th><th>Display name</th><th>Address</th><th>Subject</th><th>Preview</th></tr>',
+          '<tr><th>User name</th><th>Email</th><th>Display name</th><th>Address</th><th>Subject</th><th>Preview</th></tr>',
           ...rows,
           '</table>',
         ].join('\n'),

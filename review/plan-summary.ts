@@ -2,10 +2,11 @@
  * What a plan does, in the terms a reviewer thinks in: people added, changed
  * and removed by name; everything else counted by resource type.
  */
+import { managedChanges, type Action } from './plan-changes';
+import { personOfResource, readPlanPeople, type PersonChanges } from './plan-people';
 import type { ResourceChange, TerraformPlan } from './terraform-plan';
 
-/** `forget`: no longer managed, but left in the account (a `removed` block). */
-export type Action = 'add' | 'change' | 'replace' | 'remove' | 'forget';
+export { actionOf, changedFields, type Action } from './plan-changes';
 
 export interface TypeCounts {
   add: number;
@@ -51,6 +52,12 @@ export interface PlanSummary {
     /** People whose user, groups or attachments change, with what changes. */
     readonly change: readonly { readonly userName: string; readonly what: readonly string[] }[];
     readonly remove: readonly string[];
+    /** A person under a new name (see plan-people.ts: same address, or the same user moved). */
+    readonly rename: readonly { readonly from: string; readonly to: string }[];
+    /** Who gets a first welcome email once the plan is applied. */
+    readonly welcome: readonly string[];
+    /** Who gets the welcome email again (the resend counter rises). */
+    readonly resend: readonly string[];
   };
   /** Other managed resources by type. */
   readonly others: ReadonlyMap<string, TypeCounts>;
@@ -59,44 +66,28 @@ export interface PlanSummary {
   readonly noChanges: boolean;
 }
 
-/** Resource types that belong to one person, and how to name the change. */
-const PERSON_PARTS: Record<string, { userKey: string; label: string }> = {
-  aws_iam_user: { userKey: 'name', label: 'user' },
-  aws_iam_user_group_membership: { userKey: 'user', label: 'groups' },
-  aws_iam_user_policy_attachment: { userKey: 'user', label: 'policy attachment' },
-};
+const DONE = { add: 'added', remove: 'removed', replace: 'replaced', forget: 'forgotten' };
 
-export function actionOf(rc: ResourceChange): Action | undefined {
-  const a = rc.change.actions;
-  if (a.includes('create') && a.includes('delete')) return 'replace';
-  if (a.includes('forget') && !a.includes('create')) return 'forget';
-  if (a.includes('create')) return 'add';
-  if (a.includes('delete')) return 'remove';
-  if (a.includes('update')) return 'change';
-  return undefined;
-}
-
-/** Attribute names whose values differ between before and after (unknown counts as changed). */
-export function changedFields(rc: ResourceChange): string[] {
-  const before = rc.change.before ?? {};
-  const after = rc.change.after ?? {};
-  const unknown = rc.change.after_unknown ?? {};
-  const keys = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]);
-  return [...keys]
-    .filter((k) => k !== 'tags_all' && k !== 'id')
-    .filter((k) => unknown[k] === true || JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .sort();
-}
-
-function userNameOf(rc: ResourceChange, key: string): string | undefined {
-  const v = rc.change.after?.[key] ?? rc.change.before?.[key];
-  return typeof v === 'string' ? v : undefined;
+/** What changes for a person who stays, in a word or two per resource. */
+function whatChanges(p: PersonChanges, renamedInPlace: boolean): string[] {
+  const what = new Set<string>();
+  if (p.user) {
+    const fields =
+      p.user.action === 'replace'
+        ? ['replaced']
+        : p.user.action === 'forget'
+          ? ['forgotten']
+          : p.user.fields.map((f) => f.field).filter((f) => !(renamedInPlace && f === 'name'));
+    fields.forEach((f) => what.add(f));
+  }
+  const labelled = (label: string, action: Action) =>
+    what.add(action === 'change' ? label : `${label} ${DONE[action]}`);
+  if (p.groups) labelled('groups', p.groups.action);
+  for (const policy of p.policies) labelled('policy attachment', policy.action);
+  return [...what].sort();
 }
 
 export function summarizePlan(plan: TerraformPlan, config?: SynthesizedConfig): PlanSummary {
-  const add = new Set<string>();
-  const remove = new Set<string>();
-  const change = new Map<string, Set<string>>();
   const others = new Map<string, TypeCounts>();
   const parts = new Map<string, Map<string, TypeCounts>>();
   const count = (byType: Map<string, TypeCounts>, type: string, action: Action) => {
@@ -104,53 +95,30 @@ export function summarizePlan(plan: TerraformPlan, config?: SynthesizedConfig): 
     counts[action] += 1;
     byType.set(type, counts);
   };
-
-  const managed = (plan.resource_changes ?? []).filter((rc) => rc.mode === 'managed');
-  const personal: { rc: ResourceChange; action: Action; userName: string; label: string }[] = [];
-  for (const rc of managed) {
-    const action = actionOf(rc);
-    if (!action) continue;
-    const part = PERSON_PARTS[rc.type];
-    const userName = part && userNameOf(rc, part.userKey);
-    if (part && userName) {
-      personal.push({ rc, action, userName, label: part.label });
-      continue;
-    }
+  for (const { rc, action } of managedChanges(plan)) {
+    if (personOfResource(rc) !== undefined) continue;
     count(others, rc.type, action);
     const stackPart = partOf(rc, config);
     count(parts.get(stackPart) ?? parts.set(stackPart, new Map()).get(stackPart)!, rc.type, action);
   }
-  // Users first: a person who is added or removed is not also "changed".
-  for (const p of personal) {
-    if (p.rc.type !== 'aws_iam_user') continue;
-    if (p.action === 'add') add.add(p.userName);
-    else if (p.action === 'remove') remove.add(p.userName);
-  }
-  for (const p of personal) {
-    if (add.has(p.userName) || remove.has(p.userName)) continue;
-    const what = change.get(p.userName) ?? new Set<string>();
-    if (p.rc.type === 'aws_iam_user') {
-      const fields =
-        p.action === 'replace'
-          ? ['replaced']
-          : p.action === 'forget'
-            ? ['forgotten']
-            : changedFields(p.rc);
-      fields.forEach((f) => what.add(f));
-    } else {
-      const done = { add: 'added', remove: 'removed', replace: 'replaced', forget: 'forgotten' };
-      what.add(p.action === 'change' ? p.label : `${p.label} ${done[p.action]}`);
-    }
-    change.set(p.userName, what);
-  }
+
+  const people = readPlanPeople(plan);
+  const movedTo = new Set(people.renamed.filter((r) => r.sameUser).map((r) => r.to.userName));
+  const change = people.changed
+    .map((p) => ({ userName: p.userName, what: whatChanges(p, movedTo.has(p.userName)) }))
+    .filter((c) => c.what.length > 0);
   const byName = (a: string, b: string) => a.localeCompare(b);
+  const rename = people.renamed
+    .map((r) => ({ from: r.from.userName, to: r.to.userName }))
+    .sort((a, b) => byName(a.from, b.from));
   return {
     people: {
-      add: [...add].sort(byName),
-      remove: [...remove].sort(byName),
-      change: [...change.entries()]
-        .sort(([a], [b]) => byName(a, b))
-        .map(([userName, what]) => ({ userName, what: [...what].sort() })),
+      add: people.added.map((p) => p.userName).sort(byName),
+      remove: people.removed.map((p) => p.userName).sort(byName),
+      change,
+      rename,
+      welcome: people.welcome.map((w) => w.userName),
+      resend: people.resend.map((r) => r.userName),
     },
     others: new Map([...others.entries()].sort(([a], [b]) => byName(a, b))),
     parts: new Map(
@@ -158,7 +126,12 @@ export function summarizePlan(plan: TerraformPlan, config?: SynthesizedConfig): 
         .sort(([a], [b]) => byName(a, b))
         .map(([part, byType]) => [part, new Map([...byType].sort(([a], [b]) => byName(a, b)))]),
     ),
-    noChanges: add.size === 0 && remove.size === 0 && change.size === 0 && others.size === 0,
+    noChanges:
+      people.added.length === 0 &&
+      people.removed.length === 0 &&
+      rename.length === 0 &&
+      change.length === 0 &&
+      others.size === 0,
   };
 }
 
@@ -178,6 +151,15 @@ export function formatSummary(s: PlanSummary): string {
     }`,
     `People to remove (${s.people.remove.length}): ${list(s.people.remove)}`,
   ];
+  // Only when there are any, so that a plain plan's summary stays three lines.
+  if (s.people.rename.length > 0)
+    lines.push(
+      `People to rename (${s.people.rename.length}): ${s.people.rename.map((r) => `${r.from} → ${r.to}`).join(', ')}`,
+    );
+  if (s.people.welcome.length > 0)
+    lines.push(`Welcome emails (${s.people.welcome.length}): ${list(s.people.welcome)}`);
+  if (s.people.resend.length > 0)
+    lines.push(`Welcome emails sent again (${s.people.resend.length}): ${list(s.people.resend)}`);
   const ACTIONS = ['add', 'change', 'replace', 'remove', 'forget'] as const;
   const phrase = (c: TypeCounts) =>
     ACTIONS.filter((a) => c[a] > 0)

@@ -9,7 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { PREVIEW_DIR_NAME, peopleAdded, previewFiles } from '../review/email-preview';
+import {
+  PREVIEW_DIR_NAME,
+  planRecipients,
+  previewFiles,
+  PreviewNameError,
+} from '../review/email-preview';
 import { isInputError } from '../inputs/errors';
 import { planStack, TerraformError } from '../review/terraform-plan';
 import { renderPlanReport } from '../review/plan-report';
@@ -47,7 +52,7 @@ function main(argv: readonly string[]): number {
 
     // Listed by the names `npm run preview` writes them under.
     const previews = join(dirname(dirname(stackDir)), PREVIEW_DIR_NAME);
-    const files = previewFiles(peopleAdded(result.plan), relative(process.cwd(), previews));
+    const files = previewFiles(planRecipients(result.plan), relative(process.cwd(), previews));
     const reportFile = join(dirname(result.planFile), 'plan-report.md');
     writeFileSync(
       reportFile,
@@ -68,6 +73,10 @@ function main(argv: readonly string[]): number {
     }
     if (err instanceof TerraformError) {
       console.error(err.message);
+      return 1;
+    }
+    if (err instanceof PreviewNameError) {
+      console.error(`No report written: ${err.message}.`);
       return 1;
     }
     throw err;

@@ -2,7 +2,8 @@
  * `npm run preview`: for every person the last plan adds, the welcome email
  * they will receive, rendered by the welcome function's own code with a
  * placeholder instead of the password: `cdktf.out/previews/<user>.html` and
- * `.txt`, and `index.html` linking them.
+ * `.txt`; for every person whose resend counter it raises, the email sent
+ * again: `<user>.resend.html` and `.txt`; and `index.html` linking them.
  *
  * It reads the plan `npm run plan` wrote (cdktf.out/stacks/iam-onboarding/
  * plan.json) and does not plan by itself: a preview always matches the plan
@@ -14,7 +15,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, relative } from 'node:path';
 import {
   PREVIEW_DIR_NAME,
-  peopleAdded,
+  planRecipients,
+  PreviewNameError,
   previewText,
   renderIndex,
   renderPreviews,
@@ -42,7 +44,7 @@ function main(argv: readonly string[]): number {
   try {
     const settings = loadSettings(process.env[SETTINGS_FILE_ENV] || DEFAULT_SETTINGS_FILE);
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as TerraformPlan;
-    const previews = renderPreviews(peopleAdded(plan), settings);
+    const previews = renderPreviews(planRecipients(plan), settings);
     // Only this run's previews: a stale one could be taken for a person this plan adds.
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -52,16 +54,27 @@ function main(argv: readonly string[]): number {
     }
     const index = join(dir, 'index.html');
     writeFileSync(index, renderIndex(previews, settings));
-    console.log(
-      previews.length === 0
-        ? 'The plan adds nobody: no welcome emails to preview.'
-        : `Welcome email previews for ${previews.length} ${previews.length === 1 ? 'person' : 'people'}: ${previews.map((p) => p.person.userName).join(', ')}`,
-    );
+    const welcome = previews.filter((p) => p.kind === 'welcome');
+    const resend = previews.filter((p) => p.kind === 'resend');
+    const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'}`;
+    if (previews.length === 0) console.log('The plan adds nobody: no welcome emails to preview.');
+    if (welcome.length > 0)
+      console.log(
+        `Welcome email previews for ${people(welcome.length)}: ${welcome.map((p) => p.person.userName).join(', ')}`,
+      );
+    if (resend.length > 0)
+      console.log(
+        `Welcome emails sent again for ${people(resend.length)}: ${resend.map((p) => p.person.userName).join(', ')}`,
+      );
     console.log(`Index: ${relative(process.cwd(), index)}`);
     return 0;
   } catch (err) {
     if (isInputError(err)) {
       reportInputError(err);
+      return 1;
+    }
+    if (err instanceof PreviewNameError) {
+      console.error(`No previews written: ${err.message}.`);
       return 1;
     }
     throw err;

@@ -65,6 +65,10 @@ describe('summarizePlan', () => {
         { userName: 'd', what: ['groups'] },
         { userName: 'e', what: ['groups added'] },
       ],
+      rename: [],
+      // Created without the managed tags: the function would not welcome it.
+      welcome: [],
+      resend: [],
     });
     expect(formatSummary(s).split('\n')).toEqual([
       'People to add (1): new.person',

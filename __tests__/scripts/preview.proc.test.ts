@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { plan } from '../support/preview-plan';
+import { change, peoplePlan, user } from '../support/people-plan';
+import { managed, plan } from '../support/preview-plan';
 
 describe('npm run preview', () => {
   it('npm run preview writes one HTML and one text file per person, and the index', () => {
@@ -33,6 +34,65 @@ describe('npm run preview', () => {
     expect(readFileSync(join(out, 'bo.txt'), 'utf8')).toMatch(
       /^To: bo@example.com\nSubject: Your sign-in for the Example Corp AWS account\n\nHello bo,/,
     );
+  });
+
+  it('npm run preview writes the resends beside the first welcomes, clearly named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iam-onboarding-preview-'));
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(peoplePlan));
+    const out = join(dir, 'previews');
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'scripts/preview.ts', '--plan', planFile, '--out', out],
+      { encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      'Welcome email previews for 4 people: abe, ann, bo.chen2, rex\n' +
+        'Welcome emails sent again for 2 people: ray, rose\n',
+    );
+    expect(
+      readdirSync(out)
+        .filter((f) => f.includes('.resend.'))
+        .sort(),
+    ).toEqual(['ray.resend.html', 'ray.resend.txt', 'rose.resend.html', 'rose.resend.txt']);
+    expect(readFileSync(join(out, 'rose.resend.txt'), 'utf8')).toMatch(
+      /^To: rose@example.com\nSubject: .*\n\nHello Rose,\n\nThis email replaces any earlier welcome email/,
+    );
+    expect(readdirSync(out)).not.toContain('abe.resend.html');
+  });
+
+  it('npm run preview refuses two previews for one file, and leaves the old previews be', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iam-onboarding-preview-'));
+    const planFile = join(dir, 'plan.json');
+    const clash = {
+      format_version: '1.2',
+      resource_changes: [
+        change('aws_iam_user', 'a', ['create'], null, user('bo.resend', managed('a@example.com'))),
+        change(
+          'aws_iam_user',
+          'b',
+          ['update'],
+          user('bo', managed('b@example.com')),
+          user('bo', { ...managed('b@example.com'), 'resend-welcome': '1' }),
+        ),
+      ],
+    };
+    writeFileSync(planFile, JSON.stringify(clash));
+    const out = join(dir, 'previews');
+    mkdirSync(out);
+    writeFileSync(join(out, 'index.html'), 'earlier');
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'scripts/preview.ts', '--plan', planFile, '--out', out],
+      { encoding: 'utf8' },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'No previews written: two previews would share the file name "bo.resend": the welcome email of "bo.resend" and the resend email of "bo"; rename one of them in the roster.',
+    );
+    expect(readdirSync(out)).toEqual(['index.html']);
   });
 
   it('npm run preview without a plan says to plan first', () => {
