@@ -12,7 +12,9 @@ const { writeFileSync } = require('node:fs');
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const passed = results.numPassedTests;
-    const failed = results.numFailedTests;
+    // A file that fails to load (a syntax error) runs no test, yet it failed:
+    // count it, so that the closing line never reads "0 failed" on a red run.
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
     const file = process.env.JEST_TIER_SUMMARY;
     if (!file) {

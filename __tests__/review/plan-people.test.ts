@@ -76,7 +76,7 @@ describe('readPlanPeople', () => {
     ]);
     expect(names(people.welcome)).toEqual(WELCOMED);
     expect(people.notWelcomed).toEqual([
-      { userName: 'nomail', why: 'tag email is missing or not a plain email address' },
+      { userName: 'nomail', why: 'tag email: there is no such tag' },
     ]);
   });
 
