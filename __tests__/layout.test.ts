@@ -116,4 +116,11 @@ describe('the layout', () => {
       });
     }
   });
+
+  it('keeps every test helper in the one support folder, __tests__/support/', () => {
+    const helpers = sources('__tests__').filter(
+      (f) => !/\.test\.ts$/.test(f) && !f.startsWith(join('__tests__', 'support') + '/'),
+    );
+    expect(helpers).toEqual([]);
+  });
 });

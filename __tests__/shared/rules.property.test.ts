@@ -24,7 +24,7 @@ import { parseJsonDocument } from '../../inputs/json-file';
 import { validateRoster } from '../../inputs/roster';
 import { senderEmail, validateSettings, type Settings } from '../../inputs/settings';
 import { checkAccountAlias, checkEmailAddress, checkMailbox, reasonOf } from '../../shared/rules';
-import { aliasCandidate, emailCandidate, senderCandidate } from './support/arbitraries';
+import { aliasCandidate, emailCandidate, senderCandidate } from '../support/arbitraries';
 
 const RUNS = { numRuns: 400 };
 

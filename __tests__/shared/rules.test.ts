@@ -16,7 +16,7 @@ import {
   EMAIL_ADDRESS,
   reasonOf,
 } from '../../shared/rules';
-import { aliasCandidate, emailCandidate, senderCandidate } from './support/arbitraries';
+import { aliasCandidate, emailCandidate, senderCandidate } from '../support/arbitraries';
 
 const RUNS = { numRuns: 800 };
 
