@@ -44,6 +44,8 @@ const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
  */
 const EMAIL =
   /^[A-Za-z0-9](?:[A-Za-z0-9._+=-]{0,62}[A-Za-z0-9_+=-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+/** The roster's address rule, for other addresses people configure (settings notifications). */
+export const ROSTER_EMAIL_PATTERN = EMAIL;
 /** A customer- or AWS-managed policy ARN, in any partition. */
 const POLICY_ARN =
   /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/;

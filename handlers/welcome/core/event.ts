@@ -15,6 +15,7 @@
  */
 import * as z from 'zod/mini';
 import { MANAGED_USER_PATH, type WelcomeRequestReason } from '../../../shared/contract';
+import { parseSesEvent, type SesFeedback } from './ses-event';
 
 const SnsRecordSchema = z.object({
   EventSource: z.literal('aws:sns'),
@@ -114,12 +115,16 @@ export type SkipReason =
   | 'not-a-cloudtrail-api-call'
   | 'not-create-user'
   | 'create-user-failed'
-  | 'no-created-user-in-event';
+  | 'no-created-user-in-event'
+  /** An SES event the function does not act on (its topic check, a delivery). */
+  | 'ses-event-ignored';
 
 export type ParsedRecord =
   | { kind: 'create-user'; event: CreatedUser }
   /** The reconcile schedule's request (RECONCILE_REQUEST): look for users never welcomed. */
   | { kind: 'reconcile' }
+  /** SES reported a bounce, complaint or reject of a welcome email (core/ses-event.ts). */
+  | { kind: 'ses-feedback'; event: SesFeedback; snsMessageId: string }
   | {
       kind: 'skip';
       reason: SkipReason;
@@ -268,6 +273,26 @@ function classifySqsRecord(record: unknown): SqsItem {
     };
   }
   const { MessageId, Message } = notification.data;
+  const ses = parseSesEvent(Message);
+  if (ses.kind === 'feedback') {
+    return {
+      messageId,
+      receiveCount,
+      parsed: { kind: 'ses-feedback', event: ses.event, snsMessageId: MessageId },
+    };
+  }
+  if (ses.kind === 'ignored') {
+    return {
+      messageId,
+      receiveCount,
+      parsed: {
+        kind: 'skip',
+        reason: 'ses-event-ignored',
+        detail: ses.detail,
+        snsMessageId: MessageId,
+      },
+    };
+  }
   return { messageId, receiveCount, parsed: classify(MessageId, Message) };
 }
 
