@@ -54,9 +54,11 @@ export function adminNoticeStatements(p: AdminNoticeGrantProps): PolicyStatement
             Resource: p.slackWebhookParameter.arn,
           },
           {
-            // The parameter is encrypted with the AWS-managed aws/ssm key, whose
-            // id differs per account: any key, but only through SSM in this
-            // region (SSM decrypts for GetParameter WithDecryption).
+            // SSM decrypts for GetParameter WithDecryption. The aws/ssm key's
+            // own policy already admits the account through SSM; this states
+            // the intent, and carries a customer-managed key whose policy
+            // delegates to IAM. Any key (their ids differ per account), but
+            // only through SSM in this region.
             Sid: 'DecryptSlackWebhookThroughSsm',
             Effect: 'Allow' as const,
             Action: 'kms:Decrypt',

@@ -13,6 +13,12 @@ export interface NoticeAlarmsProps {
   readonly feedbackTopicName: string;
   /** The admins' topic, when there is one. @default none */
   readonly adminTopicName?: string;
+  /**
+   * Whether any admin destination is configured (topic or Slack): only then
+   * can a notice fail to be delivered.
+   * @default false
+   */
+  readonly deliversNotices?: boolean;
   /** Every alarm name starts with `<prefix>-` (the alerts topic admits exactly these). @default "iam-onboarding" */
   readonly namePrefix?: string;
   /** @default 300 */
@@ -72,10 +78,14 @@ export class NoticeAlarms extends Construct {
         'welcome-email-problems',
         '{ ($.level = "ERROR") && ($.message = "welcome email problem") }',
       ),
-      filter(
-        'admin-notices-not-delivered',
-        '{ ($.level = "WARN") && ($.message = "admin notice not delivered") }',
-      ),
+      ...(props.deliversNotices
+        ? [
+            filter(
+              'admin-notices-not-delivered',
+              '{ ($.level = "WARN") && ($.message = "admin notice not delivered") }',
+            ),
+          ]
+        : []),
     ];
 
     const specs: Spec[] = [
@@ -86,13 +96,17 @@ export class NoticeAlarms extends Construct {
         namespace: WELCOME_METRICS_NAMESPACE,
         metricName: 'WelcomeEmailProblems',
       },
-      {
-        id: 'admin-notices-not-delivered',
-        description:
-          'The welcome function could not deliver an admin notice (the log line "admin notice not delivered" names the destination and the error): e.g. the Slack webhook parameter was never put or the webhook was revoked.',
-        namespace: WELCOME_METRICS_NAMESPACE,
-        metricName: 'AdminNoticesNotDelivered',
-      },
+      ...(props.deliversNotices
+        ? [
+            {
+              id: 'admin-notices-not-delivered',
+              description:
+                'The welcome function could not deliver an admin notice (the log line "admin notice not delivered" names the destination and the error): e.g. the Slack webhook parameter was never put or the webhook was revoked.',
+              namespace: WELCOME_METRICS_NAMESPACE,
+              metricName: 'AdminNoticesNotDelivered',
+            },
+          ]
+        : []),
       ...(props.adminTopicName
         ? [
             {

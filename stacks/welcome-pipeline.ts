@@ -271,6 +271,7 @@ export class WelcomePipeline extends Construct {
       functionLogGroupName: this.welcome.logGroup.name,
       feedbackTopicName: PIPELINE_NAMES.feedbackTopic,
       ...(this.notices.topic ? { adminTopicName: PIPELINE_NAMES.adminTopic } : {}),
+      deliversNotices: this.notices.topic !== undefined || slackParameter !== undefined,
     });
 
     this.listeners = [

@@ -19,7 +19,7 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
 describe.each([
   // With admin notices by email and Slack (config/settings.json), and with none.
   ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 106],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 96],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 93],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
