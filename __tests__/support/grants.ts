@@ -43,6 +43,7 @@ interface RecordedInput {
   QueueUrl?: string;
   TopicArn?: string;
   Name?: string;
+  ConfigurationSetName?: string;
 }
 
 /** `https://sqs.<region>.amazonaws.com/<account>/<name>` as the queue's ARN. */
@@ -102,6 +103,14 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
           resource: identity,
           context: { 'ses:FromAddress': bareAddress(input.Source) },
         };
+        if (input.ConfigurationSetName) {
+          // SES authorizes the configuration set of the send as well.
+          const set: Grant = {
+            ...grant,
+            resource: `arn:aws:ses:us-east-1:${accountId}:configuration-set/${input.ConfigurationSetName}`,
+          };
+          grants.set(JSON.stringify(set), set);
+        }
         break;
       case 'admin-topic':
         if (!input.TopicArn) throw new Error(`${name} without a TopicArn`);

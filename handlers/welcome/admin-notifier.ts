@@ -11,7 +11,6 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type AdminNotice, notifyNobody, type NotifyAdmins } from './core/admin-notice';
 import { renderAdminNotice, type RenderedAdminNotice } from './core/admin-notice-render';
 import type { WelcomeConfig } from './core/config';
-import { errorName } from './core/errors';
 import { postToSlack, publishNotice, readWebhookUrl, SlackDeliveryError } from './aws/notify';
 
 export interface NotifierDeps {
@@ -28,6 +27,16 @@ export interface WebhookCache {
 }
 
 type Destination = 'email-topic' | 'slack';
+
+/**
+ * The error's name. Not core/errors' errorName: fetch rejects with a
+ * DOMException (TimeoutError, AbortError), which need not be an `Error`
+ * instance of this realm, and its name is exactly what the log should say.
+ */
+function nameOf(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name !== '' ? name : typeof error;
+}
 
 class MissingClient extends Error {
   override name = 'MissingClient';
@@ -59,7 +68,7 @@ export function adminNotifier(
         kind: notice.kind,
         userName: notice.userName,
         // The name only: fetch's messages (and causes) can quote the URL.
-        errorName: errorName(error),
+        errorName: nameOf(error),
         ...(error instanceof SlackDeliveryError && error.httpStatus !== undefined
           ? { httpStatus: error.httpStatus }
           : {}),
