@@ -104,7 +104,7 @@ function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
 
 /** SNS refuses a subject that is not ASCII, has a line break, or is 100 characters or more. */
 export function snsSubject(text: string): string {
-  const ascii = text
+  const ascii = singleLine(text, 1000)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e]/g, '?');
