@@ -20,6 +20,7 @@ import {
   renderPreviews,
 } from '../review/email-preview';
 import { isInputError } from '../inputs/errors';
+import { adminNoticePreviewText, renderAdminNoticePreviews } from '../review/admin-notice-preview';
 import type { TerraformPlan } from '../review/terraform-plan';
 import { stackDir } from '../stacks/synth-output';
 import { reportInputError } from '../inputs/report';
@@ -50,12 +51,18 @@ function main(argv: readonly string[]): number {
       writeFileSync(join(dir, `${p.stem}.html`), p.email.html);
       writeFileSync(join(dir, `${p.stem}.txt`), previewText(p));
     }
+    // What the admins will be told (handlers/welcome/core/admin-notice-render.ts).
+    const notices = renderAdminNoticePreviews(peopleAdded(plan), settings);
+    for (const n of notices) writeFileSync(join(dir, n.file), adminNoticePreviewText(n, settings));
     const index = join(dir, 'index.html');
     writeFileSync(index, renderIndex(previews, settings));
     console.log(
       previews.length === 0
         ? 'The plan adds nobody: no welcome emails to preview.'
         : `Welcome email previews for ${previews.length} ${previews.length === 1 ? 'person' : 'people'}: ${previews.map((p) => p.person.userName).join(', ')}`,
+    );
+    console.log(
+      `Admin notice previews: ${notices.length} (${notices.map((n) => n.file).join(', ')})`,
     );
     console.log(`Index: ${relative(process.cwd(), index)}`);
     return 0;
