@@ -22,6 +22,7 @@ import {
 import { UNUSED_PASSWORD_DAYS } from '../shared/contract';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import { validateDocument, type CrossProblem } from './validate';
+import { notificationProblems, notificationsSchema } from './notifications';
 
 /** Default location of the settings file, relative to the project root. */
 export const DEFAULT_SETTINGS_FILE = 'config/settings.json';
@@ -341,6 +342,7 @@ export const settingsSchema = z
             'MAIL FROM records are written there; when absent, add them by hand (see the plan summary).',
         ),
       alerts: alertsSchema,
+      notifications: notificationsSchema,
       delivery: deliverySchema,
       security: securitySchema,
       expiry: expirySchema,
@@ -438,6 +440,7 @@ function crossFieldProblems(raw: unknown): CrossProblem[] {
       message: `is ${reserved}, below maximumConcurrency ${maximum}: Lambda would throttle the queue's own invocations`,
     });
   }
+  out.push(...notificationProblems(root));
   const trail = asRecord(root?.trail);
   if (trail?.create === false && trail.name !== undefined) {
     out.push({

@@ -22,6 +22,8 @@ import { reportInputError } from '../inputs/report';
 import { formatSummary, summarizePlan, type SynthesizedConfig } from '../review/plan-summary';
 import { synthesize } from '../stacks/synth';
 import { dnsRecordsToAddByHand } from '../stacks/sender-identity';
+import { noticeDestinations } from '../review/admin-notice-preview';
+import { putWebhookCommand } from '../stacks/admin-notices';
 
 function main(argv: readonly string[]): number {
   const offline = argv.includes('--offline') ? true : undefined;
@@ -46,6 +48,13 @@ function main(argv: readonly string[]): number {
         console.log(`  ${r.type.padEnd(5)}  ${r.name}  ${r.value}  (${r.purpose})`);
       console.log(
         '  Values in <...> are chosen by SES: after deploy, `terraform output ses_dns_records`.',
+      );
+    }
+    console.log(`\nAdmin notices: ${noticeDestinations(settings)}`);
+    if (settings.notifications.slackWebhookParameter) {
+      // The stack never holds the URL: someone stores it once, by hand.
+      console.log(
+        `  Store the Slack webhook URL (once): read -rs URL && printf '%s' "$URL" | ${putWebhookCommand(settings.notifications.slackWebhookParameter)}`,
       );
     }
     console.log(`\nFull plan: ${relative(process.cwd(), result.planFile)}`);

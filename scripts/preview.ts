@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, relative } from 'node:path';
 import {
   PREVIEW_DIR_NAME,
+  peopleAdded,
   planRecipients,
   PreviewNameError,
   previewText,
@@ -22,6 +23,7 @@ import {
   renderPreviews,
 } from '../review/email-preview';
 import { isInputError } from '../inputs/errors';
+import { adminNoticePreviewText, renderAdminNoticePreviews } from '../review/admin-notice-preview';
 import type { TerraformPlan } from '../review/terraform-plan';
 import { stackDir } from '../stacks/synth-output';
 import { reportInputError } from '../inputs/report';
@@ -52,6 +54,9 @@ function main(argv: readonly string[]): number {
       writeFileSync(join(dir, `${p.stem}.html`), p.email.html);
       writeFileSync(join(dir, `${p.stem}.txt`), previewText(p));
     }
+    // What the admins will be told (handlers/welcome/core/admin-notice-render.ts).
+    const notices = renderAdminNoticePreviews(peopleAdded(plan), settings);
+    for (const n of notices) writeFileSync(join(dir, n.file), adminNoticePreviewText(n, settings));
     const index = join(dir, 'index.html');
     writeFileSync(index, renderIndex(previews, settings));
     const welcome = previews.filter((p) => p.kind === 'welcome');
@@ -66,6 +71,9 @@ function main(argv: readonly string[]): number {
       console.log(
         `Welcome emails sent again for ${people(resend.length)}: ${resend.map((p) => p.person.userName).join(', ')}`,
       );
+    console.log(
+      `Admin notice previews: ${notices.length} (${notices.map((n) => n.file).join(', ')})`,
+    );
     console.log(`Index: ${relative(process.cwd(), index)}`);
     return 0;
   } catch (err) {

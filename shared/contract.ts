@@ -132,6 +132,20 @@ export function expireRequest(startAfter?: string): ExpireRequest {
   return startAfter === undefined ? EXPIRE_REQUEST : { ...EXPIRE_REQUEST, startAfter };
 }
 
+/**
+ * Receives of one welcome-queue message before SQS moves it to the
+ * dead-letter queue. The stack sets the queue's redrive policy from it; the
+ * function tells the admins when a message fails its last receive.
+ */
+export const WELCOME_QUEUE_MAX_RECEIVES = 5;
+
+/**
+ * SES message tag on every welcome email naming the IAM user it welcomes
+ * (encoded: SES tag values allow only letters, digits, `_` and `-`), so a
+ * bounce or complaint event can name the person.
+ */
+export const SES_USER_TAG = 'iam-onboarding-user';
+
 /** Why a welcome was queued by something other than a CreateUser event. */
 export type WelcomeRequestReason = 'reconcile' | 'redrive' | 'operator';
 

@@ -14,6 +14,11 @@ export interface TopicPublisher {
    * of the resources publishing: matched against `aws:SourceArn`.
    */
   readonly sourceArns: readonly string[];
+  /**
+   * Also require `aws:SourceAccount` (AWS's advice for SES event destinations).
+   * @default not required (the source ARNs name the account already)
+   */
+  readonly sourceAccount?: string;
 }
 
 export interface EncryptedTopicProps {
@@ -26,6 +31,13 @@ export interface EncryptedTopicProps {
   readonly kmsKeyArn: string;
   /** Who may publish: nobody else can (an explicit deny covers every other source). */
   readonly publishers: readonly TopicPublisher[];
+  /**
+   * IAM roles of this account that may publish (e.g. the welcome function's,
+   * for admin notices); excepted from the deny by `aws:PrincipalArn`. They
+   * still need sns:Publish (and the key) in their own policies.
+   * @default none
+   */
+  readonly publisherRoleArns?: readonly string[];
   /**
    * Email addresses subscribed to the topic. SNS mails each a confirmation
    * link; nothing is delivered to an address until it is confirmed.
@@ -53,7 +65,10 @@ export class EncryptedTopic extends Construct {
     const checks = new InputChecks()
       .matches('name', props.name, RESOURCE_NAME, 'may hold only letters, digits, "-" and "_"')
       .check(props.name.length <= 256, 'name is longer than 256 characters')
-      .check(props.publishers.length > 0, 'publishers must name at least one publisher');
+      .check(
+        props.publishers.length + (props.publisherRoleArns?.length ?? 0) > 0,
+        'publishers (or publisherRoleArns) must name at least one publisher',
+      );
     props.publishers.forEach((p, i) => {
       checks
         .matches(
@@ -91,6 +106,7 @@ export class EncryptedTopic extends Construct {
     this.topicName = props.name;
 
     const allSources = props.publishers.flatMap((p) => p.sourceArns);
+    const roles = props.publisherRoleArns ?? [];
     this.statements = [
       ...props.publishers.map((p, i): PolicyStatement => ({
         Sid: `AllowPublishFromSource${i}`,
@@ -98,8 +114,22 @@ export class EncryptedTopic extends Construct {
         Principal: { Service: p.service },
         Action: 'sns:Publish',
         Resource: this.topic.arn,
-        Condition: { ArnLike: { 'aws:SourceArn': [...p.sourceArns] } },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': [...p.sourceArns] },
+          ...(p.sourceAccount ? { StringEquals: { 'aws:SourceAccount': p.sourceAccount } } : {}),
+        },
       })),
+      ...(roles.length > 0
+        ? [
+            {
+              Sid: 'AllowPublishFromRoles',
+              Effect: 'Allow' as const,
+              Principal: { AWS: [...roles] },
+              Action: 'sns:Publish',
+              Resource: this.topic.arn,
+            },
+          ]
+        : []),
       {
         // Also binds this account's own principals: only the listed sources publish.
         Sid: 'DenyPublishFromAnyOtherSource',
@@ -107,7 +137,11 @@ export class EncryptedTopic extends Construct {
         Principal: '*',
         Action: 'sns:Publish',
         Resource: this.topic.arn,
-        Condition: { ArnNotLike: { 'aws:SourceArn': allSources } },
+        // Both must hold for the deny: neither a listed source nor a listed role.
+        Condition: {
+          ...(allSources.length > 0 ? { ArnNotLike: { 'aws:SourceArn': allSources } } : {}),
+          ...(roles.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': [...roles] } } : {}),
+        },
       },
     ];
     this.policy = new SnsTopicPolicy(this, 'policy', {

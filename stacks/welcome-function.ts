@@ -16,6 +16,11 @@ import {
   WELCOMED_TAG_KEY,
 } from '../shared/contract';
 import { bundleWelcome } from './welcome-bundle';
+import {
+  adminNoticeEnvironment,
+  type AdminNoticeGrantProps,
+  adminNoticeStatements,
+} from './admin-notice-grants';
 import { zipDirectorySync } from './zip';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
 import { policyJson, type PolicyStatement } from './policy-document';
@@ -109,6 +114,16 @@ export interface WelcomeFunctionProps {
    * @default bundles handlers/welcome with esbuild (stacks/welcome-bundle.ts)
    */
   readonly codeDir?: string;
+  /**
+   * Admin notices and SES feedback: the admins' topic, the Slack webhook's
+   * parameter, the configuration set the emails are sent with (grants and
+   * environment in admin-notice-grants.ts).
+   * @default none of them
+   */
+  readonly notices?: Pick<
+    AdminNoticeGrantProps,
+    'adminTopicArn' | 'slackWebhookParameter' | 'sesConfigurationSet'
+  >;
 }
 
 /**
@@ -200,6 +215,13 @@ export class WelcomeFunction extends Construct {
     });
 
     const managedUsers = `arn:aws:iam::${props.accountId}:user${path}*`;
+    const noticeGrants: AdminNoticeGrantProps = {
+      accountId: props.accountId,
+      region,
+      pipelineKeyArn: props.queueKeyArn,
+      fromAddress: props.fromAddress,
+      ...props.notices,
+    };
     this.statements = [
       {
         // Path and tag: someone who may create users under the path but not
@@ -300,6 +322,7 @@ export class WelcomeFunction extends Construct {
               },
             },
           ]),
+      ...adminNoticeStatements(noticeGrants),
     ];
     this.rolePolicy = new IamRolePolicy(this, 'policy', {
       name: 'welcome',
@@ -320,6 +343,7 @@ export class WelcomeFunction extends Construct {
       ...(props.settings.unusedPasswordDays === undefined
         ? {}
         : { [WELCOME_ENV.unusedPasswordDays]: String(props.settings.unusedPasswordDays) }),
+      ...adminNoticeEnvironment(noticeGrants),
     };
 
     this.function = new LambdaFunction(this, 'function', {

@@ -14,6 +14,11 @@ import { SenderIdentity } from './sender-identity';
 import { defaultBusRuleArn, UserCreatedRule } from './user-created-rule';
 import { WelcomeFunction } from './welcome-function';
 import { WelcomeQueue } from './welcome-queue';
+import { AdminNotices } from './admin-notices';
+import { NoticeAlarms } from './notice-alarms';
+import { SesFeedback } from './ses-feedback';
+import { WELCOME_QUEUE_MAX_RECEIVES } from '../shared/contract';
+import { ssmParameterArn } from '../shared/ssm-parameter';
 
 /** Names of the pipeline's resources (all start with "iam-onboarding"). */
 export const PIPELINE_NAMES = {
@@ -28,6 +33,9 @@ export const PIPELINE_NAMES = {
   function: 'iam-onboarding-welcome',
   keyAlias: 'iam-onboarding',
   defaultTrail: 'iam-onboarding',
+  adminTopic: 'iam-onboarding-admin-notices',
+  feedbackTopic: 'iam-onboarding-ses-feedback',
+  configurationSet: 'iam-onboarding-welcome',
 } as const;
 
 export interface WelcomePipelineProps {
@@ -66,6 +74,11 @@ export class WelcomePipeline extends Construct {
   readonly expiry?: QueueSchedule;
   readonly welcome: WelcomeFunction;
   readonly alarms: FailureAlarms;
+  /** The admins' topic (with admin addresses) and the Slack webhook's parameter name. */
+  readonly notices: AdminNotices;
+  /** SES configuration set, its bounce/complaint/reject topic and its subscription to the queue. */
+  readonly feedback: SesFeedback;
+  readonly noticeAlarms: NoticeAlarms;
   /**
    * What must exist before a managed user is created, or its CreateUser
    * event finds nobody listening and the person never gets an email: the
@@ -136,6 +149,12 @@ export class WelcomePipeline extends Construct {
           contextKey: 'aws:sqs:arn',
           resourceArns: [arn('sqs', PIPELINE_NAMES.welcomeQueue)],
         },
+        {
+          // Bounce, complaint and reject events of the welcome emails.
+          service: 'ses.amazonaws.com',
+          contextKey: 'aws:sns:topicArn',
+          resourceArns: [arn('sns', PIPELINE_NAMES.feedbackTopic)],
+        },
       ],
     });
     this.topic = new EncryptedTopic(this, 'topic', {
@@ -153,13 +172,18 @@ export class WelcomePipeline extends Construct {
       name: PIPELINE_NAMES.deadLetterQueue,
       senders: [
         { service: 'events.amazonaws.com', sourceArns: [ruleArn, reconcileArn, ...expiryArns] },
-        { service: 'sns.amazonaws.com', sourceArns: [this.topic.topicArn] },
+        {
+          service: 'sns.amazonaws.com',
+          sourceArns: [this.topic.topicArn, arn('sns', PIPELINE_NAMES.feedbackTopic)],
+        },
       ],
     });
     this.queue = new WelcomeQueue(this, 'queue', {
       name: PIPELINE_NAMES.welcomeQueue,
       topicArn: this.topic.topicArn,
       eventRuleArns: [reconcileArn, ...expiryArns],
+      feedbackTopicArns: [arn('sns', PIPELINE_NAMES.feedbackTopic)],
+      maxReceiveCount: WELCOME_QUEUE_MAX_RECEIVES,
       kmsKeyArn: this.key.keyArn,
       deadLetterQueueArn: this.deadLetterQueue.queueArn,
       // AWS's advice for a queue that feeds a function: six times its timeout.
@@ -190,7 +214,34 @@ export class WelcomePipeline extends Construct {
         deadLetterQueueArn: this.deadLetterQueue.queueArn,
       });
     }
+    this.feedback = new SesFeedback(this, 'ses-feedback', {
+      accountId,
+      configurationSetName: PIPELINE_NAMES.configurationSet,
+      topicName: PIPELINE_NAMES.feedbackTopic,
+      kmsKeyArn: this.key.keyArn,
+      queueArn: this.queue.queueArn,
+      deadLetterQueueArn: this.deadLetterQueue.queueArn,
+      dependsOn: [this.queue.policy, this.key.key],
+    });
+    const adminTopicArn =
+      s.notifications.adminEmails.length > 0 ? arn('sns', PIPELINE_NAMES.adminTopic) : undefined;
+    const slackParameter = s.notifications.slackWebhookParameter;
     this.welcome = new WelcomeFunction(this, 'welcome', {
+      notices: {
+        ...(adminTopicArn ? { adminTopicArn } : {}),
+        ...(slackParameter
+          ? {
+              slackWebhookParameter: {
+                name: slackParameter,
+                arn: ssmParameterArn(region, accountId, slackParameter),
+              },
+            }
+          : {}),
+        sesConfigurationSet: {
+          name: this.feedback.configurationSetName,
+          arn: this.feedback.configurationSetArn,
+        },
+      },
       accountId,
       functionName: PIPELINE_NAMES.function,
       queueArn: this.queue.queueArn,
@@ -226,6 +277,23 @@ export class WelcomePipeline extends Construct {
       ...(this.expiry ? { expiryRuleName: this.expiry.ruleName } : {}),
       topicName: PIPELINE_NAMES.topic,
       welcomeQueueName: PIPELINE_NAMES.welcomeQueue,
+    });
+
+    this.notices = new AdminNotices(this, 'admin-notices', {
+      accountId,
+      topicName: PIPELINE_NAMES.adminTopic,
+      kmsKeyArn: this.key.keyArn,
+      publisherRoleArn: this.welcome.role.arn,
+      adminEmails: s.notifications.adminEmails,
+      ...(slackParameter ? { slackWebhookParameter: slackParameter } : {}),
+    });
+    this.noticeAlarms = new NoticeAlarms(this, 'notice-alarms', {
+      namePrefix: PIPELINE_NAMES.prefix,
+      alertTopicArn: this.alertsTopic.topicArn,
+      functionLogGroupName: this.welcome.logGroup.name,
+      feedbackTopicName: PIPELINE_NAMES.feedbackTopic,
+      ...(this.notices.topic ? { adminTopicName: PIPELINE_NAMES.adminTopic } : {}),
+      deliversNotices: this.notices.topic !== undefined || slackParameter !== undefined,
     });
 
     this.listeners = [

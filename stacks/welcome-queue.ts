@@ -17,6 +17,12 @@ export interface WelcomeQueueProps {
    */
   readonly eventRuleArns?: readonly string[];
   /**
+   * Further topics that deliver into the queue: SES's bounce and complaint
+   * events (ses-feedback.ts). Subscribed by their own constructs.
+   * @default none
+   */
+  readonly feedbackTopicArns?: readonly string[];
+  /**
    * ARN of the customer-managed key that encrypts the queue. Its policy must
    * let `sns.amazonaws.com` use it (kms:GenerateDataKey*, kms:Decrypt), and
    * the consumer's role needs kms:Decrypt on it.
@@ -110,6 +116,18 @@ export class WelcomeQueue extends Construct {
               Action: 'sqs:SendMessage',
               Resource: this.queue.arn,
               Condition: { ArnEquals: { 'aws:SourceArn': [...props.eventRuleArns] } },
+            },
+          ]
+        : []),
+      ...(props.feedbackTopicArns?.length
+        ? [
+            {
+              Sid: 'TopicsDeliverSesFeedback',
+              Effect: 'Allow' as const,
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: this.queue.arn,
+              Condition: { ArnEquals: { 'aws:SourceArn': [...props.feedbackTopicArns] } },
             },
           ]
         : []),

@@ -79,7 +79,7 @@ describe('the summary, the report and the previews agree on who gets an email', 
     ])
       expect([...emails.welcome, ...emails.resend]).not.toContain('nomail');
     expect(renderPlanReport(peoplePlan)).toMatch(
-      /\[!WARNING\][^]*`nomail` is created, but the welcome function will not email them: tag email: there is no such tag/
+      /\[!WARNING\][^]*`nomail` is created, but the welcome function will not email them: tag email: there is no such tag/,
     );
   });
 });

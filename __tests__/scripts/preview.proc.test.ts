@@ -23,6 +23,11 @@ describe('npm run preview', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Welcome email previews for 3 people: alice.martin, bo, zoe');
     expect(readdirSync(out).sort()).toEqual([
+      // What the admins will be told: one welcome each, and a sample bounce.
+      'admin-notice-001-welcomed.txt',
+      'admin-notice-002-welcomed.txt',
+      'admin-notice-003-welcomed.txt',
+      'admin-notice-004-bounced.txt',
       'alice.martin.html',
       'alice.martin.txt',
       'bo.html',

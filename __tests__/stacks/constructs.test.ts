@@ -220,6 +220,10 @@ describe('KMS key', () => {
     expect(statement(key.policy, 'SnsEncryptsForQueue')).toMatchObject(
       use('sns.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.welcomeQueue)),
     );
+    // SES publishing bounce, complaint and reject events.
+    expect(statement(key.policy, 'SesEncryptsForTopic')).toMatchObject(
+      use('ses.amazonaws.com', 'aws:sns:topicArn', arn('sns', PIPELINE_NAMES.feedbackTopic)),
+    );
   });
 
   test('the ARNs the key policy names are those of the topics and the queue deployed', () => {
@@ -236,7 +240,7 @@ describe('KMS key', () => {
     expect(statement(key.policy, 'AccountAdministersKeyThroughIam').Principal).toEqual({
       AWS: `arn:aws:iam::${ACCOUNT}:root`,
     });
-    expect(statements(key.policy)).toHaveLength(5);
+    expect(statements(key.policy)).toHaveLength(6);
   });
 });
 
@@ -309,12 +313,21 @@ describe('welcome function', () => {
       [WELCOME_ENV.welcomeQueueUrl]: workQueueRef(withTrail, 'url'),
       [WELCOME_ENV.requireMfa]: 'true',
       [WELCOME_ENV.unusedPasswordDays]: '7',
+      // Names and ARNs only: the Slack URL stays in SSM.
+      [WELCOME_ENV.adminTopicArn]: `arn:aws:sns:us-east-1:${ACCOUNT}:${PIPELINE_NAMES.adminTopic}`,
+      [WELCOME_ENV.slackWebhookParameter]: '/iam-onboarding/slack-webhook-url',
+      [WELCOME_ENV.sesConfigurationSet]: PIPELINE_NAMES.configurationSet,
     });
     const zoneFn = only(withZone, 'aws_lambda_function');
-    expect((zoneFn.environment as { variables: Record<string, string> }).variables).toMatchObject({
+    const zoneEnv = (zoneFn.environment as { variables: Record<string, string> }).variables;
+    expect(zoneEnv).toMatchObject({
       [WELCOME_ENV.accountAlias]: 'example-labs',
       [WELCOME_ENV.senderAddress]: '"Example Labs, IT" <welcome@it.example.org>',
+      [WELCOME_ENV.sesConfigurationSet]: PIPELINE_NAMES.configurationSet,
     });
+    // No notifications configured there: no destinations in the environment.
+    expect(zoneEnv).not.toHaveProperty(WELCOME_ENV.adminTopicArn);
+    expect(zoneEnv).not.toHaveProperty(WELCOME_ENV.slackWebhookParameter);
   });
 
   test('only Lambda assumes the role', () => {
@@ -425,7 +438,8 @@ describe('welcome function', () => {
         StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': workQueueRef(withTrail) },
       },
     });
-    expect(statements(policy)).toHaveLength(9);
+    // Nine for the welcome; five for notices and SES feedback (admin-notices.test.ts).
+    expect(statements(policy)).toHaveLength(14);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
   });
 
@@ -490,11 +504,28 @@ describe('welcome queue', () => {
         Resource: workQueueRef(withTrail),
         Condition: { ArnEquals: { 'aws:SourceArn': [RECONCILE_ARN, EXPIRY_ARN] } },
       },
+      {
+        Sid: 'TopicsDeliverSesFeedback',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: workQueueRef(withTrail),
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': [`arn:aws:sns:us-east-1:${ACCOUNT}:${PIPELINE_NAMES.feedbackTopic}`],
+          },
+        },
+      },
     ]);
   });
 
   test('subscribed to the topic (SNS envelope kept), with a redrive for failed deliveries', () => {
-    expect(only(withTrail, 'aws_sns_topic_subscription', { protocol: 'sqs' })).toMatchObject({
+    expect(
+      only(withTrail, 'aws_sns_topic_subscription', {
+        protocol: 'sqs',
+        topic_arn: topicRef(withTrail),
+      }),
+    ).toMatchObject({
       topic_arn: topicRef(withTrail),
       endpoint: workQueueRef(withTrail),
       raw_message_delivery: false,
@@ -532,7 +563,14 @@ describe('dead-letter queue', () => {
         Principal: { Service: 'sns.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: queueRef(withTrail),
-        Condition: { ArnEquals: { 'aws:SourceArn': [topicRef(withTrail)] } },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': [
+              topicRef(withTrail),
+              `arn:aws:sns:us-east-1:${ACCOUNT}:${PIPELINE_NAMES.feedbackTopic}`,
+            ],
+          },
+        },
       },
     ]);
   });
@@ -574,16 +612,25 @@ describe('alarms and the alerts topic', () => {
       'AWS/Events/InvocationsFailedToBeSentToDlq',
       'AWS/Lambda/Errors',
       'AWS/Lambda/Throttles',
+      // The admins' topic, and the SES feedback topic's delivery (notice-alarms.ts).
+      'AWS/SNS/NumberOfNotificationsFailed',
+      'AWS/SNS/NumberOfNotificationsFailedToRedriveToDlq',
       'AWS/SNS/NumberOfNotificationsFailedToRedriveToDlq',
       'AWS/SQS/ApproximateAgeOfOldestMessage',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      'iam-onboarding/AdminNoticesNotDelivered',
+      'iam-onboarding/WelcomeEmailProblems',
       'iam-onboarding/WelcomeFailures',
     ]);
   });
 
   test('a failed welcome raises an alarm at once, from the function log lines', () => {
     // Batch item failures are not function errors: the Errors metric never sees them.
-    expect(only(withTrail, 'aws_cloudwatch_log_metric_filter')).toMatchObject({
+    expect(
+      only(withTrail, 'aws_cloudwatch_log_metric_filter', {
+        name: 'iam-onboarding-welcome-failures',
+      }),
+    ).toMatchObject({
       log_group_name: ref(withTrail, 'aws_cloudwatch_log_group', {}, 'name'),
       pattern:
         '{ ($.level = "ERROR") && (($.message = "event failed") || ($.message = "welcomed tag not written")) }',
@@ -740,9 +787,9 @@ describe('order of creation', () => {
         ...addresses(withTrail, 'aws_lambda_function'),
         ...addresses(withTrail, 'aws_lambda_event_source_mapping'),
         // The queue's policy and subscription, not the alerts topic's email subscriptions.
-        `aws_sns_topic_subscription.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_subscription')).find(([, s]) => s.protocol === 'sqs')![0]}`,
+        `aws_sns_topic_subscription.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_subscription')).find(([, s]) => s.protocol === 'sqs' && s.topic_arn === topicRef(withTrail))![0]}`,
         `aws_sqs_queue_policy.${Object.entries(resourcesOf(withTrail, 'aws_sqs_queue_policy')).find(([name]) => name.includes('_queue_policy'))![0]}`,
-        `aws_sns_topic_policy.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_policy')).find(([name]) => name.includes('_topic_'))![0]}`,
+        `aws_sns_topic_policy.${Object.entries(resourcesOf(withTrail, 'aws_sns_topic_policy')).find(([, p]) => p.arn === topicRef(withTrail))![0]}`,
       ].sort(),
     );
   });

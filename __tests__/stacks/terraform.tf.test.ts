@@ -72,6 +72,25 @@ describe('terraform validate and plan, offline', () => {
       function_response_types: ['ReportBatchItemFailures'],
       scaling_config: [{ maximum_concurrency: 2 }],
     });
+    // Admin notices (email and Slack) and SES feedback, planned for real.
+    expect(creates(changes, 'aws_ses_configuration_set')).toHaveLength(1);
+    expect(creates(changes, 'aws_ses_event_destination')[0].change.after).toMatchObject({
+      matching_types: expect.arrayContaining(['bounce', 'complaint', 'reject']),
+      enabled: true,
+    });
+    expect(
+      creates(changes, 'aws_sns_topic')
+        .map((c) => c.change.after?.name as string)
+        .sort(),
+    ).toEqual([
+      'iam-onboarding-admin-notices',
+      'iam-onboarding-alerts',
+      'iam-onboarding-ses-feedback',
+      'iam-onboarding-user-created',
+    ]);
+    // The Slack URL is stored by hand: no parameter resource, nothing of it in the plan.
+    expect(creates(changes, 'aws_ssm_parameter')).toEqual([]);
+    expect(JSON.stringify(changes)).not.toMatch(/hooks\.slack\.com/);
   });
 
   test('existing trail, hosted zone (config/examples/existing-trail-with-zone.json)', () => {
@@ -88,7 +107,11 @@ describe('terraform validate and plan, offline', () => {
     expect(creates(changes, 'aws_s3_bucket')).toHaveLength(0);
     expect(creates(changes, 'aws_route53_record')).toHaveLength(6);
     expect(creates(changes, 'aws_ses_domain_identity_verification')).toHaveLength(1);
-    expect(creates(changes, 'aws_sns_topic_subscription')).toHaveLength(3); // welcome queue + two alert emails
+    // Welcome queue, SES feedback into it, two alert emails; no admin topic without admin addresses.
+    expect(creates(changes, 'aws_sns_topic_subscription')).toHaveLength(4);
+    expect(creates(changes, 'aws_sns_topic').map((c) => c.change.after?.name)).not.toContain(
+      'iam-onboarding-admin-notices',
+    );
     // The removed blocks for a trail bucket this state never held: nothing to forget or destroy.
     expect(
       changes.filter((c) => c.change.actions.some((a) => a === 'forget' || a === 'delete')),

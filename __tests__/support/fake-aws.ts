@@ -37,11 +37,16 @@ import {
   type SendEmailCommandInput,
 } from '@aws-sdk/client-ses';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 
 export const iamMock = mockClient(IAMClient);
 export const sesMock = mockClient(SESClient);
 export const sqsMock = mockClient(SQSClient);
+/** Admin notices: the tests that use them set their behaviour (admin-notices.test.ts). */
+export const snsMock = mockClient(SNSClient);
+export const ssmMock = mockClient(SSMClient);
 
 /** IAM's symbol class for password policies. */
 export const IAM_SYMBOLS = "!@#$%^&*()_+-=[]{}|'";

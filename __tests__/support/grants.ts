@@ -10,7 +10,7 @@ import { actionOfCommand } from '../../handlers/welcome/aws/actions';
 import { MANAGED_USER_PATH } from '../../shared/contract';
 import { bareAddress, MANAGED_USER_TAGS } from '../../review/rehearsal/handler-calls';
 import { ACCOUNT_ID, welcomeEnv } from './welcome-events';
-import { iamMock, sesMock, sqsMock } from './fake-aws';
+import { iamMock, sesMock, snsMock, sqsMock, ssmMock } from './fake-aws';
 
 export interface Grant {
   action: string;
@@ -41,6 +41,9 @@ interface RecordedInput {
   Tags?: { Key?: string; Value?: string }[];
   Source?: string;
   QueueUrl?: string;
+  TopicArn?: string;
+  Name?: string;
+  ConfigurationSetName?: string;
 }
 
 /** `https://sqs.<region>.amazonaws.com/<account>/<name>` as the queue's ARN. */
@@ -60,7 +63,14 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
   const identity = options.senderIdentityArn ?? welcomeEnv().SENDER_IDENTITY_ARN ?? '';
   const path = options.userPath ?? MANAGED_USER_PATH;
   const grants = new Map<string, Grant>();
-  for (const call of [...iamMock.calls(), ...sesMock.calls(), ...sqsMock.calls()]) {
+  const calls = [
+    ...iamMock.calls(),
+    ...sesMock.calls(),
+    ...sqsMock.calls(),
+    ...snsMock.calls(),
+    ...ssmMock.calls(),
+  ];
+  for (const call of calls) {
     const command = call.args[0] as { constructor: { name: string }; input: RecordedInput };
     const { input } = command;
     const name = command.constructor.name;
@@ -92,6 +102,30 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
           action: mapped.action,
           resource: identity,
           context: { 'ses:FromAddress': bareAddress(input.Source) },
+        };
+        if (input.ConfigurationSetName) {
+          // SES authorizes the configuration set of the send as well.
+          const set: Grant = {
+            ...grant,
+            resource: `arn:aws:ses:us-east-1:${accountId}:configuration-set/${input.ConfigurationSetName}`,
+          };
+          grants.set(JSON.stringify(set), set);
+        }
+        break;
+      case 'admin-topic':
+        if (!input.TopicArn) throw new Error(`${name} without a TopicArn`);
+        // The topic policy excepts the function's role by aws:PrincipalArn.
+        grant = {
+          action: mapped.action,
+          resource: input.TopicArn,
+          context: { 'aws:PrincipalArn': `arn:aws:iam::${accountId}:role/iam-onboarding-welcome` },
+        };
+        break;
+      case 'slack-parameter':
+        if (!input.Name) throw new Error(`${name} without a Name`);
+        grant = {
+          action: mapped.action,
+          resource: `arn:aws:ssm:us-east-1:${accountId}:parameter${input.Name.startsWith('/') ? '' : '/'}${input.Name}`,
         };
         break;
     }

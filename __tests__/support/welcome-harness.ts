@@ -3,7 +3,7 @@
  * by aws-sdk-client-mock through FakeAws), a recording sleep and seeded jitter.
  */
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { iam, iamCreate, ses, sqs } from '../../handlers/welcome/aws/clients';
+import { iam, iamCreate, ses, sns, sqs, ssm } from '../../handlers/welcome/aws/clients';
 import {
   createWelcomeHandler,
   type RetrySettings,
@@ -23,6 +23,8 @@ export interface HarnessOptions {
   random?: () => number;
   /** Runs on every sleep, e.g. to move a fake clock. */
   onSleep?: (ms: number) => void;
+  /** Stands in for the runtime's fetch (Slack notices). @default one that fails every call */
+  fetch?: typeof fetch;
 }
 
 export interface Harness {
@@ -49,6 +51,10 @@ export function harness(options: HarnessOptions = {}): Harness {
     iamCreate,
     ses,
     sqs,
+    sns,
+    ssm,
+    // No test reaches the network: an unexpected post fails like an unreachable host.
+    fetch: options.fetch ?? (() => Promise.reject(new TypeError('fetch failed (test)'))),
     logger,
     env: () => welcomeEnv(options.env),
     sleep: async (ms) => {

@@ -22,6 +22,7 @@ import { runReconcile } from './reconcile';
 import { resendWelcome } from './resend';
 import { runExpiryRecord } from './expiry-record';
 import { eventLog, type LogKeys } from './log';
+import { handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
 
 export type RecordOutcome =
   | {
@@ -95,6 +96,12 @@ async function runRecord(
       ...(all.userName === undefined ? {} : { userName: all.userName }),
     };
   }
+  if (parsed.kind === 'ses-feedback') {
+    const who = parsed.event.userName === undefined ? {} : { userName: parsed.event.userName };
+    const log = eventLog(deps.logger, { ...keys, snsMessageId: parsed.snsMessageId, ...who });
+    const { reason } = await handleSesFeedback(run, parsed.event, log);
+    return { outcome: 'skipped', reason, ...who };
+  }
   const created = parsed.event;
   const log = eventLog(deps.logger, { ...keys, ...eventKeys(created) });
   const who = { eventId: created.eventId, userName: created.userName };
@@ -116,6 +123,7 @@ async function runRecord(
       return { outcome: 'skipped', reason, ...who };
     }
     log.info('event done', { outcome: 'welcomed', replacesEarlier: result.replacesEarlier });
+    await run.notifyAdmins(welcomedNotice(parsed.event, result));
     return { ...result, ...who };
   } catch (error) {
     const failure =
@@ -157,9 +165,18 @@ export async function runSqsBatch(run: RunContext, items: SqsItem[]): Promise<SQ
         reason: 'too little time left in this invocation to start; the next delivery runs it',
       });
       if (item.messageId !== undefined) failed.add(item.messageId);
+      const last = lastTryNotice(parsed, item.receiveCount, {
+        step: 'deadline',
+        errorName: 'NoTimeLeft',
+      });
+      if (last) await run.notifyAdmins(last);
       continue;
     }
     const result = await runRecord(run, parsed, keys, { receiveCount: item.receiveCount });
+    if (result.outcome === 'failed') {
+      const last = lastTryNotice(parsed, item.receiveCount, result.error);
+      if (last) await run.notifyAdmins(last);
+    }
     // A record without a message ID cannot be named as failed; it was parsed as a skip.
     if (result.outcome === 'failed' && item.messageId !== undefined) failed.add(item.messageId);
   }

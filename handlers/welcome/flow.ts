@@ -19,6 +19,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SESClient } from '@aws-sdk/client-ses';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { NotifyAdmins } from './core/admin-notice';
@@ -101,6 +103,12 @@ export interface WelcomeDeps {
   ses: SESClient;
   /** The reconcile run queues welcomes with it. */
   sqs: SQSClient;
+  /** Admin notices by email (the admins' topic); without it they are logged as not delivered. */
+  sns?: SNSClient;
+  /** Reads the Slack webhook's SecureString; without it Slack notices are logged as not delivered. */
+  ssm?: SSMClient;
+  /** Posts to Slack. @default the runtime's fetch */
+  fetch?: typeof fetch;
   logger: Logger;
   env: () => NodeJS.ProcessEnv;
   sleep: Sleep;
@@ -553,7 +561,14 @@ export async function send(
   const { deps, config, event, log } = r;
   try {
     return await withRetries(
-      () => sendEmail(deps.ses, { source: config.source, to: email.to, message: email.message }),
+      () =>
+        sendEmail(deps.ses, {
+          source: config.source,
+          to: email.to,
+          message: email.message,
+          userName: event.userName,
+          ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
+        }),
       retryOptions(r, 'send-email', isSendThrottled, email.secrets),
     );
   } catch (error) {

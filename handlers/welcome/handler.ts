@@ -9,13 +9,13 @@
  * are thrown).
  */
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { notifyNobody } from './core/admin-notice';
 import { runSnsRecords, runSqsBatch, type WelcomeSummary } from './batch';
 import { readConfig, type WelcomeConfig } from './core/config';
 import { describeError, errorName, WelcomeError } from './core/errors';
 import { parseInvocation } from './core/event';
 import type { RunContext, WelcomeDeps } from './flow';
 import { type AliasCache, signInHostResolver } from './sign-in-host';
+import { adminNotifier, type WebhookCache } from './admin-notifier';
 
 export { DEFAULT_RETRY, type RetrySettings, type WelcomeDeps } from './flow';
 export {
@@ -31,6 +31,8 @@ export function createWelcomeHandler(
   deps: WelcomeDeps,
 ): (event: unknown, context: Context) => Promise<WelcomeResult> {
   const aliasCache: AliasCache = {};
+  // Per execution environment, like the clients: one SSM read serves every warm invocation.
+  const webhookCache: WebhookCache = {};
 
   return async (event, context) => {
     deps.logger.addContext(context);
@@ -52,7 +54,7 @@ export function createWelcomeHandler(
       config,
       context,
       signInHost: signInHostResolver(deps, config, context, aliasCache),
-      notifyAdmins: notifyNobody,
+      notifyAdmins: adminNotifier(deps, config, webhookCache),
     };
     const invocation = parseInvocation(event);
     return invocation.trigger === 'sqs'

@@ -3,7 +3,7 @@
  * events are still accepted): wires the module-scope SDK clients, logger and
  * clock into the handler.
  */
-import { iam, iamCreate, ses, sqs } from './aws/clients';
+import { iam, iamCreate, ses, sns, sqs, ssm } from './aws/clients';
 import { createWelcomeHandler } from './handler';
 import { realSleep } from './core/retry';
 import { logger } from './log';
@@ -13,6 +13,8 @@ export const handler = createWelcomeHandler({
   iamCreate,
   ses,
   sqs,
+  sns,
+  ssm,
   logger,
   env: () => process.env,
   sleep: realSleep,

@@ -60,6 +60,7 @@ const SHORT_KIND: Record<string, string> = {
   aws_ses_domain_identity: 'identity',
   aws_ses_email_identity: 'identity',
   aws_sesv2_email_identity: 'identity',
+  aws_ses_configuration_set: 'configuration set',
 };
 
 export class Graph {

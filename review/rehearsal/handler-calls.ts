@@ -26,7 +26,11 @@ export type CallTarget =
   /** The SES identity the function sends from. */
   | 'sender-identity'
   /** The queue the function drains (its event source mapping): the reconcile run queues welcomes there. */
-  | 'welcome-queue';
+  | 'welcome-queue'
+  /** The admins' topic named in the function's environment (ADMIN_TOPIC_ARN). */
+  | 'admin-topic'
+  /** The Slack webhook's SecureString named in the function's environment (SLACK_WEBHOOK_PARAMETER). */
+  | 'slack-parameter';
 
 export interface HandlerCall {
   readonly action: string;
@@ -98,6 +102,8 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
   { action: 'logs:CreateLogStream', on: 'own-log-stream' },
   { action: 'logs:PutLogEvents', on: 'own-log-stream' },
   { action: 'ses:SendEmail', on: 'sender-identity' },
+  { action: 'sns:Publish', on: 'admin-topic' },
+  { action: 'ssm:GetParameter', on: 'slack-parameter' },
 ];
 
 /** The managed user the calls are rehearsed on (the name is arbitrary; the path is what the role scopes by). */

@@ -6,6 +6,7 @@
  * with the principal, action, concrete resource and the policies that decide.
  */
 import { refKey } from './resolve';
+import { awsSsmKeyArn, awsSsmKeyPolicy } from './aws-managed-keys';
 import { WELCOME_ENV } from '../../shared/contract';
 import type { Body } from './config';
 import { Graph, type NamedPolicy, type Node } from './graph';
@@ -278,10 +279,12 @@ export class HopBuilder {
 
   /** SNS delivers to each subscription's endpoint, and redrives to its dead-letter queue. */
   subscriptions(): void {
+    const endpointsSeen = new Set<string>();
     for (const sub of this.g.r.resources('aws_sns_topic_subscription')) {
       const protocol = this.g.r.literal(sub.ref, 'protocol');
       const topicArn = this.g.r.literal(sub.ref, 'topic_arn');
       const who = this.service('sns.amazonaws.com', topicArn);
+      const before = this.hops.length;
       if (protocol === 'lambda' || protocol === 'sqs') this.deliver(who, sub.body.endpoint);
       const redrive = this.g.value(sub.body.redrive_policy);
       if (redrive) {
@@ -294,6 +297,33 @@ export class HopBuilder {
         }
         this.deliver(who, dlq, 'dead-letter');
       }
+      // A second topic delivering to the same endpoint (SES feedback into the
+      // welcome queue): its lines name the topic, so no two lines read alike.
+      const endpoint = this.g.value(sub.body.endpoint)?.value;
+      if (endpoint !== undefined && endpointsSeen.has(endpoint)) {
+        const topic = topicArn ? this.g.find(topicArn, 'aws_sns_topic') : undefined;
+        const from = topic ? this.g.label(topic) : topicArn;
+        for (let i = before; i < this.hops.length; i++) {
+          this.hops[i] = { ...this.hops[i], name: `${this.hops[i].name} (from ${from})` };
+        }
+      }
+      if (endpoint !== undefined) endpointsSeen.add(endpoint);
+    }
+  }
+
+  /**
+   * SES publishes each configuration set's events to its SNS destinations,
+   * as `ses.amazonaws.com` with the set as `aws:SourceArn` (SES's documented
+   * topic policy conditions on it and on `aws:SourceAccount`).
+   */
+  sesEventDestinations(): void {
+    for (const destination of this.g.r.resources('aws_ses_event_destination')) {
+      const setName = this.g.r.literal(destination.ref, 'configuration_set_name');
+      const set = this.g.r
+        .resources('aws_ses_configuration_set')
+        .find((n) => this.g.r.attribute(n.ref, 'name') === setName);
+      const who = this.service('ses.amazonaws.com', set ? this.g.arn(set) : undefined);
+      this.deliver(who, asBody(destination.body.sns_destination)?.topic_arn);
     }
   }
 
@@ -378,9 +408,16 @@ export class HopBuilder {
         const whoCall = call.context
           ? { ...who, context: { ...who.context, ...call.context } }
           : who;
-        for (const { target, resource, expect, context, queue } of this.callTargets(fn, call)) {
+        for (const { target, resource, expect, context, queue, topic, viaSsm } of this.callTargets(
+          fn,
+          call,
+        )) {
           const whoHere = { ...whoCall, context: { ...whoCall.context, ...context } };
-          const policy = queue ? this.g.queuePolicy(queue) : undefined;
+          const policy = queue
+            ? this.g.queuePolicy(queue)
+            : topic
+              ? this.g.topicPolicy(topic)
+              : undefined;
           this.add(whoHere, `${target}${labelled}`, call.action, resource, {
             ...(expect === 'refused' ? { expect } : {}),
             ...(policy ? { resourcePolicy: policy } : {}),
@@ -388,6 +425,10 @@ export class HopBuilder {
           // Sending into an encrypted queue: the caller's own data key.
           const keyId = queue ? this.g.r.literal(queue.ref, 'kms_master_key_id') : undefined;
           if (queue && keyId) this.keyUse(whoCall, keyId, queue, ['kms:GenerateDataKey']);
+          // Publishing to an encrypted topic: the caller's own data key, for that topic.
+          const topicKey = topic ? this.g.r.literal(topic.ref, 'kms_master_key_id') : undefined;
+          if (topic && topicKey) this.keyUse(whoCall, topicKey, topic, ENCRYPT_ACTIONS);
+          if (viaSsm) this.ssmDecrypt(whoCall, fn, target, viaSsm);
         }
         if (call.on === 'user' && call.unmanaged) {
           for (const user of UNMANAGED_USERS) {
@@ -415,10 +456,51 @@ export class HopBuilder {
     }
   }
 
+  /**
+   * GetParameter WithDecryption on a SecureString: SSM decrypts with the
+   * AWS-managed aws/ssm key on the caller's behalf, so KMS sees the caller
+   * with `kms:ViaService` (aws-managed-keys.ts models that key's policy).
+   */
+  private ssmDecrypt(who: Requester, fn: Node, target: string, parameterArn: string): void {
+    const region = this.g.r.regionOf(fn.ref);
+    const account = this.g.accountId;
+    this.add(
+      {
+        ...who,
+        context: {
+          ...who.context,
+          'kms:ViaService': `ssm.${region}.amazonaws.com`,
+          'kms:CallerAccount': account,
+          'kms:EncryptionContext:PARAMETER_ARN': parameterArn,
+        },
+      },
+      `key aws/ssm (of ${target})`,
+      'kms:Decrypt',
+      awsSsmKeyArn(region, account),
+      {
+        resourcePolicy: {
+          label: 'key policy of aws/ssm (AWS-managed, as AWS documents it)',
+          document: awsSsmKeyPolicy(region, account),
+          unresolved: [],
+        },
+      },
+    );
+  }
+
   private callTargets(
     fn: Node,
     call: HandlerCall,
-  ): { target: string; resource: string; expect?: 'refused'; context?: Context; queue?: Node }[] {
+  ): {
+    target: string;
+    resource: string;
+    expect?: 'refused';
+    context?: Context;
+    queue?: Node;
+    /** An encrypted topic the call publishes to: its policy and key decide too. */
+    topic?: Node;
+    /** The parameter's ARN, when SSM decrypts it for the caller. */
+    viaSsm?: string;
+  }[] {
     const account = this.g.accountId;
     const region = this.g.r.regionOf(fn.ref);
     const env = asBody(asBody(fn.body.environment)?.variables);
@@ -467,7 +549,16 @@ export class HopBuilder {
         ]
           .flatMap((t) => this.g.r.resources(t))
           .map((n) => ({ target: this.g.label(n), resource: this.g.arn(n), context }));
-        if (identities.length > 0) return identities;
+        // Sending with a configuration set: SES authorizes the set too.
+        const set = env?.[WELCOME_ENV.sesConfigurationSet];
+        const sets =
+          typeof set === 'string'
+            ? this.g.r
+                .resources('aws_ses_configuration_set')
+                .filter((n) => this.g.r.attribute(n.ref, 'name') === set)
+                .map((n) => ({ target: this.g.label(n), resource: this.g.arn(n), context }))
+            : [];
+        if (identities.length > 0) return [...identities, ...sets];
         const configured = env?.[WELCOME_ENV.senderIdentityArn];
         return typeof configured === 'string'
           ? [
@@ -478,6 +569,29 @@ export class HopBuilder {
               },
             ]
           : [];
+      }
+      case 'admin-topic': {
+        const arn = env?.[WELCOME_ENV.adminTopicArn];
+        if (typeof arn !== 'string') return [];
+        const topic = this.g.find(arn, 'aws_sns_topic');
+        const role = this.g.roleOf(fn);
+        // The topic policy excepts the role by aws:PrincipalArn, which the
+        // evaluator does not derive from the session: stated here.
+        const context: Context = role ? { 'aws:PrincipalArn': this.g.arn(role) } : {};
+        return [
+          {
+            target: topic ? this.g.label(topic) : `topic ${arn}`,
+            resource: arn,
+            context,
+            ...(topic ? { topic } : {}),
+          },
+        ];
+      }
+      case 'slack-parameter': {
+        const name = env?.[WELCOME_ENV.slackWebhookParameter];
+        if (typeof name !== 'string') return [];
+        const arn = `arn:aws:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
+        return [{ target: `parameter ${name}`, resource: arn, viaSsm: arn }];
       }
     }
   }
@@ -537,6 +651,7 @@ export function deriveHops(g: Graph): Hop[] {
   b.trails();
   b.eventTargets();
   b.subscriptions();
+  b.sesEventDestinations();
   b.eventSourceMappings();
   b.invokeConfigs();
   b.functionRoles();

@@ -390,6 +390,21 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     update: [],
     delete: [],
   },
+  // internal/service/ses/configuration_set.go (the optional settings, none of
+  // which the stack sets, have calls of their own)
+  aws_ses_configuration_set: {
+    create: ['ses:CreateConfigurationSet'],
+    read: ['ses:DescribeConfigurationSet'],
+    update: [],
+    delete: ['ses:DeleteConfigurationSet'],
+  },
+  // internal/service/ses/event_destination.go (every argument forces a new destination)
+  aws_ses_event_destination: {
+    create: ['ses:CreateConfigurationSetEventDestination'],
+    read: ['ses:DescribeConfigurationSet'],
+    update: [],
+    delete: ['ses:DeleteConfigurationSetEventDestination'],
+  },
   // internal/service/route53/record.go (zone name from GetHostedZone; each change waited on with GetChange)
   aws_route53_record: {
     create: [

@@ -174,6 +174,10 @@ class Arns {
       case 'aws_ses_domain_mail_from':
       case 'aws_ses_domain_identity_verification':
         return this.resolve(a.domain, 'aws_ses_domain_identity', 'domain');
+      case 'aws_ses_configuration_set':
+        return `arn:aws:ses:${R}:${A}:configuration-set/${String(a.name)}`;
+      case 'aws_ses_event_destination':
+        return this.resolve(a.configuration_set_name, 'aws_ses_configuration_set', 'name');
       case 'aws_route53_record':
       case 'data.aws_route53_zone':
         return `arn:aws:route53:::hostedzone/${String(a.zone_id)}`;

@@ -299,6 +299,11 @@ export class Resolver {
         const name = lit('name') ?? ref.name;
         return { name, id: name, arn: `arn:aws:logs:${region}:${account}:log-group:${name}` };
       }
+      case 'aws_ses_configuration_set': {
+        const name = lit('name') ?? ref.name;
+        const arn = `arn:aws:ses:${region}:${account}:configuration-set/${name}`;
+        return { name, id: name, arn };
+      }
       case 'aws_ses_domain_identity':
       case 'aws_ses_email_identity':
       case 'aws_sesv2_email_identity': {

@@ -39,7 +39,7 @@ it('exits 0 when every hop passes, 2 on an unreadable configuration', () => {
     'allowed  sns -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [TopicDeliversCreateUserEvents (queue policy of iam-onboarding-welcome-queue)]',
   );
   expect(ok.stdout).toMatch(
-    /^80 hops: 69 allowed, 11 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
+    /^106 hops: 94 allowed, 12 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
   );
 
   const missing = run('--config', join(dir, 'missing.json'));
@@ -68,6 +68,9 @@ it.each([
     [
       'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:GenerateDataKey  [key policy of iam-onboarding has no statement allowing sns.amazonaws.com kms:GenerateDataKey]',
       'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:Decrypt  [key policy of iam-onboarding has no statement allowing sns.amazonaws.com kms:Decrypt]',
+      // The SES feedback topic delivers into the same queue.
+      'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:GenerateDataKey (from topic iam-onboarding-ses-feedback)  [key policy',
+      'DENIED   sns -> key iam-onboarding (of queue iam-onboarding-welcome-queue): kms:Decrypt (from topic iam-onboarding-ses-feedback)  [key policy',
     ],
   ],
   [

@@ -28,6 +28,8 @@ const ROLE = 'role iam-onboarding-welcome';
 const USER_RULE = `arn:aws:events:us-east-1:${ACCOUNT}:rule/iam-onboarding-user-created`;
 const RECONCILE_RULE = `arn:aws:events:us-east-1:${ACCOUNT}:rule/iam-onboarding-reconcile`;
 const EXPIRY_RULE = `arn:aws:events:us-east-1:${ACCOUNT}:rule/iam-onboarding-expire-passwords`;
+/** The SES feedback topic's delivery into the same queue (ses-feedback.ts) is named by its topic. */
+const FROM_FEEDBACK = ' (from topic iam-onboarding-ses-feedback)';
 
 const config = (): MutableConfig => synthesizedConfig(trailNoZone());
 const key = (c: MutableConfig) => resource(c, 'aws_kms_key');
@@ -59,6 +61,8 @@ describe('named in the issue: each reported DENIED by hop name', () => {
     expect(names(d)).toEqual([
       `sns -> key iam-onboarding (of queue ${QUEUE}): kms:GenerateDataKey`,
       `sns -> key iam-onboarding (of queue ${QUEUE}): kms:Decrypt`,
+      `sns -> key iam-onboarding (of queue ${QUEUE}): kms:GenerateDataKey${FROM_FEEDBACK}`,
+      `sns -> key iam-onboarding (of queue ${QUEUE}): kms:Decrypt${FROM_FEEDBACK}`,
     ]);
     expect(d[0].reason).toBe(
       'key policy of iam-onboarding has no statement allowing sns.amazonaws.com kms:GenerateDataKey',
@@ -109,10 +113,14 @@ describe('the encryption context is checked', () => {
     );
     const d = await failing(c);
     // Services' KMS requests carry no aws:SourceArn: one pair per sender, and
-    // for the queue those are the two schedules (expiry, reconcile).
+    // for the queue those are the two schedules (expiry, reconcile); SNS uses
+    // the key for the queue for both topics that deliver into it.
     const pair = [`${hop}: kms:GenerateDataKey`, `${hop}: kms:Decrypt`];
     const twice = hop === `events -> key iam-onboarding (of queue ${QUEUE})`;
-    expect(names(d)).toEqual(twice ? [...pair, ...pair] : pair);
+    const alsoFromFeedback = hop.startsWith('sns ->')
+      ? [`${hop}: kms:GenerateDataKey${FROM_FEEDBACK}`, `${hop}: kms:Decrypt${FROM_FEEDBACK}`]
+      : [];
+    expect(names(d)).toEqual([...(twice ? [...pair, ...pair] : pair), ...alsoFromFeedback]);
     expect(d[0].reason).toContain(
       `key policy of iam-onboarding has no statement allowing ${d[0].hop.principal} kms:GenerateDataKey (`,
     );
@@ -135,6 +143,8 @@ describe('the encryption context is checked', () => {
       `events -> ${forDlq}: kms:Decrypt`,
       `sns -> ${forDlq}: kms:GenerateDataKey`,
       `sns -> ${forDlq}: kms:Decrypt`,
+      `sns -> ${forDlq}: kms:GenerateDataKey${FROM_FEEDBACK}`,
+      `sns -> ${forDlq}: kms:Decrypt${FROM_FEEDBACK}`,
     ]);
     // One pair per rule whose target redrives there (the expiry schedule's,
     // the reconcile schedule's, then the user-created rule's): the names are alike because KMS requests
@@ -216,7 +226,8 @@ describe('other mistakes', () => {
     );
     const d = await failing(c);
     const alarms = Object.values(c.resource.aws_cloudwatch_metric_alarm).map((a) => a.alarm_name);
-    expect(alarms).toHaveLength(10);
+    // Ten for the pipeline, four for admin notices and SES feedback (notice-alarms.ts).
+    expect(alarms).toHaveLength(14);
     expect(names(d)).toEqual(
       alarms.map(
         (a) => `cloudwatch -> topic iam-onboarding-alerts: sns:Publish (alarm ${String(a)})`,
@@ -235,6 +246,7 @@ describe('other mistakes', () => {
       `events -> queue ${QUEUE}: sqs:SendMessage`,
       `events -> queue ${QUEUE}: sqs:SendMessage`,
       `sns -> queue ${QUEUE}: sqs:SendMessage`,
+      `sns -> queue ${QUEUE}: sqs:SendMessage${FROM_FEEDBACK}`,
     ]);
     expect(d.map((v) => v.hop.context['aws:SourceArn']).slice(0, 2)).toEqual([
       EXPIRY_RULE,
@@ -297,6 +309,8 @@ describe('other mistakes', () => {
     editPolicy(rolePolicy(c), withoutAction('kms:Decrypt'));
     expect(names(await failing(c))).toEqual([
       `${ROLE} -> key iam-onboarding (of queue ${QUEUE}): kms:Decrypt`,
+      // SNS also asks for the publisher's Decrypt on the admins' encrypted topic.
+      `${ROLE} -> key iam-onboarding (of topic iam-onboarding-admin-notices): kms:Decrypt`,
     ]);
   });
 
@@ -307,11 +321,13 @@ describe('other mistakes', () => {
     expect(names(d)).toEqual([
       `${ROLE} -> key iam-onboarding (of queue ${QUEUE}): kms:Decrypt`,
       `${ROLE} -> key iam-onboarding (of queue ${QUEUE}): kms:GenerateDataKey`,
+      `${ROLE} -> key iam-onboarding (of topic iam-onboarding-admin-notices): kms:GenerateDataKey`,
+      `${ROLE} -> key iam-onboarding (of topic iam-onboarding-admin-notices): kms:Decrypt`,
       'account root -> key iam-onboarding: kms:PutKeyPolicy',
       'account root -> key iam-onboarding: kms:DescribeKey',
       'account root -> key iam-onboarding: kms:ScheduleKeyDeletion',
     ]);
-    expect(d[2].reason).toBe(
+    expect(d[4].reason).toBe(
       `key policy of iam-onboarding has no statement allowing arn:aws:iam::${ACCOUNT}:root kms:PutKeyPolicy`,
     );
   });
@@ -323,7 +339,10 @@ describe('other mistakes', () => {
       { Sid: 'NoEmail', Effect: 'Deny', Action: 'ses:SendEmail', Resource: '*' },
     ]);
     const d = await failing(c);
-    expect(names(d)).toEqual([`${ROLE} -> identity example.com: ses:SendEmail`]);
+    expect(names(d)).toEqual([
+      `${ROLE} -> identity example.com: ses:SendEmail`,
+      `${ROLE} -> configuration set iam-onboarding-welcome: ses:SendEmail`,
+    ]);
     expect(d[0].reason).toBe('explicit deny NoEmail in role policy welcome');
   });
 

@@ -16,7 +16,15 @@
  * - `sender-identity`: the SES identity the email is sent from;
  * - `welcome-queue`: the queue the reconcile run queues welcomes into.
  */
-export type ResourceKind = 'user' | 'account' | 'sender-identity' | 'welcome-queue';
+export type ResourceKind =
+  | 'user'
+  | 'account'
+  | 'sender-identity'
+  | 'welcome-queue'
+  /** The admins' SNS topic (ADMIN_TOPIC_ARN). */
+  | 'admin-topic'
+  /** The Slack webhook's SecureString parameter (SLACK_WEBHOOK_PARAMETER). */
+  | 'slack-parameter';
 
 export interface CommandAction {
   readonly action: string;
@@ -35,6 +43,8 @@ export const COMMAND_ACTIONS = {
   ListUsersCommand: { action: 'iam:ListUsers', resource: 'account' },
   SendMessageCommand: { action: 'sqs:SendMessage', resource: 'welcome-queue' },
   SendEmailCommand: { action: 'ses:SendEmail', resource: 'sender-identity' },
+  PublishCommand: { action: 'sns:Publish', resource: 'admin-topic' },
+  GetParameterCommand: { action: 'ssm:GetParameter', resource: 'slack-parameter' },
 } as const satisfies Record<string, CommandAction>;
 
 export type CommandName = keyof typeof COMMAND_ACTIONS;

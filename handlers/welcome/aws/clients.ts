@@ -4,7 +4,9 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 // Without limits a stuck connection would hold the invocation until the Lambda timeout.
 const requestHandler = { connectionTimeout: 3_000, requestTimeout: 10_000 };
@@ -27,3 +29,9 @@ export const ses = new SESClient({ requestHandler, maxAttempts: 1 });
 
 /** Queuing welcomes (the reconcile run): SendMessage is safe to retry, a duplicate welcome sends nothing twice. */
 export const sqs = new SQSClient({ requestHandler });
+
+/** Admin notices by email: publishing to the admins' topic (safe to retry: a duplicate is one more email). */
+export const sns = new SNSClient({ requestHandler });
+
+/** Reading the Slack webhook's SecureString parameter. */
+export const ssm = new SSMClient({ requestHandler });

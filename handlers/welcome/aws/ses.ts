@@ -1,6 +1,8 @@
 /** Sending the welcome email through SES v1 (SendEmail). */
 import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { WelcomeEmail } from '../core/message';
+import { SES_USER_TAG } from '../../../shared/contract';
+import { encodeTagValue } from '../core/ses-event';
 import { isThrottlingError } from './faults';
 
 export interface OutgoingEmail {
@@ -8,6 +10,10 @@ export interface OutgoingEmail {
   source: string;
   to: string;
   message: WelcomeEmail;
+  /** The IAM user welcomed: tagged on the email, so a bounce or complaint names them. */
+  userName?: string;
+  /** SES configuration set whose event destination reports bounces, complaints and rejects. */
+  configurationSet?: string;
 }
 
 /** Sends one email; resolves to SES's message ID. */
@@ -23,6 +29,10 @@ export async function sendEmail(ses: SESClient, email: OutgoingEmail): Promise<s
           Html: { Data: email.message.html, Charset: 'UTF-8' },
         },
       },
+      ...(email.configurationSet ? { ConfigurationSetName: email.configurationSet } : {}),
+      ...(email.userName === undefined
+        ? {}
+        : { Tags: [{ Name: SES_USER_TAG, Value: encodeTagValue(email.userName) }] }),
     }),
   );
   return MessageId;

@@ -7,6 +7,7 @@
 import { WELCOME_ENV } from '../../../shared/contract';
 import { checkAccountAlias, checkMailbox } from '../../../shared/rules';
 import { formatMailbox, singleLine } from './text';
+import { ssmParameterNameProblem } from '../../../shared/ssm-parameter';
 
 export interface WelcomeConfig {
   /** Header-ready From value. */
@@ -19,6 +20,43 @@ export interface WelcomeConfig {
   welcomeQueueUrl?: string;
   /** Managed people must set up MFA: the email says how. */
   mfaRequired: boolean;
+  /** The admins' SNS topic; unset: no email notices. */
+  adminTopicArn?: string;
+  /** NAME of the SSM SecureString holding the Slack webhook URL; unset: no Slack notices. */
+  slackWebhookParameter?: string;
+  /** SES configuration set every welcome email is sent with (bounce and complaint events). */
+  sesConfigurationSet?: string;
+}
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const SES_CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The notification and feedback settings (all optional); a malformed one is a FunctionEnvironmentError. */
+function readNotificationConfig(
+  env: NodeJS.ProcessEnv,
+): Pick<WelcomeConfig, 'adminTopicArn' | 'slackWebhookParameter' | 'sesConfigurationSet'> {
+  const topic = env[WELCOME_ENV.adminTopicArn]?.trim();
+  if (topic && !SNS_TOPIC_ARN.test(topic)) {
+    throw new FunctionEnvironmentError(`${WELCOME_ENV.adminTopicArn} is not an SNS topic ARN`);
+  }
+  const parameter = env[WELCOME_ENV.slackWebhookParameter]?.trim();
+  // Never echoed: someone may have put the webhook URL itself here.
+  if (parameter && ssmParameterNameProblem(parameter) !== undefined) {
+    throw new FunctionEnvironmentError(
+      `${WELCOME_ENV.slackWebhookParameter} is not an SSM parameter name`,
+    );
+  }
+  const configurationSet = env[WELCOME_ENV.sesConfigurationSet]?.trim();
+  if (configurationSet && !SES_CONFIGURATION_SET.test(configurationSet)) {
+    throw new FunctionEnvironmentError(
+      `${WELCOME_ENV.sesConfigurationSet} is not an SES configuration set name`,
+    );
+  }
+  return {
+    ...(topic ? { adminTopicArn: topic } : {}),
+    ...(parameter ? { slackWebhookParameter: parameter } : {}),
+    ...(configurationSet ? { sesConfigurationSet: configurationSet } : {}),
+  };
 }
 
 /**
@@ -66,5 +104,6 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     helpContact: singleLine(required(env, WELCOME_ENV.helpContact), 200),
     ...(queueUrl ? { welcomeQueueUrl: queueUrl } : {}),
     mfaRequired: env[WELCOME_ENV.requireMfa]?.trim() === 'true',
+    ...readNotificationConfig(env),
   };
 }

@@ -22,6 +22,7 @@ import {
   type ResendEvent,
   type ResendEventSkipReason,
 } from './resend-event';
+import { parseSesEvent, type SesFeedback } from './ses-event';
 
 const SnsRecordSchema = z.object({
   EventSource: z.literal('aws:sns'),
@@ -122,7 +123,9 @@ export type SkipReason =
   | 'not-create-user'
   | 'create-user-failed'
   | 'no-created-user-in-event'
-  | ResendEventSkipReason;
+  | ResendEventSkipReason
+  /** An SES event the function does not act on (its topic check, a delivery). */
+  | 'ses-event-ignored';
 
 export type ParsedRecord =
   | { kind: 'create-user'; event: CreatedUser }
@@ -135,6 +138,8 @@ export type ParsedRecord =
    * of itself (`startAfter`): delete login profiles never used in time.
    */
   | { kind: 'expire'; startAfter?: string }
+  /** SES reported a bounce, complaint or reject of a welcome email (core/ses-event.ts). */
+  | { kind: 'ses-feedback'; event: SesFeedback; snsMessageId: string }
   | {
       kind: 'skip';
       reason: SkipReason;
@@ -287,6 +292,26 @@ function classifySqsRecord(record: unknown): SqsItem {
     };
   }
   const { MessageId, Message } = notification.data;
+  const ses = parseSesEvent(Message);
+  if (ses.kind === 'feedback') {
+    return {
+      messageId,
+      receiveCount,
+      parsed: { kind: 'ses-feedback', event: ses.event, snsMessageId: MessageId },
+    };
+  }
+  if (ses.kind === 'ignored') {
+    return {
+      messageId,
+      receiveCount,
+      parsed: {
+        kind: 'skip',
+        reason: 'ses-event-ignored',
+        detail: ses.detail,
+        snsMessageId: MessageId,
+      },
+    };
+  }
   return { messageId, receiveCount, parsed: classify(MessageId, Message) };
 }
 

@@ -1,7 +1,9 @@
 /** The command-to-action table is complete and names real SDK commands. */
 import * as iamSdk from '@aws-sdk/client-iam';
 import * as sesSdk from '@aws-sdk/client-ses';
+import * as snsSdk from '@aws-sdk/client-sns';
 import * as sqsSdk from '@aws-sdk/client-sqs';
+import * as ssmSdk from '@aws-sdk/client-ssm';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { actionOfCommand, COMMAND_ACTIONS } from '../../../../handlers/welcome/aws/actions';
@@ -11,7 +13,10 @@ const AWS_DIR = join(__dirname, '..', '..', '..', '..', 'handlers', 'welcome', '
 describe('COMMAND_ACTIONS', () => {
   it('names SDK command classes, each with an action of its own service', () => {
     for (const [name, { action }] of Object.entries(COMMAND_ACTIONS)) {
-      const sdks = { iam: iamSdk, ses: sesSdk, sqs: sqsSdk } as Record<string, object>;
+      const sdks = { iam: iamSdk, ses: sesSdk, sqs: sqsSdk, sns: snsSdk, ssm: ssmSdk } as Record<
+        string,
+        object
+      >;
       const services = Object.keys(sdks).filter(
         (service) => typeof (sdks[service] as Record<string, unknown>)[name] === 'function',
       );

@@ -1,0 +1,135 @@
+/**
+ * What an admin notice says: a subject and a few lines of plain text (the
+ * SNS email), and the same as a Slack message. Pure, so the function and the
+ * plan's preview (review/admin-notice-preview.ts) render alike.
+ *
+ * A notice never carries a password: AdminNotice has no field for one.
+ * Every value is flattened to one line and capped, because some come from
+ * outside (a bounce's diagnostic text is written by the recipient's mail
+ * server).
+ */
+import type { AdminNotice, AdminNoticeKind } from './admin-notice';
+import { singleLine } from './text';
+
+export interface AdminNoticeContext {
+  /** Shown in the subject, e.g. `[Example Corp]`. */
+  readonly organisationName: string;
+  /** The dead-letter queue a failed welcome waits in. @default "iam-onboarding-welcome-failures" */
+  readonly deadLetterQueueName?: string;
+}
+
+export interface RenderedAdminNotice {
+  /** SNS email subject: ASCII, one line, under 100 characters (SNS's rules). */
+  readonly subject: string;
+  readonly text: string;
+  /** Body of a Slack incoming-webhook POST. */
+  readonly slack: { readonly text: string };
+}
+
+interface Wording {
+  readonly headline: string;
+  readonly lines: readonly string[];
+  readonly todo: string;
+}
+
+const ROSTER = 'users/users.json';
+
+function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
+  const user = singleLine(n.userName, 64);
+  const address = n.address === undefined ? undefined : singleLine(n.address, 254);
+  const detail = n.detail === undefined ? undefined : singleLine(n.detail, 300);
+  const to = address ? ` to ${address}` : '';
+  const dlq = ctx.deadLetterQueueName ?? 'iam-onboarding-welcome-failures';
+  const why = detail ? [`Details: ${detail}`] : [];
+  const byKind: Record<AdminNoticeKind, Wording> = {
+    welcomed: {
+      headline: `Welcome email sent to ${user}`,
+      lines: [
+        `The IAM user ${user} received the welcome email${to} with a temporary password that must be changed at first sign-in.`,
+        ...why,
+      ],
+      todo: `Nothing. If ${user} says no email arrived, check their address in ${ROSTER} and raise their "resend" counter.`,
+    },
+    resent: {
+      headline: `New welcome email sent to ${user}`,
+      lines: [
+        `The roster raised "resend" for ${user}: a new temporary password and email went out${to}; earlier passwords no longer work.`,
+        ...why,
+      ],
+      todo: 'Nothing.',
+    },
+    failed: {
+      headline: `Welcome of ${user} failed`,
+      lines: [
+        `The welcome of ${user} failed on its last try and now waits in the dead-letter queue ${dlq}. No email reached them.`,
+        ...why,
+      ],
+      todo: `Search the function's logs for ${user}, fix the cause, then replay it: npm run redrive -- --apply.`,
+    },
+    bounced: {
+      headline: `Welcome email to ${user} bounced`,
+      lines: [
+        `The welcome email for ${user}${to} bounced permanently: the address does not take mail. They have no working password.`,
+        ...why,
+      ],
+      todo: `Fix the email of ${user} in ${ROSTER} and raise their "resend" counter in the same pull request.`,
+    },
+    complained: {
+      headline: `Welcome email to ${user} marked as spam`,
+      lines: [
+        `The recipient of the welcome email for ${user}${to} marked it as spam. SES counts complaints against the account's sending reputation.`,
+        ...why,
+      ],
+      todo: `Ask ${user} whether they expected it, and check their address in ${ROSTER}.`,
+    },
+    rejected: {
+      headline: `Welcome email to ${user} rejected by SES`,
+      lines: [
+        `SES accepted the welcome email for ${user}${to} but then refused to send it. They have no working password.`,
+        ...why,
+      ],
+      todo: `Check the function's logs for ${user}; once the cause is fixed, raise their "resend" counter in ${ROSTER}.`,
+    },
+    expired: {
+      headline: `Unused password of ${user} expired`,
+      lines: [
+        `${user} never signed in with their temporary password; it expired and their console password was removed.`,
+        ...why,
+      ],
+      todo: `If ${user} still needs access, raise their "resend" counter in ${ROSTER}.`,
+    },
+  };
+  return byKind[n.kind];
+}
+
+/** SNS refuses a subject that is not ASCII, has a line break, or is 100 characters or more. */
+export function snsSubject(text: string): string {
+  const ascii = singleLine(text, 1000)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '?');
+  const flat = singleLine(ascii, 99);
+  // singleLine marks a cut with "…", which is not ASCII.
+  return flat.endsWith('…') ? `${flat.slice(0, -1).slice(0, 96)}...` : flat;
+}
+
+/** Slack's mrkdwn control characters: `<` and `>` would let a value mention `<!channel>`. */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function renderAdminNotice(
+  notice: AdminNotice,
+  ctx: AdminNoticeContext,
+): RenderedAdminNotice {
+  const w = wording(notice, ctx);
+  const org = singleLine(ctx.organisationName, 100);
+  const subject = snsSubject(`[${org}] ${w.headline}`);
+  const text = [...w.lines, '', `What to do: ${w.todo}`, '', `(iam-onboarding, ${org})`].join('\n');
+  const slack = [
+    `*${slackEscape(w.headline)}*`,
+    ...w.lines.map(slackEscape),
+    `*What to do:* ${slackEscape(w.todo)}`,
+  ].join('\n');
+  return { subject, text, slack: { text: slack } };
+}

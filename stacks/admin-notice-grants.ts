@@ -1,0 +1,97 @@
+/**
+ * What the welcome function needs for admin notices and SES feedback, as
+ * role statements and environment variables (welcome-function.ts adds them):
+ * each grant names exactly one resource, and the KMS grants say through
+ * which service and for which resource the key may be used.
+ */
+import { WELCOME_ENV } from '../shared/contract';
+import type { PolicyStatement } from './policy-document';
+
+export interface AdminNoticeGrantProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** The pipeline key (the admins' topic is encrypted with it). */
+  readonly pipelineKeyArn: string;
+  /** The bare From address: SendEmail with the configuration set is pinned to it too. */
+  readonly fromAddress: string;
+  /** @default no email notices */
+  readonly adminTopicArn?: string;
+  /** @default no Slack notices */
+  readonly slackWebhookParameter?: { readonly name: string; readonly arn: string };
+  /** @default emails are sent without a configuration set */
+  readonly sesConfigurationSet?: { readonly name: string; readonly arn: string };
+}
+
+export function adminNoticeStatements(p: AdminNoticeGrantProps): PolicyStatement[] {
+  return [
+    ...(p.adminTopicArn
+      ? [
+          {
+            Sid: 'PublishAdminNotices',
+            Effect: 'Allow' as const,
+            Action: 'sns:Publish',
+            Resource: p.adminTopicArn,
+          },
+          {
+            // SNS asks KMS for a data key with the topic in the encryption
+            // context: the key serves the role for this topic only.
+            Sid: 'UseAdminTopicKey',
+            Effect: 'Allow' as const,
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: p.pipelineKeyArn,
+            Condition: {
+              StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': p.adminTopicArn },
+            },
+          },
+        ]
+      : []),
+    ...(p.slackWebhookParameter
+      ? [
+          {
+            Sid: 'ReadSlackWebhookParameter',
+            Effect: 'Allow' as const,
+            Action: 'ssm:GetParameter',
+            Resource: p.slackWebhookParameter.arn,
+          },
+          {
+            // SSM decrypts for GetParameter WithDecryption. The aws/ssm key's
+            // own policy already admits the account through SSM; this states
+            // the intent, and carries a customer-managed key whose policy
+            // delegates to IAM. Any key (their ids differ per account), but
+            // only through SSM in this region.
+            Sid: 'DecryptSlackWebhookThroughSsm',
+            Effect: 'Allow' as const,
+            Action: 'kms:Decrypt',
+            Resource: `arn:aws:kms:${p.region}:${p.accountId}:key/*`,
+            Condition: { StringEquals: { 'kms:ViaService': `ssm.${p.region}.amazonaws.com` } },
+          },
+        ]
+      : []),
+    ...(p.sesConfigurationSet
+      ? [
+          {
+            // SendEmail with a configuration set is also authorized against
+            // the set: without this every send fails with AccessDenied.
+            Sid: 'SendWithTheConfigurationSetOnly',
+            Effect: 'Allow' as const,
+            Action: 'ses:SendEmail',
+            Resource: p.sesConfigurationSet.arn,
+            Condition: { StringEquals: { 'ses:FromAddress': p.fromAddress } },
+          },
+        ]
+      : []),
+  ];
+}
+
+export function adminNoticeEnvironment(p: AdminNoticeGrantProps): Record<string, string> {
+  return {
+    ...(p.adminTopicArn ? { [WELCOME_ENV.adminTopicArn]: p.adminTopicArn } : {}),
+    // The parameter's NAME: the URL itself never reaches the environment.
+    ...(p.slackWebhookParameter
+      ? { [WELCOME_ENV.slackWebhookParameter]: p.slackWebhookParameter.name }
+      : {}),
+    ...(p.sesConfigurationSet
+      ? { [WELCOME_ENV.sesConfigurationSet]: p.sesConfigurationSet.name }
+      : {}),
+  };
+}
