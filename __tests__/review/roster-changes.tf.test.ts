@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { peopleAdded } from '../../review/email-preview';
+import { peopleAdded, planRecipients } from '../../review/email-preview';
 import { planStack, type TerraformPlan } from '../../review/terraform-plan';
 import {
   NO_CHANGES_LINE,
@@ -124,6 +124,18 @@ describe('plan report on plans of roster changes', () => {
     expect(report).toMatch(/\| \*\*rename\*\* \| `bo\.chen` → `bo\.chen2` \|/);
     // The new user gets a new email.
     expect(peopleAdded(plan).map((p) => p.userName)).toEqual(['bo.chen2']);
+  });
+
+  it('resend: the counter raised is an in-place tag change, reviewed as a resend', () => {
+    const { plan, report } = planChange('resend');
+    // Only the tag changes (IAM TagUser, which the pipeline listens for).
+    expect(changesIn(plan).sort()).toEqual(['aws_iam_user.alice_dot_martin update']);
+    expect(report).toContain('- resend welcome to `alice.martin` (counter (none) → 1)');
+    expect(report).not.toContain('[!CAUTION]');
+    expect(planRecipients(plan)).toEqual({
+      welcome: [],
+      resend: [expect.objectContaining({ userName: 'alice.martin' })],
+    });
   });
 
   it('regroup and a changed field: which groups, which fields, no warning', () => {

@@ -91,6 +91,8 @@ export const CHANGES = {
     })),
     users: [carla, { ...bo, groups: [...bo.groups].reverse() }, alice],
   },
+  /** Raises alice's resend counter: a new password and email, nothing else. */
+  resend: { groups: GROUPS, users: [{ ...alice, resend: 1 }, bo, carla] },
 } as const;
 
 export function writeRoster(dir: string, name: string, roster: unknown): string {

@@ -14,7 +14,7 @@
  * skips either way: retrying them would only fill the dead-letter queue.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
-import { errorName, WelcomeError } from './core/errors';
+import { WelcomeError } from './core/errors';
 import type { CreatedUser, ParsedRecord, SqsItem } from './core/event';
 import type { ResendEvent } from './core/resend-event';
 import { type Attempt, remainingMs, type RunContext, welcomeUser } from './flow';
@@ -22,6 +22,7 @@ import { runReconcile } from './reconcile';
 import { resendWelcome } from './resend';
 import { runExpiryRecord } from './expiry-record';
 import { eventLog, type LogKeys } from './log';
+import { recordFailure } from './record-failure';
 import { handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
 
 export type RecordOutcome =
@@ -72,16 +73,7 @@ async function runRecord(
       log.info('event done', { outcome: 'reconciled', queued });
       return { outcome: 'skipped', reason: 'reconciled', eventId: 'reconcile-request' };
     } catch (error) {
-      const failure =
-        error instanceof WelcomeError
-          ? error
-          : new WelcomeError({ step: 'reconcile', errorName: errorName(error) });
-      log.error('event failed', {
-        outcome: 'failed',
-        step: failure.step,
-        errorName: failure.errorName,
-      });
-      return { outcome: 'failed', error: failure };
+      return recordFailure(log, error, { step: 'reconcile' });
     }
   }
   if (parsed.kind === 'expire') return runExpiryRecord(run, parsed, keys);
@@ -126,19 +118,7 @@ async function runRecord(
     await run.notifyAdmins(welcomedNotice(parsed.event, result));
     return { ...result, ...who };
   } catch (error) {
-    const failure =
-      error instanceof WelcomeError
-        ? error
-        : new WelcomeError({ step: 'unexpected', errorName: errorName(error), ...who });
-    const attributes = {
-      outcome: failure.deferred ? 'deferred' : 'failed',
-      step: failure.step,
-      errorName: failure.errorName,
-      reason: failure.message,
-    };
-    if (failure.deferred) log.warn('event deferred', attributes);
-    else log.error('event failed', attributes);
-    return { outcome: 'failed', error: failure };
+    return recordFailure(log, error, { step: 'unexpected', ...who });
   }
 }
 

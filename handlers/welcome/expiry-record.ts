@@ -4,10 +4,11 @@
  * failure returned for SQS to deliver the request again.
  */
 import type { RecordOutcome } from './batch';
-import { errorName, WelcomeError } from './core/errors';
+import type { WelcomeError } from './core/errors';
 import { runExpiry } from './expiry';
 import type { RunContext } from './flow';
 import { eventLog, type LogKeys } from './log';
+import { recordFailure } from './record-failure';
 
 const EVENT_ID = 'expire-request';
 
@@ -27,18 +28,6 @@ export async function runExpiryRecord(
     log.info('event done', { outcome: result.outcome, ...result.counts });
     return { outcome: 'skipped', reason: 'expiry-run', eventId: EVENT_ID };
   } catch (error) {
-    const failure =
-      error instanceof WelcomeError
-        ? error
-        : new WelcomeError({ step: 'expire', errorName: errorName(error) });
-    const attributes = {
-      outcome: failure.deferred ? 'deferred' : 'failed',
-      step: failure.step,
-      errorName: failure.errorName,
-      reason: failure.message,
-    };
-    if (failure.deferred) log.warn('event deferred', attributes);
-    else log.error('event failed', attributes);
-    return { outcome: 'failed', error: failure };
+    return recordFailure(log, error, { step: 'expire' });
   }
 }

@@ -5,7 +5,7 @@
  * (scripts/reconcile.ts).
  */
 import { type IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   MANAGED_USER_PATH,
   resendRequest,
@@ -21,6 +21,7 @@ import {
   summarise,
 } from '../core/reconcile';
 import { listUserTags } from './iam';
+import { queueRequest } from './queue';
 
 /** Every user whose path is the managed path (following pagination). */
 export async function listManagedUsers(iam: IAMClient): Promise<ListedUser[]> {
@@ -90,31 +91,21 @@ export async function reconcileUsers(
 }
 
 /** Queues a welcome for one user into the welcome queue. */
-export async function queueWelcome(
+export function queueWelcome(
   sqs: SQSClient,
   queueUrl: string,
   user: { readonly userName: string; readonly userId: string },
   reason: WelcomeRequestReason,
 ): Promise<void> {
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: JSON.stringify(welcomeRequest(user, reason)),
-    }),
-  );
+  return queueRequest(sqs, queueUrl, welcomeRequest(user, reason));
 }
 
 /** Queues a resend check for one user into the welcome queue. */
-export async function queueResend(
+export function queueResend(
   sqs: SQSClient,
   queueUrl: string,
   user: { readonly userName: string; readonly userId: string },
   reason: WelcomeRequestReason,
 ): Promise<void> {
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: JSON.stringify(resendRequest(user, reason)),
-    }),
-  );
+  return queueRequest(sqs, queueUrl, resendRequest(user, reason));
 }
