@@ -130,7 +130,7 @@ describe('plan report on plans of roster changes', () => {
     const { plan, report } = planChange('resend');
     // Only the tag changes (IAM TagUser, which the pipeline listens for).
     expect(changesIn(plan).sort()).toEqual(['aws_iam_user.alice_dot_martin update']);
-    expect(report).toContain('- resend welcome to `alice.martin` (counter (none) → 1)');
+    expect(report).toContain('- resend welcome to `alice.martin` (counter 0 → 1)');
     expect(report).not.toContain('[!CAUTION]');
     expect(planRecipients(plan)).toEqual({
       welcome: [],
