@@ -134,7 +134,7 @@ export class WelcomePipeline extends Construct {
           resourceArns: [arn('sns', PIPELINE_NAMES.topic)],
         },
         {
-          // The reconcile schedule's requests into the welcome queue.
+          // The reconcile and expiry schedules' requests into the welcome queue.
           service: 'events.amazonaws.com',
           contextKey: 'aws:sqs:arn',
           resourceArns: [arn('sqs', PIPELINE_NAMES.welcomeQueue)],
