@@ -5,8 +5,14 @@
  * at most once, however often (and however concurrently) its event or a
  * queued request arrives; the rules are in core/resend.ts.
  *
- * Order: read (user, tags, profile), decide; delete the old profile; create
- * the new one (IAM lets one run only); send; record the value served. A send
+ * Who asked decides what may be served (core/resend.ts judgeResendAuthority):
+ * a new address, or a password in use, only for the deploy role's TagUser;
+ * anything else is held before a profile is touched, and a held TagUser
+ * tells the admins.
+ *
+ * Order: read (user, tags, profile), decide, judge the caller; delete the old
+ * profile; create the new one (IAM lets one run only); send; record the value
+ * served and where it went; tell the old address if it moved. A send
  * that fails removes the new profile again, so the next delivery starts over
  * (the person then has no console password until it succeeds: the old one
  * was meant to stop working anyway).

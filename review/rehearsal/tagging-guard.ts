@@ -1,6 +1,6 @@
 /**
- * The guard on the tags that steer a resend (docs/design.md, "Whoever may tag
- * a user must not get their password"): with the service control policy
+ * The guard on the tags that steer a resend (docs/design.md,
+ * "Whoever may tag a user must not get their password"): with the service control policy
  * docs/roles/deny-tagging-managed-users.json attached, only the deploy role
  * may set or remove a managed user's `email`, `resend-welcome` and
  * `resend-after-sign-in`, however broad anyone else's IAM grant. Each request

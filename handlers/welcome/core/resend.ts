@@ -134,8 +134,8 @@ export function judgeResendProfile(facts: ResendProfileFacts): ResendProfileVerd
 }
 
 /**
- * Who may have a resend served, and where (docs/design.md, "Whoever may tag a
- * user must not get their password"). `iam:TagUser` on a managed user lets a
+ * Who may have a resend served, and where (docs/design.md,
+ * "Whoever may tag a user must not get their password"). `iam:TagUser` on a managed user lets a
  * principal rewrite its `email` tag and raise its counter in one call; the
  * only caller trusted to do that is the deploy role, which writes what a
  * reviewed roster says. Everyone else, and every request nobody can
