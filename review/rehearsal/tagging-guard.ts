@@ -78,9 +78,9 @@ export function taggingGuardHops(accountId: string, scp?: NamedPolicy | null): H
     {
       // Anyone else the account lets tag managed users: an operator, a CI
       // job, a compromised workload.
-      label: 'role someone-else (iam:TagUser on every managed user)',
-      roleArn: role('someone-else'),
-      sessionArn: session('someone-else'),
+      label: 'role another-tagger (iam:TagUser on every managed user)',
+      roleArn: role('another-tagger'),
+      sessionArn: session('another-tagger'),
       policies: [
         {
           label: 'identity policy TagManagedUsers',

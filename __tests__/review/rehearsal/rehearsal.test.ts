@@ -129,7 +129,7 @@ describe.each([
   it('refuses anyone but the deploy role the tags that steer a resend (the shipped SCP)', () => {
     const others = names(verdicts, 'refused').filter((n) => !n.startsWith(ROLE));
     expect(others).toHaveLength(8);
-    expect(others.every((n) => n.startsWith('role someone-else '))).toBe(true);
+    expect(others.every((n) => n.startsWith('role another-tagger '))).toBe(true);
     const deploy = verdicts.filter((v) => v.hop.name.startsWith('role iam-onboarding-deploy '));
     expect(deploy.map((v) => v.status)).toEqual(Array(9).fill('allowed'));
   });

@@ -30,16 +30,16 @@ describe('the SCP on the tags that steer a resend', () => {
     expect(of('OPEN')).toEqual([]);
     const refused = of('refused');
     expect(refused).toHaveLength(8);
-    expect(refused.every((name) => name.startsWith('role someone-else'))).toBe(true);
+    expect(refused.every((name) => name.startsWith('role another-tagger'))).toBe(true);
     expect(refused).toContain(
-      'role someone-else (iam:TagUser on every managed user) -> user /iam-onboarding/new.person: iam:TagUser email, resend-welcome',
+      'role another-tagger (iam:TagUser on every managed user) -> user /iam-onboarding/new.person: iam:TagUser email, resend-welcome',
     );
     for (const v of verdicts.filter((x) => x.status === 'refused'))
       expect(v.reason).toContain('explicit deny OnlyTheDeployRoleSetsAddressAndResend');
     const allowed = of('allowed');
     expect(allowed.filter((n) => n.startsWith(`role ${DEPLOY_ROLE_NAME} `))).toHaveLength(9);
     expect(allowed).toContain(
-      'role someone-else (iam:TagUser on every managed user) -> user /iam-onboarding/new.person: iam:TagUser team',
+      'role another-tagger (iam:TagUser on every managed user) -> user /iam-onboarding/new.person: iam:TagUser team',
     );
   });
 
