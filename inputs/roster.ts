@@ -12,6 +12,7 @@ import {
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
   MANAGED_BY_TAG_KEY,
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
 } from '../shared/contract';
 import { quote } from './errors';
@@ -39,6 +40,8 @@ export const RESERVED_TAG_KEYS = [
   DISPLAY_NAME_TAG_KEY,
   // Written from `resend`: a tag of that name would send passwords outside the counter's rules.
   RESEND_TAG_KEY,
+  // Written from `resendAfterSignIn`.
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
 ] as const;
 
 /** Characters IAM allows in user and group names. */
@@ -166,6 +169,14 @@ export const userSchema = z
         .describe('Names of groups from this roster the user belongs to.'),
       tags: tags.optional(),
       resend: resend.optional(),
+      resendAfterSignIn: z
+        .literal(true, { error: 'must be true, or left out' })
+        .optional()
+        .describe(
+          'true: a raised "resend" also replaces the password of a person who has already signed in ' +
+            '(a forgotten password). Without it such a resend is refused, so that whoever may tag the ' +
+            'user cannot take over a console in use. Honoured only when the deploy role raised the counter.',
+        ),
     },
     { error: 'must be an object' },
   )
@@ -317,7 +328,8 @@ function crossChecks(raw: unknown): CrossProblem[] {
       const own =
         2 +
         (typeof u.displayName === 'string' ? 1 : 0) +
-        (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0);
+        (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0) +
+        (u.resendAfterSignIn === true ? 1 : 0);
       if (keys.length + own > IAM_LIMITS.tagsPerUser) {
         out.push({
           path: ['users', i, 'tags'],

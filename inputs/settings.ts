@@ -230,6 +230,31 @@ const deliverySchema = z
   .prefault({})
   .describe('How fast welcomes are sent (see config/README.md "Pacing").');
 
+/**
+ * An IAM role ARN as CloudTrail's `sessionContext.sessionIssuer.arn` shows it:
+ * IAM's role path (`/` or `/a/b/`, at most 512) and name (at most 64).
+ */
+const DEPLOY_ROLE_ARN_RE =
+  /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?=[\x21-\x7e]{1,576}$)(?:[\w+=,.@-]+\/){0,32}[\w+=,.@-]{1,64}$/;
+
+/** The deploy role must live in the account it deploys to: CloudTrail shows no other caller's ARN. */
+function deployRoleProblems(root: Record<string, unknown> | undefined): CrossProblem[] {
+  const arn = asRecord(root?.security)?.deployRoleArn;
+  const account = root?.accountId;
+  if (typeof arn !== 'string' || !DEPLOY_ROLE_ARN_RE.test(arn) || typeof account !== 'string') {
+    return [];
+  }
+  const inArn = arn.split(':')[4];
+  return inArn === account
+    ? []
+    : [
+        {
+          path: ['security', 'deployRoleArn'],
+          message: `names account ${inArn}, not accountId ${account}: the deploy role is in the account it deploys to`,
+        },
+      ];
+}
+
 const securitySchema = z
   .strictObject(
     {
@@ -246,6 +271,24 @@ const securitySchema = z
         .describe(
           "true: this stack sets the account's password policy to CIS values (length 14, reuse 24, " +
             'all character classes), replacing any policy set by hand. Default false: the policy in force is kept.',
+        ),
+      deployRoleArn: z
+        .string({
+          error: typeError(
+            'the deploy role\'s ARN, e.g. "arn:aws:iam::123456789012:role/iam-onboarding-deploy"',
+          ),
+        })
+        .regex(DEPLOY_ROLE_ARN_RE, {
+          error:
+            'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/iam-onboarding-deploy" ' +
+            '(with its path, as `aws iam get-role` prints it; not an assumed-role or sts ARN)',
+        })
+        .optional()
+        .describe(
+          'ARN of the role that deploys this stack (docs/review-and-delivery.md). Only its TagUser calls ' +
+            'may send a resend to a changed address or to a person who has signed in. When absent, every ' +
+            'resend is treated as unattributed: it goes only to the address the last email went to, and ' +
+            'only to a person who has not signed in (see config/README.md "Resend").',
         ),
     },
     { error: typeError('an object such as {"requireMfa": true}') },
@@ -441,6 +484,7 @@ function crossFieldProblems(raw: unknown): CrossProblem[] {
     });
   }
   out.push(...notificationProblems(root));
+  out.push(...deployRoleProblems(root));
   const trail = asRecord(root?.trail);
   if (trail?.create === false && trail.name !== undefined) {
     out.push({

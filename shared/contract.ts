@@ -43,6 +43,21 @@ export const RESEND_TAG_KEY = 'resend-welcome';
 export const RESENT_TAG_KEY = `${FUNCTION_TAG_PREFIX}resent`;
 
 /**
+ * Set by the function with every welcome or resend email it sends (and when
+ * SES's answer was lost, so the email may have gone): the address it went
+ * to. A later resend to another address then tells this one (old -> new),
+ * and a resend nobody can attribute to the deploy role goes only here.
+ */
+export const SENT_TO_TAG_KEY = `${FUNCTION_TAG_PREFIX}sent-to`;
+
+/**
+ * Tag the stack writes ("true") from the roster's `resendAfterSignIn`: the
+ * explicit ask that a raised counter also replaces the password of a person
+ * who has signed in with it. Honoured only on a TagUser by the deploy role.
+ */
+export const RESEND_AFTER_SIGN_IN_TAG_KEY = 'resend-after-sign-in';
+
+/**
  * Set by the function when it deleted a login profile never used within the
  * configured days: ISO-8601 time of the expiry. Kept after a resend, so
  * compare it with the resent tag to tell whether access came back.
@@ -102,6 +117,11 @@ export const WELCOME_ENV = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Days an unused temporary password stays valid before the expiry run deletes it. */
   unusedPasswordDays: 'UNUSED_PASSWORD_DAYS',
+  /**
+   * ARN of the deploy role (settings `security.deployRoleArn`): only its
+   * TagUser calls may send a resend to a new address or to a signed-in person.
+   */
+  deployRoleArn: 'DEPLOY_ROLE_ARN',
 } as const;
 
 /**

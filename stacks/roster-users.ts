@@ -13,6 +13,7 @@ import {
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
 } from '../shared/contract';
 import type { Roster, RosterUser } from '../inputs/roster';
@@ -61,6 +62,7 @@ export function userTags(person: RosterUser): Record<string, string> {
     // Only above 0: raising the counter changes the tag (IAM TagUser), which
     // the pipeline answers with a new password; 0 and absent both mean "never".
     ...(person.resend ? { [RESEND_TAG_KEY]: String(person.resend) } : {}),
+    ...(person.resendAfterSignIn ? { [RESEND_AFTER_SIGN_IN_TAG_KEY]: 'true' } : {}),
   };
 }
 

@@ -21,7 +21,7 @@ import { GRACE_PERIOD_MS, IN_FLIGHT_WINDOW_MS } from '../../../handlers/welcome/
 import { WelcomeError } from '../../../handlers/welcome/core/errors';
 import { PASSWORD_ALPHABET } from '../../../handlers/welcome/core/password';
 import { WELCOMED_TAG_KEY } from '../../../handlers/welcome/core/policy';
-import { RECONCILE_REQUEST, welcomeRequest } from '../../../shared/contract';
+import { RECONCILE_REQUEST, SENT_TO_TAG_KEY, welcomeRequest } from '../../../shared/contract';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
 import { MANAGED_USER_TAGS } from '../../../review/rehearsal/handler-calls';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
@@ -198,8 +198,10 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
           resource: user,
           context: {
             ...tags,
-            'aws:TagKeys': [WELCOMED_TAG_KEY],
+            'aws:TagKeys': [WELCOMED_TAG_KEY, SENT_TO_TAG_KEY],
             [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: new Date(h.clock.now).toISOString(),
+            // Where the email went: a later resend elsewhere tells this address.
+            [`aws:RequestTag/${SENT_TO_TAG_KEY}`]: 'ada.lovelace@example.com',
           },
         },
         {
@@ -658,19 +660,20 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
         [undefined, 'malformed-sqs-record'],
       ]);
 
-      // SQS delivers the failed record again; SES accepts now. This is not
-      // the first attempt, so the email says it replaces any earlier one.
+      // SQS delivers the failed record again; SES accepts now. SES refused
+      // the first email, so nothing went out: this one replaces nothing and
+      // does not say so, though it is a second receive (issue 21).
       h.aws.sesBehaviour = () => undefined;
       const again = await h.invokeSqs(
         sqsEvent(sqsRecord(rejected, { messageId: 'm-rejected', receiveCount: 2 })),
       );
       expect(failedIds(again)).toEqual([]);
       expectWelcomedOnce(h, 'sqs-rejected', 'sqs-rejected@example.com');
-      expect(textsTo(h, 'sqs-rejected@example.com')[0]).toContain(REPLACES_NOTICE);
+      expect(textsTo(h, 'sqs-rejected@example.com')[0]).not.toContain(REPLACES_NOTICE);
       expect(outcomeLine('sqs-rejected')).toMatchObject({
         message: 'event done',
         receiveCount: 2,
-        replacesEarlier: true,
+        replacesEarlier: false,
       });
     },
   },

@@ -26,10 +26,18 @@ export interface WelcomeConfig {
   slackWebhookParameter?: string;
   /** SES configuration set every welcome email is sent with (bounce and complaint events). */
   sesConfigurationSet?: string;
+  /**
+   * The deploy role (settings `security.deployRoleArn`): only its TagUser may
+   * send a resend to a changed address or to a person who signed in. Unset:
+   * every resend is unattributed (core/resend.ts judgeResendAuthority).
+   */
+  deployRoleArn?: string;
 }
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const SES_CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+/** As inputs/settings.ts accepts it: a role ARN with its path, never an sts one. */
+const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\x21-\x7e]{1,576}$/;
 
 /** The notification and feedback settings (all optional); a malformed one is a FunctionEnvironmentError. */
 function readNotificationConfig(
@@ -95,6 +103,11 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     );
   }
   const identityArn = env[WELCOME_ENV.senderIdentityArn]?.trim();
+  const deployRole = env[WELCOME_ENV.deployRoleArn]?.trim();
+  // A malformed value would hold every resend without a word: fail instead.
+  if (deployRole && !ROLE_ARN.test(deployRole)) {
+    throw new FunctionEnvironmentError(`${WELCOME_ENV.deployRoleArn} is not an IAM role ARN`);
+  }
   const queueUrl = env[WELCOME_ENV.welcomeQueueUrl]?.trim();
   return {
     source: formatMailbox(sender.address, sender.displayName),
@@ -104,6 +117,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     helpContact: singleLine(required(env, WELCOME_ENV.helpContact), 200),
     ...(queueUrl ? { welcomeQueueUrl: queueUrl } : {}),
     mfaRequired: env[WELCOME_ENV.requireMfa]?.trim() === 'true',
+    ...(deployRole ? { deployRoleArn: deployRole } : {}),
     ...readNotificationConfig(env),
   };
 }
