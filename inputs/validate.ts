@@ -136,11 +136,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** A file's own suggestion for a value its schema refused, when the generic repairs find none. */
+export type Suggest = (issue: z.core.$ZodIssue, value: unknown) => unknown;
+
 export function issuesToProblems(
   doc: JsonDocument,
   issues: readonly z.core.$ZodIssue[],
   subjectOf: SubjectOf = () => undefined,
   schema?: z.ZodType,
+  suggest: Suggest = () => undefined,
 ): Problem[] {
   return issues.flatMap((issue) => {
     const path = issue.path;
@@ -169,7 +173,9 @@ export function issuesToProblems(
         path: jsonPath(path),
         message: describeIssue(issue),
         value,
-        suggestion: schema ? repairFor(schemaAt(schema, path, isKey), value) : undefined,
+        suggestion:
+          (schema ? repairFor(schemaAt(schema, path, isKey), value) : undefined) ??
+          suggest(issue, value),
         ...common,
         ...doc.position(path),
       }),
@@ -196,6 +202,8 @@ export interface ValidateOptions {
   readonly subjectOf?: SubjectOf;
   /** What the file is, for annotations ("Roster problem"). @default the document's */
   readonly title?: string;
+  /** Suggestions of the file's own (see Suggest). */
+  readonly suggest?: Suggest;
 }
 
 /**
@@ -214,7 +222,7 @@ export function validateDocument<S extends z.ZodType>(
   const result = schema.safeParse(doc.value);
   const problems = result.success
     ? []
-    : issuesToProblems(doc, result.error.issues, subjectOf, schema);
+    : issuesToProblems(doc, result.error.issues, subjectOf, schema, options.suggest);
   for (const c of crossChecks(doc.value)) {
     const subject = subjectOf(c.path);
     const value = 'value' in c ? c.value : valueAt(doc.value, c.path);
