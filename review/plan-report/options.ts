@@ -26,4 +26,9 @@ export interface PlanReportOptions {
   readonly mode?: string;
   /** At most this many rows per table; the rest are counted. @default 200 */
   readonly maxRows?: number;
+  /**
+   * Removing more than this share of the people managed now raises a
+   * CAUTION of its own (inputs/removals.ts). @default 0.2
+   */
+  readonly removalWarningShare?: number;
 }
