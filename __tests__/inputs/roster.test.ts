@@ -99,7 +99,9 @@ describe('JSON syntax', () => {
     const [p, ...rest] = problemsOfText(text);
     expect(rest).toEqual([]);
     expect(p).toMatchObject({ line: 3, column: 50 });
-    expect(p.message).toMatch(/^JSON syntax error: trailing comma;.*remove this one \(before "\]"\)$/);
+    expect(p.message).toMatch(
+      /^JSON syntax error: trailing comma;.*remove this one \(before "\]"\)$/,
+    );
     const [q] = problemsOfText('{\n  "users": [],\n}');
     expect(q).toMatchObject({ line: 2, column: 14 });
     expect(q.message).toMatch(/trailing comma.*\(before "\}"\)/);
@@ -114,7 +116,9 @@ describe('JSON syntax', () => {
         'JSON syntax error: single quotes; JSON strings and field names need double quotes: write "users" instead of \'users\'',
     });
     const [q] = problemsOfText('{"users": [{"userName": \'it\\\'s\'}]}');
-    expect(q.message).toMatch(/single quotes; JSON strings and field names need double quotes \("like this"\)$/);
+    expect(q.message).toMatch(
+      /single quotes; JSON strings and field names need double quotes \("like this"\)$/,
+    );
   });
 
   it.each([5_000, 100_000])(
