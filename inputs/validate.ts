@@ -130,9 +130,28 @@ function repairFor(schema: z.ZodType | undefined, value: unknown): unknown {
 
 // --- issues to problems ----------------------------------------------------
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Whether the field at `path` is absent from an object that is there. */
+function isMissing(root: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  const parent = valueAt(root, path.slice(0, -1));
+  return (
+    typeof parent === 'object' &&
+    parent !== null &&
+    !Array.isArray(parent) &&
+    !Object.prototype.hasOwnProperty.call(parent, path[path.length - 1])
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: JsonDocument): string {
   // A bad key of a record: the key's own rule says what is wrong, not the record's.
   if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
+  // A type error on an absent field is a missing field, whatever type the schema wants.
+  if (
+    issue.code === 'invalid_type' &&
+    !issue.message.startsWith('is required') &&
+    isMissing(doc.value, issue.path)
+  )
+    return 'is required';
   return issue.message;
 }
 
@@ -171,7 +190,7 @@ export function issuesToProblems(
     return [
       describeProblem({
         path: jsonPath(path),
-        message: describeIssue(issue),
+        message: describeIssue(issue, doc),
         value,
         suggestion:
           (schema ? repairFor(schemaAt(schema, path, isKey), value) : undefined) ??

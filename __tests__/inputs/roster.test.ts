@@ -215,7 +215,7 @@ describe('structure', () => {
     expect(problems([])).toEqual([
       '$: the roster must be a JSON object with "groups" and "users"; found []',
     ]);
-    expect(problems({ groups: [] })).toEqual(['$.users: must be a list of users']);
+    expect(problems({ groups: [] })).toEqual(['$.users: is required']);
   });
 
   it('rejects unknown fields everywhere, so that a typo never passes silently', () => {
@@ -237,6 +237,18 @@ describe('structure', () => {
     expect(problems(r)).toEqual([
       '$.users[1].email (user "bob"): is required',
       '$.users[2].userName: is required',
+    ]);
+  });
+
+  it('says "is required" for any missing field, and the type for a wrong one', () => {
+    expect(problems({ groups: [{ policies: [] }] })).toEqual([
+      // A missing field is positioned at its object: the root comes first.
+      '$.users: is required',
+      '$.groups[0].groupName: is required',
+    ]);
+    expect(problems({ users: 'alice' })).toEqual(['$.users: must be a list of users']);
+    expect(problems(withUser({ email: null }))).toEqual([
+      '$.users[0].email (user "alice"): must be a string; found null',
     ]);
   });
 });
