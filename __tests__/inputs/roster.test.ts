@@ -246,7 +246,9 @@ describe('structure', () => {
       '$.users: is required',
       '$.groups[0].groupName: is required',
     ]);
-    expect(problems({ users: 'alice' })).toEqual(['$.users: must be a list of users']);
+    expect(problems({ users: 'alice' })).toEqual([
+      '$.users: must be a list of users; found "alice"',
+    ]);
     expect(problems(withUser({ email: null }))).toEqual([
       '$.users[0].email (user "alice"): must be a string; found null',
     ]);
