@@ -15,9 +15,10 @@ import {
   RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
 } from '../shared/contract';
-import { quote } from './errors';
+import { jsonPath, quote } from './errors';
 import { validateDocument, type CrossProblem } from './validate';
 import { checkEmailAddress, EMAIL_ADDRESS, reasonOf } from '../shared/rules';
+import { nearestTagText, tagRefusal } from './tag-text';
 
 /** IAM's limits, from the IAM quotas and API reference. */
 export const IAM_LIMITS = {
@@ -52,8 +53,23 @@ const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const POLICY_ARN =
   /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/;
 
+/** A string field's type error: a missing field is required, anything else is the wrong type. */
+const stringField = {
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? 'is required' : 'must be a string',
+};
+
+/**
+ * The longest display name: the email's greeting and sender line show at
+ * most 100 characters (handlers/welcome/core/message.ts), within the tag's 256.
+ */
+export const DISPLAY_NAME_MAX = 100;
+
+/** Tag keys JavaScript objects cannot carry as data: `__proto__` would vanish from the synthesized tags. */
+export const UNSAFE_TAG_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
 const userName = z
-  .string({ error: 'must be a string' })
+  .string(stringField)
   .min(1, { error: 'must not be empty' })
   .max(IAM_LIMITS.userNameMax, {
     error: `is longer than IAM's ${IAM_LIMITS.userNameMax} characters for a user name`,
@@ -64,7 +80,7 @@ const userName = z
   .describe('IAM user name: 1 to 64 of letters, digits and + = , . @ _ -; unique ignoring case.');
 
 const groupName = z
-  .string({ error: 'must be a string' })
+  .string(stringField)
   .min(1, { error: 'must not be empty' })
   .max(IAM_LIMITS.groupNameMax, {
     error: `is longer than IAM's ${IAM_LIMITS.groupNameMax} characters for a group name`,
@@ -79,7 +95,8 @@ const groupName = z
  * rule's 254 characters are within the tag's 256.
  */
 const email = z
-  .string({ error: 'must be a string' })
+  .string(stringField)
+  .normalize('NFC')
   .regex(EMAIL_ADDRESS, {
     error: (issue) =>
       `is not one email address like "name@example.com": ${reasonOf(checkEmailAddress(String(issue.input)))}`,
@@ -87,31 +104,32 @@ const email = z
     abort: true,
   })
   .regex(TAG_TEXT, {
-    error:
-      'has a character an IAM tag cannot hold (the address is stored in a tag): use only letters, digits and . _ / = + - before the @',
+    error: (issue) =>
+      `${tagRefusal(String(issue.input), { hints: false }) ?? 'has a character an IAM tag cannot hold'} (the address is stored in a tag): use only letters, digits and . _ / = + - before the @`,
   })
   .describe("The person's work email address: where the welcome email goes.");
 
-const tagValueText = (what: string) =>
+/** Text stored in a tag, checked (and synthesized) in NFC: see inputs/tag-text.ts. */
+const tagValueText = (what: string, max: number = IAM_LIMITS.tagValueMax, whyMax = "IAM's") =>
   z
-    .string({ error: 'must be a string' })
-    .max(IAM_LIMITS.tagValueMax, {
-      error: `is longer than IAM's ${IAM_LIMITS.tagValueMax} characters for ${what}`,
-    })
+    .string(stringField)
+    .normalize('NFC')
+    .max(max, { error: `is longer than ${whyMax} ${max} characters for ${what}` })
     .regex(TAG_TEXT, {
-      error: `may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, ${what})`,
+      error: (issue) => tagRefusal(String(issue.input)) ?? `is not text IAM can store in a tag`,
     });
 
 const tags = z
   .record(
     z
       .string()
+      .normalize('NFC')
       .min(1, { error: 'a tag key must not be empty' })
       .max(IAM_LIMITS.tagKeyMax, {
         error: `a tag key is longer than IAM's ${IAM_LIMITS.tagKeyMax} characters`,
       })
       .regex(TAG_TEXT, {
-        error: 'a tag key may contain only letters, digits, spaces and _ . : / = + - @',
+        error: (issue) => `the tag key ${tagRefusal(String(issue.input))}`,
       })
       .refine((k) => !k.toLowerCase().startsWith('aws:'), {
         error: 'a tag key may not start with "aws:" (reserved by AWS)',
@@ -155,7 +173,7 @@ export const userSchema = z
     {
       userName,
       email,
-      displayName: tagValueText('a display name')
+      displayName: tagValueText('a display name', DISPLAY_NAME_MAX, "the email's")
         .min(1, { error: 'must not be empty; leave the field out instead' })
         .optional()
         .describe('How the welcome email greets the person, e.g. "Alice Smith".'),
@@ -233,9 +251,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * value, tolerating shapes zod already rejected, so that one run reports
  * these too.
  */
-function crossChecks(raw: unknown): CrossProblem[] {
+function crossChecks(raw: unknown, doc?: JsonDocument): CrossProblem[] {
   const out: CrossProblem[] = [];
   if (!isRecord(raw)) return out;
+  /** `user "alice" on line 12`: the other entry of a duplicate, as a reader finds it. */
+  const entryAt = (path: readonly PropertyKey[], kind: string, name: unknown) => {
+    const line = doc?.position(path)?.line;
+    const at = line === undefined ? `at ${jsonPath(path)}` : `on line ${line}`;
+    return `${kind} ${quote(String(name))} ${at}`;
+  };
   const groups = Array.isArray(raw.groups) ? raw.groups : [];
   const users = Array.isArray(raw.users) ? raw.users : [];
 
@@ -256,7 +280,7 @@ function crossChecks(raw: unknown): CrossProblem[] {
       if (first !== undefined) {
         out.push({
           path: ['groups', i, 'groupName'],
-          message: `duplicates the group at $.groups[${first}] (IAM group names are unique ignoring case)`,
+          message: `duplicates ${entryAt(['groups', first, 'groupName'], 'group', (groups[first] as { groupName: string }).groupName)} (IAM group names are unique ignoring case)`,
         });
       } else groupIndex.set(key, i);
     }
@@ -281,7 +305,7 @@ function crossChecks(raw: unknown): CrossProblem[] {
       if (first !== undefined) {
         out.push({
           path: ['users', i, 'userName'],
-          message: `duplicates the user at $.users[${first}] (IAM user names are unique ignoring case)`,
+          message: `duplicates ${entryAt(['users', first, 'userName'], 'user', (users[first] as { userName: string }).userName)} (IAM user names are unique ignoring case)`,
         });
       } else userIndex.set(key, i);
     }
@@ -292,7 +316,7 @@ function crossChecks(raw: unknown): CrossProblem[] {
         // Two people sharing an address would receive each other's passwords.
         out.push({
           path: ['users', i, 'email'],
-          message: `is also the address of the user at $.users[${first}]; each person needs their own address`,
+          message: `is also the address of ${entryAt(['users', first, 'email'], 'user', (users[first] as { userName?: unknown }).userName ?? `at $.users[${first}]`)}; each person needs their own address`,
         });
       } else emailIndex.set(key, i);
     }
@@ -338,14 +362,23 @@ function crossChecks(raw: unknown): CrossProblem[] {
       }
       const seen = new Map<string, string>();
       for (const k of keys) {
-        const prev = seen.get(k.toLowerCase());
+        if ((UNSAFE_TAG_KEYS as readonly string[]).includes(k)) {
+          out.push({
+            path: ['users', i, 'tags', k],
+            message: `the tag key ${quote(k)} is one of ${UNSAFE_TAG_KEYS.join(', ')}, names JavaScript objects reserve (the tag would be lost or misread on its way to IAM); choose another key`,
+            value: k,
+          });
+          continue;
+        }
+        const norm = k.normalize('NFC').toLowerCase();
+        const prev = seen.get(norm);
         if (prev !== undefined) {
           out.push({
             path: ['users', i, 'tags', k],
             message: `tag key ${quote(k)} duplicates ${quote(prev)} (IAM tag keys on users are unique ignoring case)`,
             value: k,
           });
-        } else seen.set(k.toLowerCase(), k);
+        } else seen.set(norm, k);
       }
     }
   });
@@ -367,14 +400,26 @@ function subjectOf(raw: unknown) {
   };
 }
 
+/**
+ * The nearest value IAM accepts for a string refused by the tag rule
+ * (`Dana O'Kafor` → `Dana OKafor`). Never for an address: dropping a
+ * character there names another mailbox.
+ */
+function tagSuggestion(issue: z.core.$ZodIssue, value: unknown): unknown {
+  if (issue.code !== 'invalid_format' || issue.pattern !== String(TAG_TEXT)) return undefined;
+  if (typeof value !== 'string' || issue.path[issue.path.length - 1] === 'email') return undefined;
+  return nearestTagText(value);
+}
+
 /** How annotations on a pull request title the roster's problems. */
 export const ROSTER_PROBLEM_TITLE = 'Roster problem';
 
 /** Validates a parsed roster document; throws InputFileError listing every problem. */
 export function validateRoster(doc: JsonDocument): Roster {
-  return validateDocument(doc, rosterSchema, crossChecks, {
+  return validateDocument(doc, rosterSchema, (raw) => crossChecks(raw, doc), {
     subjectOf: subjectOf(doc.value),
     title: ROSTER_PROBLEM_TITLE,
+    suggest: tagSuggestion,
   });
 }
 

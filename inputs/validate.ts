@@ -130,17 +130,40 @@ function repairFor(schema: z.ZodType | undefined, value: unknown): unknown {
 
 // --- issues to problems ----------------------------------------------------
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Whether the field at `path` is absent from an object that is there. */
+function isMissing(root: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  const parent = valueAt(root, path.slice(0, -1));
+  return (
+    typeof parent === 'object' &&
+    parent !== null &&
+    !Array.isArray(parent) &&
+    !Object.prototype.hasOwnProperty.call(parent, path[path.length - 1])
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: JsonDocument): string {
   // A bad key of a record: the key's own rule says what is wrong, not the record's.
   if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
+  // A type error on an absent field is a missing field, whatever type the schema wants.
+  if (
+    issue.code === 'invalid_type' &&
+    !issue.message.startsWith('is required') &&
+    isMissing(doc.value, issue.path)
+  )
+    return 'is required';
   return issue.message;
 }
+
+/** A file's own suggestion for a value its schema refused, when the generic repairs find none. */
+export type Suggest = (issue: z.core.$ZodIssue, value: unknown) => unknown;
 
 export function issuesToProblems(
   doc: JsonDocument,
   issues: readonly z.core.$ZodIssue[],
   subjectOf: SubjectOf = () => undefined,
   schema?: z.ZodType,
+  suggest: Suggest = () => undefined,
 ): Problem[] {
   return issues.flatMap((issue) => {
     const path = issue.path;
@@ -167,9 +190,11 @@ export function issuesToProblems(
     return [
       describeProblem({
         path: jsonPath(path),
-        message: describeIssue(issue),
+        message: describeIssue(issue, doc),
         value,
-        suggestion: schema ? repairFor(schemaAt(schema, path, isKey), value) : undefined,
+        suggestion:
+          (schema ? repairFor(schemaAt(schema, path, isKey), value) : undefined) ??
+          suggest(issue, value),
         ...common,
         ...doc.position(path),
       }),
@@ -196,6 +221,8 @@ export interface ValidateOptions {
   readonly subjectOf?: SubjectOf;
   /** What the file is, for annotations ("Roster problem"). @default the document's */
   readonly title?: string;
+  /** Suggestions of the file's own (see Suggest). */
+  readonly suggest?: Suggest;
 }
 
 /**
@@ -214,7 +241,7 @@ export function validateDocument<S extends z.ZodType>(
   const result = schema.safeParse(doc.value);
   const problems = result.success
     ? []
-    : issuesToProblems(doc, result.error.issues, subjectOf, schema);
+    : issuesToProblems(doc, result.error.issues, subjectOf, schema, options.suggest);
   for (const c of crossChecks(doc.value)) {
     const subject = subjectOf(c.path);
     const value = 'value' in c ? c.value : valueAt(doc.value, c.path);

@@ -18,6 +18,7 @@ import {
 import { isInputError } from '../inputs/errors';
 import { planStack, TerraformError } from '../review/terraform-plan';
 import { renderPlanReport } from '../review/plan-report';
+import { removalWarningShare } from '../inputs/removals';
 import { reportInputError } from '../inputs/report';
 import { formatSummary, summarizePlan, type SynthesizedConfig } from '../review/plan-summary';
 import { synthesize } from '../stacks/synth';
@@ -71,6 +72,7 @@ function main(argv: readonly string[]): number {
           ? 'Offline plan: placeholder credentials and an empty state, so everything is new.'
           : 'Planned against the account.',
         previews: { files },
+        removalWarningShare: removalWarningShare(),
       }),
     );
     console.log(`Report: ${relative(process.cwd(), reportFile)}`);

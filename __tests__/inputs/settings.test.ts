@@ -85,9 +85,9 @@ describe('bad settings', () => {
     expect(problemsOf(file('{\n  "accountId": "123456789012",\n}\n'))).toEqual([
       expect.objectContaining({
         path: '$',
-        line: 3,
-        column: 1,
-        message: expect.stringMatching(/JSON syntax error/),
+        line: 2,
+        column: 30,
+        message: expect.stringMatching(/^JSON syntax error: trailing comma/),
       }),
     ]);
   });

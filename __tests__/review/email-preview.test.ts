@@ -1,7 +1,9 @@
 /** Email previews: the function's own renderer, a marked placeholder, escaped names. */
 import { renderWelcomeEmail } from '../../handlers/welcome/core/message';
 import {
+  kindStem,
   PASSWORD_PLACEHOLDER,
+  PREVIEW_INDEX_FILE,
   peopleAdded,
   previewStem,
   previewText,
@@ -77,12 +79,38 @@ describe('email previews', () => {
       expect(html).not.toContain('<b onmouseover');
       expect(html).toContain('&lt;script&gt;');
     }
-    expect(index).toContain('<a href="zoe.html">HTML</a>');
+    expect(index).toContain('<a href="welcome-zoe.html">HTML</a>');
   });
 
   it('refuse a user name that is not an IAM name as a file name', () => {
     expect(previewStem('alice.martin+ops@x=y,z_-')).toBe('alice.martin+ops@x=y,z_-');
-    for (const bad of ['../etc/passwd', 'a/b', '..', '', 'a b', 'x'.repeat(65)])
+    for (const bad of ['../etc/passwd', 'a/b', '', 'a b', 'x'.repeat(65)])
       expect(() => previewStem(bad)).toThrow(/not an IAM user name/);
+  });
+
+  it('key every IAM name safely: never alone, never the index or a notice', () => {
+    for (const name of ['.', '..', 'index', 'con', 'admin-notice-001-welcomed']) {
+      for (const kind of ['welcome', 'resend'] as const) {
+        const stem = kindStem(name, kind);
+        expect(stem).toBe(`${kind}-${name}`);
+        expect(`${stem}.html`).not.toBe(PREVIEW_INDEX_FILE);
+        expect(stem).not.toMatch(/^admin-notice-/);
+      }
+    }
+  });
+
+  it('label the index columns by what they hold, and link the admin notices', () => {
+    const previews = renderPreviews(peopleAdded(plan), settings);
+    const index = renderIndex(previews, settings, [
+      { file: 'admin-notice-001-welcomed.txt', kind: 'welcomed', userName: 'bo', subject: 'S <b>' },
+    ]);
+    expect(index).toContain(
+      '<tr><th>User name</th><th>Which email</th><th>Greeting (display name)</th><th>Sent to</th><th>Subject</th><th>Preview</th></tr>',
+    );
+    expect(index).not.toMatch(/<th>(Email|Address)<\/th>/);
+    expect(index).toContain(
+      '<tr><td>bo</td><td>welcomed</td><td>S &lt;b&gt;</td><td><a href="admin-notice-001-welcomed.txt">text</a></td></tr>',
+    );
+    expect(renderIndex(previews, settings)).toContain('the admins are told nothing');
   });
 });
