@@ -82,6 +82,30 @@ describe('npm run plan -- --state FILE', () => {
     expect(r.stdout).not.toMatch(/Other resources/);
   });
 
+  it('credentials without TF_STATE_BUCKET: planned offline, and never labelled as the account', () => {
+    const outdir = join(root, 'out-no-bucket');
+    const r = spawnSync('npm', ['run', '--silent', 'plan'], {
+      encoding: 'utf8',
+      env: cleanEnv({
+        ROSTER_FILE: writeRoster(root, 'no-bucket', CHANGES.add),
+        CDKTF_OUTDIR: outdir,
+        // Credentials the plan never presents: offline, nothing reaches AWS.
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      }),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'Plan for stack iam-onboarding (offline: AWS credentials found but TF_STATE_BUCKET is not set, so there is no account state to plan against; placeholder credentials, empty local state, so everything is new)',
+    );
+    expect(r.stdout).toContain('People to add (4): ');
+    const report = readFileSync(join(outdir, 'stacks', 'iam-onboarding', 'plan-report.md'), 'utf8');
+    expect(report).not.toContain('Planned against the account');
+    expect(report).toContain('TF\\_STATE\\_BUCKET is not set');
+  });
+
   it('the same roster against its own state plans no change', () => {
     const r = planWithState('same', BASE);
     expect(r.status).toBe(0);
