@@ -4,6 +4,7 @@
  * a welcome for each (the function then takes its exactly-once path). Uses
  * your AWS credentials; the account comes from config/settings.json.
  */
+import './quiet-sdk';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueResend, queueWelcome, reconcileUsers } from '../handlers/welcome/aws/users';
