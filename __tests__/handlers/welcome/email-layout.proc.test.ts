@@ -12,10 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  renderWelcomeEmail,
-  type WelcomeEmailInput,
-} from '../../../handlers/welcome/core/message';
+import { renderWelcomeEmail, type WelcomeEmailInput } from '../../../handlers/welcome/core/message';
 import { launchChromium, type Browser } from '../../support/chromium';
 
 const SHOTS = join(__dirname, '../../../cdktf.out/previews/layout');
@@ -41,7 +38,10 @@ const base: WelcomeEmailInput = {
 const ALIAS_63 = `example-corporation-${'production'.repeat(4)}-x`.slice(0, 63);
 const USER_64 = `${'firstname.lastname.'.repeat(3)}engineer`.slice(0, 64);
 const UNBROKEN = 'Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft';
-const LONG_NAME = `${UNBROKEN} ${'Maria-Josefina de la Santísima Trinidad '.repeat(5)}`.slice(0, 256);
+const LONG_NAME = `${UNBROKEN} ${'Maria-Josefina de la Santísima Trinidad '.repeat(5)}`.slice(
+  0,
+  256,
+);
 
 export const CASES: Record<string, WelcomeEmailInput> = {
   welcome: base,
@@ -55,7 +55,10 @@ export const CASES: Record<string, WelcomeEmailInput> = {
     userName: USER_64,
     renamedFrom: `${USER_64.slice(0, 60)}.old`,
     displayName: LONG_NAME,
-    email: `${'a'.repeat(64)}@${'department-of-very-long-names.'.repeat(6)}example.com`.slice(0, 254),
+    email: `${'a'.repeat(64)}@${'department-of-very-long-names.'.repeat(6)}example.com`.slice(
+      0,
+      254,
+    ),
     signInUrl: `https://${ALIAS_63}.signin.aws.amazon.com/console`,
     organisationName: `The ${'Very Long Organisation Name '.repeat(4)}Inc`.slice(0, 100),
     helpContact: `${'service-desk-for-cloud-accounts'.repeat(2)}@example.com or #cloud-accounts-help-and-questions`,
@@ -68,7 +71,11 @@ export const CASES: Record<string, WelcomeEmailInput> = {
     displayName: undefined,
     signInUrl: `https://${ALIAS_63}.signin.aws.amazon.com/console`,
   },
-  cjk: { ...base, userName: 'yamada.taro', displayName: '山田 太郎（やまだ たろう）情報システム部' },
+  cjk: {
+    ...base,
+    userName: 'yamada.taro',
+    displayName: '山田 太郎（やまだ たろう）情報システム部',
+  },
   'cjk-long': { ...base, displayName: '欧阳'.repeat(60), mfaRequired: true },
   rtl: { ...base, userName: 'layla.abdullah', displayName: 'ليلى عبد الله' },
   'rtl-hebrew': { ...base, userName: 'noa.cohen', displayName: 'נועה כהן', resend: true },
@@ -104,6 +111,31 @@ const INSPECT = String.raw`(() => {
       if (r.width === 0) continue;
       if (r.right > Math.min(outer.right, width) + 0.5 || r.left < Math.max(outer.left, 0) - 0.5)
         problems.push('text cut off: "' + node.textContent.trim().slice(0, 40) + '" at ' + r.left + '..' + r.right);
+    }
+  }
+  // Prose wraps between words: a short word split across two lines means
+  // the tokens' break-anywhere rule leaked into the sentences.
+  const tokens = new Set();
+  for (const label of ${JSON.stringify(LABELS)}) {
+    const cell = [...document.querySelectorAll('td')].find((c) => c.textContent.trim() === label);
+    const value = cell && cell.parentElement.nextElementSibling;
+    if (value) tokens.add(value);
+  }
+  const prose = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = prose.nextNode(); node; node = prose.nextNode()) {
+    if ([...tokens].some((t) => t.contains(node))) continue;
+    // Latin words of 2-20 letters (CJK breaks between any two characters),
+    // unless part of a run without spaces too long for a phone's line (a
+    // 64-character user name in a sentence must break somewhere).
+    for (const m of node.textContent.matchAll(/[A-Za-z\u00c0-\u024f]+/g)) {
+      const before = node.textContent.slice(0, m.index).search(/\S*$/);
+      const run = node.textContent.slice(before).match(/^\S*/)[0];
+      if (m[0].length < 2 || m[0].length > 20 || run.length > 30) continue;
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) problems.push('word broken across lines: "' + m[0] + '"');
     }
   }
   const cells = [...document.querySelectorAll('td')];
@@ -157,17 +189,20 @@ describe('the welcome email in Chromium', () => {
   describe.each(Object.entries(CASES))('%s', (kind, input) => {
     const email = renderWelcomeEmail(input);
 
-    it.each(WIDTHS)('fits %i px: nothing overflows or is cut off, labels on one line', async (width) => {
-      const seen = await inspect(email.html, width, kind);
-      expect(seen.problems).toEqual([]);
-      expect(seen.labels).toEqual(Object.fromEntries(LABELS.map((l) => [l, 1])));
-      // The password alone in its block, monospace, selected whole with one tap.
-      expect(seen.password).toEqual({
-        text: input.password,
-        userSelect: 'all',
-        font: expect.stringMatching(/monospace/),
-      });
-    });
+    it.each(WIDTHS)(
+      'fits %i px: nothing overflows or is cut off, labels on one line',
+      async (width) => {
+        const seen = await inspect(email.html, width, kind);
+        expect(seen.problems).toEqual([]);
+        expect(seen.labels).toEqual(Object.fromEntries(LABELS.map((l) => [l, 1])));
+        // The password alone in its block, monospace, selected whole with one tap.
+        expect(seen.password).toEqual({
+          text: input.password,
+          userSelect: 'all',
+          font: expect.stringMatching(/monospace/),
+        });
+      },
+    );
   });
 
   // The check's own proof: the layout this replaced (issue 19: labels beside
@@ -179,6 +214,17 @@ describe('the welcome email in Chromium', () => {
     expect(nowrap).not.toBe(long.html);
     const seen = await inspect(nowrap, 360);
     expect(seen.problems.join('\n')).toMatch(/scrolls sideways|overflows its box|cut off/);
+  });
+
+  it('fails an email whose sentences break inside words', async () => {
+    const { html } = renderWelcomeEmail(CASES.welcome);
+    const broken = html.replace(
+      /<div style="max-width:600px;/,
+      '<div style="word-break:break-all;max-width:600px;',
+    );
+    expect(broken).not.toBe(html);
+    const seen = await inspect(broken, 360);
+    expect(seen.problems.join('\n')).toMatch(/word broken across lines/);
   });
 
   it('fails the old layout: value beside label, tokens that cannot wrap', async () => {

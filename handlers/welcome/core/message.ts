@@ -184,9 +184,7 @@ function opening(f: Fields): { notice?: string[]; lead: string[] } {
           'This is a new temporary password, sent because one was asked for.',
           'The password in any earlier email no longer works: use only the one below.',
         ],
-        lead: [
-          `Your sign-in (an IAM user) for ${account} is unchanged; only its password is new.`,
-        ],
+        lead: [`Your sign-in (an IAM user) for ${account} is unchanged; only its password is new.`],
       };
     case 'rename':
       return {
@@ -194,9 +192,7 @@ function opening(f: Fields): { notice?: string[]; lead: string[] } {
           `Your user name has changed from ${f.renamedFrom} to ${f.userName}.`,
           `The old user name ${f.renamedFrom}, its password and any MFA device set up for it no longer work.`,
         ],
-        lead: [
-          `Sign in to ${account} with the new user name and the temporary password below.`,
-        ],
+        lead: [`Sign in to ${account} with the new user name and the temporary password below.`],
       };
     case 'welcome':
       return {
@@ -278,8 +274,17 @@ function renderText(f: Fields): string {
 // in some clients, and nothing here may depend on them.
 const FONT = 'font-family:Arial,Helvetica,sans-serif';
 const MONO = "font-family:Consolas,Menlo,'Courier New',monospace";
-/** Long tokens break anywhere rather than push the column wider. */
-const WRAP = 'word-break:break-all;overflow-wrap:anywhere;word-wrap:break-word';
+/**
+ * Prose wraps between words, and inside a word only when the word alone is
+ * wider than the column (a 60-letter name on a phone).
+ */
+const PROSE_WRAP = 'word-wrap:break-word;overflow-wrap:anywhere';
+/**
+ * Tokens (address, user name, password) have no words: they break anywhere,
+ * said in each spelling some client understands (word-break is the oldest;
+ * clients that know none of them show the token unwrapped, as before).
+ */
+const WRAP = `word-break:break-all;${PROSE_WRAP}`;
 const P = 'margin:0 0 16px 0';
 const LABEL = `padding:16px 0 4px 0;${FONT};font-size:13px;line-height:18px;font-weight:bold;color:#555555;white-space:nowrap`;
 const VALUE = `padding:0;${FONT};font-size:16px;line-height:24px;color:#222222;${WRAP}`;
@@ -327,7 +332,7 @@ function renderHtml(f: Fields): string {
     `<div role="article" aria-label="${subject}" lang="en" style="padding:16px 8px;background-color:#f4f5f7">`,
     // Outlook for Windows ignores max-width; this table holds it at 600 px.
     '<!--[if mso]><table role="presentation" width="600" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->',
-    `<div style="max-width:600px;margin:0 auto;padding:24px 16px;background-color:#ffffff;border:1px solid #dde1e6;${FONT};font-size:16px;line-height:24px;color:#222222;${WRAP}">`,
+    `<div style="max-width:600px;margin:0 auto;padding:24px 16px;background-color:#ffffff;border:1px solid #dde1e6;${FONT};font-size:16px;line-height:24px;color:#222222;${PROSE_WRAP}">`,
     `<p style="${P}">Hello <span dir="auto">${e.greeting}</span>,</p>`,
     ...(open.notice
       ? [
