@@ -379,6 +379,12 @@ async function createAndSend(
     organisationName: config.organisationName,
     helpContact: config.helpContact,
     password,
+    // Read just before CreateLoginProfile: never after the profile's
+    // CreateDate, from which the expiry run counts.
+    issuedAtMs: deps.now(),
+    ...(config.unusedPasswordDays === undefined
+      ? {}
+      : { unusedPasswordDays: config.unusedPasswordDays }),
     replacesEarlier,
     mfaRequired: config.mfaRequired,
   });

@@ -148,6 +148,33 @@ type Scenario = (h: Harness) => Promise<void>;
 const clock = { now: 0 };
 
 const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: Scenario }> = {
+  'expiry on: the email names when an unused password stops working, from the profile': {
+    options: { env: { UNUSED_PASSWORD_DAYS: '7' } },
+    run: async (h) => {
+      addManagedUser(h.aws, 'ada.lovelace', { displayName: 'Ada Lovelace' });
+      await h.invoke(snsEvent(createUserEvent({ userName: 'ada.lovelace' })));
+      const password = expectWelcomedOnce(h, 'ada.lovelace', 'ada.lovelace@example.com');
+      expect(password).not.toBe('');
+      const created = h.aws.users.get('ada.lovelace')?.profile?.createDate?.getTime() ?? NaN;
+      const text = h.aws.sent[0].input.Message?.Body?.Text?.Data ?? '';
+      const stated = /stops working on (\d+ \w+ \d{4}) at (\d\d:\d\d) UTC\./.exec(text);
+      expect(stated?.slice(1)).toEqual(['8 January 2025', '12:00']);
+      // Never later than the expiry run's own count from the profile's CreateDate.
+      expect(Date.parse(`${stated?.[1]} ${stated?.[2]} UTC`)).toBeLessThanOrEqual(
+        created + 7 * 86_400_000,
+      );
+      expect(text).toContain('After that, ask it-help@example.com for a new one.');
+    },
+  },
+  'expiry off, or a malformed limit the expiry run refuses: the email names no date': {
+    options: { env: { UNUSED_PASSWORD_DAYS: '0' } },
+    run: async (h) => {
+      addManagedUser(h.aws, 'ada.lovelace');
+      await h.invoke(snsEvent(createUserEvent({ userName: 'ada.lovelace' })));
+      expectWelcomedOnce(h, 'ada.lovelace', 'ada.lovelace@example.com');
+      expect(h.aws.sent[0].input.Message?.Body?.Text?.Data).not.toContain('stops working on');
+    },
+  },
   'happy path: a managed user gets a login profile and one email': {
     run: async (h) => {
       addManagedUser(h.aws, 'ada.lovelace', { displayName: 'Ada Lovelace' });

@@ -287,7 +287,7 @@ const PROSE_WRAP = 'word-wrap:break-word;overflow-wrap:anywhere';
 const WRAP = `word-break:break-all;${PROSE_WRAP}`;
 const P = 'margin:0 0 16px 0';
 const LABEL = `padding:16px 0 4px 0;${FONT};font-size:13px;line-height:18px;font-weight:bold;color:#555555;white-space:nowrap`;
-const VALUE = `padding:0;${FONT};font-size:16px;line-height:24px;color:#222222;${WRAP}`;
+const VALUE = `padding:0;font-size:16px;line-height:24px;color:#222222;${WRAP}`;
 // user-select:all (Apple Mail, iOS, most web mail) selects the password with
 // one tap; clients that strip it (Gmail, Outlook) still show a block that
 // holds nothing but the password.
@@ -298,7 +298,7 @@ function row(style: string, content: string): string {
 }
 
 function paragraphs(lines: readonly string[], style = P): string {
-  return `<p style="${style}">${lines.map(escapeHtml).join('<br>')}</p>`;
+  return `<p style="${style}">${lines.map(escapeHtml).join(' ')}</p>`;
 }
 
 function renderHtml(f: Fields): string {
@@ -343,17 +343,18 @@ function renderHtml(f: Fields): string {
     paragraphs(open.lead),
     '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;table-layout:fixed;border-collapse:collapse">',
     row(LABEL, 'Sign-in address'),
-    row(VALUE, signIn),
+    row(`${VALUE};${FONT}`, signIn),
     row(LABEL, 'User name'),
     row(`${VALUE};${MONO}`, e.userName),
     row(LABEL, 'Temporary password'),
     row(PASSWORD, e.password),
     '</table>',
-    `<p style="${P};margin-top:16px"><strong>You must choose a new password the first time you sign in</strong>; the temporary password stops working then.</p>`,
+    `<p style="margin:16px 0"><strong>You must choose a new password the first time you sign in</strong>; the temporary password stops working then.</p>`,
     ...(f.expiresAt === undefined
       ? []
       : [
-          `<p style="${P}">If unused, the temporary password stops working on <strong>${escapeHtml(f.expiresAt)}</strong>.` +
+          // Non-breaking spaces: the date and time read as one unit.
+          `<p style="${P}">If unused, the temporary password stops working on <strong>${escapeHtml(f.expiresAt).replace(/ /g, '&nbsp;')}</strong>.` +
             ` After that, ask ${e.helpContact} for a new one.</p>`,
         ]),
     paragraphs([DELETE_THIS]),
