@@ -43,7 +43,7 @@ const LONG_NAME = `${UNBROKEN} ${'Maria-Josefina de la Santísima Trinidad '.rep
   256,
 );
 
-export const CASES: Record<string, WelcomeEmailInput> = {
+const CASES: Record<string, WelcomeEmailInput> = {
   welcome: base,
   'welcome-mfa': { ...base, mfaRequired: true },
   'welcome-no-expiry': { ...base, unusedPasswordDays: undefined },
@@ -182,7 +182,7 @@ async function inspect(html: string, width: number, shot?: string): Promise<Insp
   await page.setViewportSize({ width, height: 900 });
   await page.setContent(html, { waitUntil: 'load' });
   if (shot) await page.screenshot({ path: join(SHOTS, `${shot}-${width}.png`), fullPage: true });
-  return (await page.evaluate(INSPECT)) as Inspection;
+  return page.evaluate<Inspection>(INSPECT);
 }
 
 describe('the welcome email in Chromium', () => {

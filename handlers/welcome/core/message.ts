@@ -8,7 +8,7 @@
  * (Word engine) wrapper table that holds it at 600 px there. Each value
  * (sign-in address, user name, password) sits under its label, never beside
  * it, so no label has to share a line with a 64-character token; the tokens
- * wrap anywhere. Why not MJML: docs/design.md, "The welcome email's layout".
+ * wrap anywhere. Why not MJML: README, "The welcome email".
  * `__tests__/handlers/welcome/email-layout.proc.test.ts` renders every kind
  * of email in Chromium at 360 and 1000 px and fails on any overflow.
  */
