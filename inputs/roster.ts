@@ -9,6 +9,7 @@ import { readJsonDocument, type JsonDocument } from './json-file';
 import {
   FUNCTION_TAG_PREFIX,
   DISPLAY_NAME_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
   MANAGED_BY_TAG_KEY,
@@ -39,6 +40,7 @@ export const RESERVED_TAG_KEYS = [
   DISPLAY_NAME_TAG_KEY,
   // Written from `resend`: a tag of that name would send passwords outside the counter's rules.
   RESEND_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
 ] as const;
 
 /** Characters IAM allows in user and group names. */
@@ -166,6 +168,12 @@ export const userSchema = z
         .describe('Names of groups from this roster the user belongs to.'),
       tags: tags.optional(),
       resend: resend.optional(),
+      renamedFrom: userName
+        .optional()
+        .describe(
+          'The user name this person had before, when this entry renames them: the welcome email then ' +
+            'says the old user name, its password and MFA device no longer work. Harmless to leave in later; a resend still reads as a resend.',
+        ),
     },
     { error: 'must be an object' },
   )
@@ -317,6 +325,7 @@ function crossChecks(raw: unknown): CrossProblem[] {
       const own =
         2 +
         (typeof u.displayName === 'string' ? 1 : 0) +
+        (typeof u.renamedFrom === 'string' ? 1 : 0) +
         (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0);
       if (keys.length + own > IAM_LIMITS.tagsPerUser) {
         out.push({
@@ -335,6 +344,24 @@ function crossChecks(raw: unknown): CrossProblem[] {
           });
         } else seen.set(k.toLowerCase(), k);
       }
+    }
+  });
+  // A rename names the old user: never this one, never someone still here.
+  users.forEach((u, i) => {
+    if (!isRecord(u) || typeof u.renamedFrom !== 'string' || typeof u.userName !== 'string') return;
+    const old = u.renamedFrom.toLowerCase();
+    const other = userIndex.get(old);
+    if (old === u.userName.toLowerCase()) {
+      out.push({
+        path: ['users', i, 'renamedFrom'],
+        message:
+          'is the same as userName; a rename gives the new name in userName and the old one here',
+      });
+    } else if (other !== undefined) {
+      out.push({
+        path: ['users', i, 'renamedFrom'],
+        message: `names the user at $.users[${other}], who is still in the roster; give the user name this person had before`,
+      });
     }
   });
   return out;

@@ -54,6 +54,7 @@ const recipient = (r: Recipient): NewPerson => ({
   userName: r.userName,
   email: r.email,
   ...(r.displayName === undefined ? {} : { displayName: r.displayName }),
+  ...(r.renamedFrom === undefined ? {} : { renamedFrom: r.renamedFrom }),
 });
 
 /**
@@ -171,6 +172,10 @@ export function renderPreviews(
     email: renderWelcomeEmail({
       userName: person.userName,
       ...(person.displayName === undefined ? {} : { displayName: person.displayName }),
+      // A first welcome only: a resend after the rename is a resend.
+      ...(person.renamedFrom === undefined || kind === 'resend'
+        ? {}
+        : { renamedFrom: person.renamedFrom }),
       email: person.email,
       signInUrl: url,
       organisationName: settings.organisationName,

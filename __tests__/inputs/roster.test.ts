@@ -471,7 +471,7 @@ describe('tags (IAM limits)', () => {
     [
       { Email: 'x' },
       '$.users[0].tags.Email',
-      'a tag key may not be one of managed-by, email, display-name, resend-welcome (this project sets them); found "Email"',
+      'a tag key may not be one of managed-by, email, display-name, resend-welcome, renamed-from (this project sets them); found "Email"',
     ],
     [
       { ['k'.repeat(129)]: 'x' },

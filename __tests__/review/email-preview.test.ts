@@ -8,7 +8,7 @@ import {
   renderIndex,
   renderPreviews,
 } from '../../review/email-preview';
-import { HOSTILE, plan, settings } from '../support/preview-plan';
+import { HOSTILE, managed, plan, settings, userChange } from '../support/preview-plan';
 
 describe('email previews', () => {
   it('are for the people the plan creates a user for, and only those the function would welcome', () => {
@@ -63,6 +63,22 @@ describe('email previews', () => {
     expect(renderPreviews(peopleAdded(plan), off, issuedAtMs)[0].email.text).not.toContain(
       'stops working on',
     );
+  });
+
+  it("show a rename's email when the planned user carries the renamed-from tag, as the function reads it", () => {
+    const renamePlan = {
+      ...plan,
+      resource_changes: [
+        userChange(['create'], 'ada.king', {
+          ...managed('ada@example.com'),
+          'renamed-from': 'ada.lovelace',
+        }),
+      ],
+    };
+    const [ada] = renderPreviews(peopleAdded(renamePlan), settings, Date.UTC(2026, 11, 2));
+    expect(ada.person).toMatchObject({ userName: 'ada.king', renamedFrom: 'ada.lovelace' });
+    expect(ada.email.subject).toBe('Your new user name for the Example Corp AWS account');
+    expect(ada.email.text).toContain('Your user name has changed from ada.lovelace to ada.king.');
   });
 
   it('use the account alias for the sign-in address when the settings give one', () => {

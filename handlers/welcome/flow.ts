@@ -344,6 +344,7 @@ export async function welcomeUser(
   const recipient: Recipient = {
     to: decision.email,
     ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
+    ...(decision.renamedFrom === undefined ? {} : { renamedFrom: decision.renamedFrom }),
     signInUrl: url,
     rules,
   };
@@ -356,6 +357,8 @@ export async function welcomeUser(
 export interface Recipient {
   to: string;
   displayName?: string;
+  /** The previous user name this user replaces (tag renamed-from): the email says so. */
+  renamedFrom?: string;
   signInUrl: string;
   rules: PasswordRules;
 }
@@ -374,6 +377,7 @@ async function createAndSend(
   const message = renderWelcomeEmail({
     userName: event.userName,
     ...(recipient.displayName === undefined ? {} : { displayName: recipient.displayName }),
+    ...(recipient.renamedFrom === undefined ? {} : { renamedFrom: recipient.renamedFrom }),
     email: recipient.to,
     signInUrl: recipient.signInUrl,
     organisationName: config.organisationName,
