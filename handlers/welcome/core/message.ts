@@ -191,6 +191,8 @@ function opening(f: Fields): { notice?: string[]; lead: string[] } {
         notice: [
           `Your user name has changed from ${f.renamedFrom} to ${f.userName}.`,
           `The old user name ${f.renamedFrom}, its password and any MFA device set up for it no longer work.`,
+          // A redelivery of this email: an earlier copy's password is dead too.
+          ...(f.replacesEarlier ? [ONLY_THIS_PASSWORD] : []),
         ],
         lead: [`Sign in to ${account} with the new user name and the temporary password below.`],
       };

@@ -132,6 +132,16 @@ describe('renderWelcomeEmail', () => {
       );
     }
     expect(renamed.text).toContain('User name:          ada.king');
+    expect(renamed.text).not.toContain('Only the temporary password below works');
+    // Sent again (an orphaned profile replaced): only this copy's password works.
+    expect(
+      renderWelcomeEmail({
+        ...base,
+        userName: 'ada.king',
+        renamedFrom: 'ada.lovelace',
+        replacesEarlier: true,
+      }).text,
+    ).toContain('Only the temporary password below works');
     // A resend after the rename is a resend.
     expect(
       renderWelcomeEmail({
