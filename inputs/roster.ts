@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import {
   FUNCTION_TAG_PREFIX,
+  DISPLAY_NAME_MAX,
   DISPLAY_NAME_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
   MANAGED_BY_TAG_KEY,
@@ -43,6 +45,7 @@ export const RESERVED_TAG_KEYS = [
   RESEND_TAG_KEY,
   // Written from `resendAfterSignIn`.
   RESEND_AFTER_SIGN_IN_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
 ] as const;
 
 /** Characters IAM allows in user and group names. */
@@ -59,11 +62,7 @@ const stringField = {
     issue.input === undefined ? 'is required' : 'must be a string',
 };
 
-/**
- * The longest display name: the email's greeting and sender line show at
- * most 100 characters (handlers/welcome/core/message.ts), within the tag's 256.
- */
-export const DISPLAY_NAME_MAX = 100;
+export { DISPLAY_NAME_MAX };
 
 /** Tag keys JavaScript objects cannot carry as data: `__proto__` would vanish from the synthesized tags. */
 export const UNSAFE_TAG_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
@@ -173,7 +172,7 @@ export const userSchema = z
     {
       userName,
       email,
-      displayName: tagValueText('a display name', DISPLAY_NAME_MAX, "the email's")
+      displayName: tagValueText('a display name', DISPLAY_NAME_MAX)
         .min(1, { error: 'must not be empty; leave the field out instead' })
         .optional()
         .describe('How the welcome email greets the person, e.g. "Alice Smith".'),
@@ -194,6 +193,12 @@ export const userSchema = z
           'true: a raised "resend" also replaces the password of a person who has already signed in ' +
             '(a forgotten password). Without it such a resend is refused, so that whoever may tag the ' +
             'user cannot take over a console in use. Honoured only when the deploy role raised the counter.',
+        ),
+      renamedFrom: userName
+        .optional()
+        .describe(
+          'The user name this person had before, when this entry renames them: the welcome email then ' +
+            'says the old user name, its password and MFA device no longer work. Harmless to leave in later; a resend still reads as a resend.',
         ),
     },
     { error: 'must be an object' },
@@ -352,6 +357,7 @@ function crossChecks(raw: unknown, doc?: JsonDocument): CrossProblem[] {
       const own =
         2 +
         (typeof u.displayName === 'string' ? 1 : 0) +
+        (typeof u.renamedFrom === 'string' ? 1 : 0) +
         (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0) +
         (u.resendAfterSignIn === true ? 1 : 0);
       if (keys.length + own > IAM_LIMITS.tagsPerUser) {
@@ -380,6 +386,24 @@ function crossChecks(raw: unknown, doc?: JsonDocument): CrossProblem[] {
           });
         } else seen.set(norm, k);
       }
+    }
+  });
+  // A rename names the old user: never this one, never someone still here.
+  users.forEach((u, i) => {
+    if (!isRecord(u) || typeof u.renamedFrom !== 'string' || typeof u.userName !== 'string') return;
+    const old = u.renamedFrom.toLowerCase();
+    const other = userIndex.get(old);
+    if (old === u.userName.toLowerCase()) {
+      out.push({
+        path: ['users', i, 'renamedFrom'],
+        message:
+          'is the same as userName; a rename gives the new name in userName and the old one here',
+      });
+    } else if (other !== undefined) {
+      out.push({
+        path: ['users', i, 'renamedFrom'],
+        message: `names the user at $.users[${other}], who is still in the roster; give the user name this person had before`,
+      });
     }
   });
   return out;

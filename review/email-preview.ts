@@ -44,12 +44,17 @@ export interface PlanRecipients {
 export type PreviewSettings = Pick<
   Settings,
   'accountId' | 'accountAlias' | 'organisationName' | 'helpContact'
-> & { readonly security?: Pick<Settings['security'], 'requireMfa'> };
+> & {
+  readonly security?: Pick<Settings['security'], 'requireMfa'>;
+  /** As the function learns it (UNUSED_PASSWORD_DAYS is set only when expiry is on). */
+  readonly expiry?: Pick<Settings['expiry'], 'enabled' | 'unusedPasswordDays'>;
+};
 
 const recipient = (r: Recipient): NewPerson => ({
   userName: r.userName,
   email: r.email,
   ...(r.displayName === undefined ? {} : { displayName: r.displayName }),
+  ...(r.renamedFrom === undefined ? {} : { renamedFrom: r.renamedFrom }),
 });
 
 /**
@@ -158,13 +163,17 @@ export function previewFiles(
 
 /**
  * The emails, rendered by the function's own renderer: a resend says it
- * replaces the earlier email, as the function's does.
+ * replaces the earlier email, as the function's does. Dates (when an unused
+ * password stops working, a resend's subject) count from `issuedAtMs`: as
+ * if the email went out now, unless told otherwise.
  */
 export function renderPreviews(
   people: readonly NewPerson[] | PlanRecipients,
   settings: PreviewSettings,
+  issuedAtMs: number = Date.now(),
 ): EmailPreview[] {
   const url = previewSignInUrl(settings);
+  const days = settings.expiry?.enabled === false ? undefined : settings.expiry?.unusedPasswordDays;
   return stems(asRecipients(people)).map(({ person, kind, stem }) => ({
     person,
     kind,
@@ -172,13 +181,19 @@ export function renderPreviews(
     email: renderWelcomeEmail({
       userName: person.userName,
       ...(person.displayName === undefined ? {} : { displayName: person.displayName }),
+      // A first welcome only: a resend after the rename is a resend.
+      ...(person.renamedFrom === undefined || kind === 'resend'
+        ? {}
+        : { renamedFrom: person.renamedFrom }),
       email: person.email,
       signInUrl: url,
       organisationName: settings.organisationName,
       helpContact: settings.helpContact,
       password: PASSWORD_PLACEHOLDER,
+      issuedAtMs,
+      ...(days === undefined ? {} : { unusedPasswordDays: days }),
       mfaRequired: settings.security?.requireMfa === true,
-      ...(kind === 'resend' ? { replacesEarlier: true } : {}),
+      ...(kind === 'resend' ? { replacesEarlier: true, resend: true } : {}),
     }),
   }));
 }

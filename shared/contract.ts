@@ -19,6 +19,17 @@ export const EMAIL_TAG_KEY = 'email';
 /** Tag holding the person's display name, when the roster gives one. */
 export const DISPLAY_NAME_TAG_KEY = 'display-name';
 
+/** Longest display name: an IAM tag value's limit; the roster allows it and the email carries it whole. */
+export const DISPLAY_NAME_MAX = 256;
+
+/**
+ * Tag holding the person's previous user name, when the roster says this
+ * user replaces it (`renamedFrom`). A rename deletes the old IAM user, with
+ * its password and MFA devices, and the function sees only the new user's
+ * CreateUser: this tag is how the email can tell the person so.
+ */
+export const RENAMED_FROM_TAG_KEY = 'renamed-from';
+
 /**
  * Prefix of the tags the welcome function writes itself (e.g. the moment it
  * sent the email). The provider is told to ignore these keys, so a deploy

@@ -150,6 +150,7 @@ describe('the display name and the email agree on its length', () => {
       helpContact: 'it@example.com',
       password: 'placeholder',
       mfaRequired: false,
+      issuedAtMs: Date.UTC(2026, 11, 2),
     });
 
   it(`accepts ${DISPLAY_NAME_MAX} characters, which the email shows whole`, () => {
@@ -159,10 +160,10 @@ describe('the display name and the email agree on its length', () => {
     expect(render(name).text).toContain(name);
   });
 
-  it(`refuses ${DISPLAY_NAME_MAX + 1}, naming the email's limit`, () => {
+  it(`refuses ${DISPLAY_NAME_MAX + 1}, naming IAM's limit`, () => {
     const { problems } = check(withPerson({ displayName: 'a'.repeat(DISPLAY_NAME_MAX + 1) }));
     expect(problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(/^is longer than the email's 100 characters for a display name/),
+      expect.stringMatching(/^is longer than IAM's 256 characters for a display name/),
     ]);
   });
 });

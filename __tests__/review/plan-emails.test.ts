@@ -105,8 +105,9 @@ describe('resend in review', () => {
     expect(lines).toContain('Welcome emails sent again (2): ray, rose');
   });
 
-  it("the resend preview is the function's email with its replaces-the-earlier notice", () => {
-    const previews = renderPreviews(planRecipients(peoplePlan), settings);
+  it("the resend preview is the function's resend email: its own subject and notice", () => {
+    const issuedAtMs = Date.UTC(2026, 11, 2, 10, 0);
+    const previews = renderPreviews(planRecipients(peoplePlan), settings, issuedAtMs);
     const rose = previews.find((p) => p.kind === 'resend' && p.person.userName === 'rose')!;
     expect(rose.stem).toBe('resend-rose');
     expect(rose.email).toEqual(
@@ -118,14 +119,20 @@ describe('resend in review', () => {
         organisationName: 'Example Corp',
         helpContact: 'it-help@example.com',
         password: PASSWORD_PLACEHOLDER,
+        issuedAtMs,
         replacesEarlier: true,
+        resend: true,
       }),
     );
-    expect(previewText(rose)).toContain('This email replaces any earlier welcome email');
+    expect(previewText(rose)).toContain(
+      'Subject: New temporary password for the Example Corp AWS account (2 December 2026)',
+    );
+    expect(previewText(rose)).toContain('This is a new temporary password');
     expect(previewText(rose)).toContain(`Temporary password: ${PASSWORD_PLACEHOLDER}`);
     const ann = previews.find((p) => p.person.userName === 'ann')!;
     expect(ann.kind).toBe('welcome');
-    expect(ann.email.text).not.toContain('replaces any earlier');
+    expect(ann.email.text).not.toContain('new temporary password');
+    expect(ann.email.subject).toBe('Your sign-in for the Example Corp AWS account');
     const index = renderIndex(previews, settings);
     expect(index).toContain('<a href="resend-rose.html">HTML</a>');
     expect(index).toMatch(/<td>rose<\/td><td>welcome sent again<\/td>/);

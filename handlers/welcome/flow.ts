@@ -348,6 +348,7 @@ export async function welcomeUser(
   const recipient: Recipient = {
     to: decision.email,
     ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
+    ...(decision.renamedFrom === undefined ? {} : { renamedFrom: decision.renamedFrom }),
     signInUrl: url,
     rules,
   };
@@ -363,6 +364,8 @@ export async function welcomeUser(
 export interface Recipient {
   to: string;
   displayName?: string;
+  /** The previous user name this user replaces (tag renamed-from): the email says so. */
+  renamedFrom?: string;
   signInUrl: string;
   rules: PasswordRules;
 }
@@ -381,11 +384,18 @@ async function createAndSend(
   const message = renderWelcomeEmail({
     userName: event.userName,
     ...(recipient.displayName === undefined ? {} : { displayName: recipient.displayName }),
+    ...(recipient.renamedFrom === undefined ? {} : { renamedFrom: recipient.renamedFrom }),
     email: recipient.to,
     signInUrl: recipient.signInUrl,
     organisationName: config.organisationName,
     helpContact: config.helpContact,
     password,
+    // Read just before CreateLoginProfile: never after the profile's
+    // CreateDate, from which the expiry run counts.
+    issuedAtMs: deps.now(),
+    ...(config.unusedPasswordDays === undefined
+      ? {}
+      : { unusedPasswordDays: config.unusedPasswordDays }),
     replacesEarlier,
     mfaRequired: config.mfaRequired,
   });

@@ -199,7 +199,12 @@ export async function resendWelcome(
     organisationName: run.config.organisationName,
     helpContact: run.config.helpContact,
     password,
+    issuedAtMs: deps.now(),
+    ...(run.config.unusedPasswordDays === undefined
+      ? {}
+      : { unusedPasswordDays: run.config.unusedPasswordDays }),
     replacesEarlier: true,
+    resend: true,
     mfaRequired: run.config.mfaRequired,
   });
 

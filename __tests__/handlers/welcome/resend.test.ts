@@ -38,6 +38,8 @@ import {
 import { addManagedUser, harness, type Harness } from '../../support/welcome-harness';
 
 const REPLACES_NOTICE = 'This email replaces any earlier welcome email';
+/** A resend's own opening (core/message.ts): the password is new, the earlier one dead. */
+const RESEND_NOTICE = 'This is a new temporary password, sent because one was asked for.';
 const DAY = 24 * 60 * 60_000;
 
 let output: ReturnType<typeof captureOutput>;
@@ -134,9 +136,13 @@ describe('resend from the roster', () => {
 
     expect(outcomes(response)).toEqual([]);
     const text = expectOneResendEmail(h, 'ada');
-    expect(text).toContain(REPLACES_NOTICE);
-    expect(sentTo(h.aws, 'ada@example.com')[0].input.Message?.Body?.Html?.Data).toContain(
-      REPLACES_NOTICE,
+    expect(text).toContain(RESEND_NOTICE);
+    expect(text).toContain('The password in any earlier email no longer works');
+    const sent = sentTo(h.aws, 'ada@example.com')[0].input.Message;
+    expect(sent?.Body?.Html?.Data).toContain(RESEND_NOTICE);
+    // A subject of its own: mail clients must not thread it with the first welcome.
+    expect(sent?.Subject?.Data).toMatch(
+      /^New temporary password for the Example Corp AWS account \(\d{1,2} [A-Z][a-z]+ \d{4}\)$/,
     );
     expect(h.aws.users.get('ada')?.profile?.password).not.toBe('first-password-Aa1!');
     expect(calls.delete()).toBe(1);
@@ -292,6 +298,7 @@ describe('resend from the roster', () => {
     const emails = sentTo(h.aws, 'newbie@example.com');
     expect(emails).toHaveLength(1);
     expect(emails[0].input.Message?.Body?.Text?.Data).not.toContain(REPLACES_NOTICE);
+    expect(emails[0].input.Message?.Body?.Text?.Data).not.toContain(RESEND_NOTICE);
   });
 
   it('a profile made for this request moments ago is left to its run; an abandoned one is replaced', async () => {
