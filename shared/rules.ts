@@ -294,6 +294,15 @@ export function scheduleSuggestion(value: string): string | undefined {
 }
 
 const CRON_FIELDS = ['minutes', 'hours', 'day-of-month', 'month', 'day-of-week', 'year'];
+/** What each cron field takes, for a person. */
+const CRON_FIELD_VALUES = [
+  '0-59 and , - * /',
+  '0-23 and , - * /',
+  '1-31 and , - * ? / L W',
+  '1-12 or JAN-DEC and , - * /',
+  '1-7 or SUN-SAT and , - * ? L #',
+  '1970-2199 and , - * /',
+];
 
 /** Whether `value` is an EventBridge schedule expression; the reason names the part that is not. */
 export function checkScheduleExpression(value: string): Verdict {
@@ -320,8 +329,11 @@ export function checkScheduleExpression(value: string): Verdict {
   }
   const patterns = [MINUTES, HOURS, DAY_OF_MONTH, MONTH, DAY_OF_WEEK, YEAR];
   const bad = fields.findIndex((f, i) => !new RegExp(`^(?:${patterns[i]})$`).test(f));
-  if (bad >= 0)
-    return refuse(`the cron ${CRON_FIELDS[bad]} field (field ${bad + 1}) is not valid there`);
+  if (bad >= 0) {
+    return refuse(
+      `the cron ${CRON_FIELDS[bad]} field (field ${bad + 1}) takes ${CRON_FIELD_VALUES[bad]}`,
+    );
+  }
   return refuse(
     'one of day-of-month and day-of-week must be "?" (EventBridge takes only one of them)',
   );

@@ -141,7 +141,7 @@ test.each([
 test.each([
   ['cron(rm -rf /)', /6 fields .* this one has 3/],
   ['cron(0 3 * * * *)', /one of day-of-month and day-of-week must be "\?"/],
-  ['cron(0 24 * * ? *)', /hours field \(field 2\)/],
+  ['cron(0 24 * * ? *)', /hours field \(field 2\) takes 0-23/],
   ['rate(0 hours)', /whole number from 1/],
 ])('%s is refused: %s', (bad, reason) => {
   const v = checkScheduleExpression(bad);
