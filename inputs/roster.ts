@@ -34,7 +34,14 @@ export const IAM_LIMITS = {
   tagsPerUser: 50,
   tagKeyMax: 128,
   tagValueMax: 256,
+  /** CreatePolicy's Path: at most 512 characters; a policy ARN at most 2,048. */
+  policyPathMax: 512,
+  policyArnMax: 2048,
 } as const;
+
+/** IAM's default account quotas; the settings' `limits` say when the account's are raised. */
+export const DEFAULT_QUOTAS = { maxUsers: 5000, maxGroups: 300 } as const;
+export type Quotas = { readonly maxUsers: number; readonly maxGroups: number };
 
 /** Tag keys this project writes itself; the roster may not set them. */
 export const RESERVED_TAG_KEYS = [
@@ -52,9 +59,12 @@ export const RESERVED_TAG_KEYS = [
 const IAM_NAME = /^[\w+=,.@-]+$/;
 /** Characters IAM allows in tag keys and values (letters, spaces and numbers in any script). */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-/** A customer- or AWS-managed policy ARN, in any partition. */
+/**
+ * A customer- or AWS-managed policy ARN, in any partition; its path is IAM's
+ * (printable ASCII between slashes) without `*`.
+ */
 const POLICY_ARN =
-  /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/;
+  /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x29\x2b-\x7e]*\/)?[\w+=,.@-]{1,128}$/;
 
 /** A string field's type error: a missing field is required, anything else is the wrong type. */
 const stringField = {
@@ -162,10 +172,31 @@ const resend = z
       'welcome email. Only a value above every value already served sends anything; lowering it does nothing.',
   );
 
-const policyArn = z.string({ error: 'must be a string' }).regex(POLICY_ARN, {
-  error:
-    'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
-});
+/** A policy ARN's path: from the `/` after `policy` to the last `/`, e.g. `/job-function/`. */
+function policyPath(arn: string): string {
+  const start = arn.indexOf(':policy/') + ':policy'.length;
+  return start < ':policy'.length ? '' : arn.slice(start, arn.lastIndexOf('/') + 1);
+}
+
+const policyArn = z
+  .string({ error: 'must be a string' })
+  .max(IAM_LIMITS.policyArnMax, {
+    error: `is longer than IAM's ${IAM_LIMITS.policyArnMax.toLocaleString('en')} characters for a policy ARN; copy the ARN from the IAM console`,
+    abort: true,
+  })
+  .refine((arn) => !policyPath(arn).includes('*'), {
+    error:
+      'has a "*" in its path, which IAM does not allow (a wildcard cannot attach a policy); name one policy by its exact ARN',
+    abort: true,
+  })
+  .refine((arn) => policyPath(arn).length <= IAM_LIMITS.policyPathMax, {
+    error: `has a path (between "policy" and the policy's name) longer than IAM's ${IAM_LIMITS.policyPathMax} characters; copy the ARN from the IAM console`,
+    abort: true,
+  })
+  .regex(POLICY_ARN, {
+    error:
+      'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
+  });
 
 export const userSchema = z
   .strictObject(
@@ -256,7 +287,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * value, tolerating shapes zod already rejected, so that one run reports
  * these too.
  */
-function crossChecks(raw: unknown, doc?: JsonDocument): CrossProblem[] {
+function crossChecks(raw: unknown, quotas: Quotas, doc?: JsonDocument): CrossProblem[] {
   const out: CrossProblem[] = [];
   if (!isRecord(raw)) return out;
   /** `user "alice" on line 12`: the other entry of a duplicate, as a reader finds it. */
@@ -267,6 +298,7 @@ function crossChecks(raw: unknown, doc?: JsonDocument): CrossProblem[] {
   };
   const groups = Array.isArray(raw.groups) ? raw.groups : [];
   const users = Array.isArray(raw.users) ? raw.users : [];
+  out.push(...quotaProblems(users.length, groups.length, quotas));
 
   const groupIndex = new Map<string, number>();
   const groupNames: string[] = [];
@@ -409,6 +441,20 @@ function crossChecks(raw: unknown, doc?: JsonDocument): CrossProblem[] {
   return out;
 }
 
+/** The account's IAM quotas (users, groups), which CreateUser and CreateGroup enforce at deploy. */
+function quotaProblems(users: number, groups: number, quotas: Quotas): CrossProblem[] {
+  const over = (path: string, n: number, max: number, what: string, setting: string) => ({
+    path: [path],
+    message: `lists ${n.toLocaleString('en')} ${what}s, more than the ${max.toLocaleString('en')} IAM ${what}s the account may have; remove some, or if the account's quota is raised (aws iam get-account-summary, ${setting === 'maxUsers' ? 'UsersQuota' : 'GroupsQuota'}) set limits.${setting} in the settings to it`,
+  });
+  return [
+    ...(users > quotas.maxUsers ? [over('users', users, quotas.maxUsers, 'user', 'maxUsers')] : []),
+    ...(groups > quotas.maxGroups
+      ? [over('groups', groups, quotas.maxGroups, 'group', 'maxGroups')]
+      : []),
+  ];
+}
+
 function subjectOf(raw: unknown) {
   return (path: readonly PropertyKey[]): string | undefined => {
     if (!isRecord(raw) || path.length < 2 || typeof path[1] !== 'number') return undefined;
@@ -438,9 +484,12 @@ function tagSuggestion(issue: z.core.$ZodIssue, value: unknown): unknown {
 /** How annotations on a pull request title the roster's problems. */
 export const ROSTER_PROBLEM_TITLE = 'Roster problem';
 
-/** Validates a parsed roster document; throws InputFileError listing every problem. */
-export function validateRoster(doc: JsonDocument): Roster {
-  return validateDocument(doc, rosterSchema, (raw) => crossChecks(raw, doc), {
+/**
+ * Validates a parsed roster document; throws InputFileError listing every
+ * problem. `quotas`: the account's (the settings' `limits`), IAM's defaults if not given.
+ */
+export function validateRoster(doc: JsonDocument, quotas: Quotas = DEFAULT_QUOTAS): Roster {
+  return validateDocument(doc, rosterSchema, (raw) => crossChecks(raw, quotas, doc), {
     subjectOf: subjectOf(doc.value),
     title: ROSTER_PROBLEM_TITLE,
     suggest: tagSuggestion,
@@ -448,6 +497,6 @@ export function validateRoster(doc: JsonDocument): Roster {
 }
 
 /** Reads and validates a roster file. */
-export function loadRoster(file: string): Roster {
-  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE));
+export function loadRoster(file: string, quotas: Quotas = DEFAULT_QUOTAS): Roster {
+  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE), quotas);
 }

@@ -14,6 +14,8 @@ import {
   type Problem,
 } from './errors';
 import type { JsonDocument } from './json-file';
+import { scheduleSuggestion } from '../shared/rules';
+import { cdktfMarkerProblems } from './cdktf-markers';
 
 /** Names the entry a path belongs to, e.g. `user "alice"`; undefined when none applies. */
 export type SubjectOf = (path: readonly PropertyKey[]) => string | undefined;
@@ -86,7 +88,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  * each on the result of the one before: tabs, newlines and odd spaces as
  * plain spaces, invisible characters removed, surrounding spaces trimmed;
  * spaces around `@`, a trailing dot, a `mailto:` or `Name <…>`
- * wrapping, doubled `@` or `.`, and last upper case.
+ * wrapping, doubled `@` or `.`, upper case, and last a rate's unit.
  */
 const REPAIRS: readonly ((s: string) => string)[] = [
   (s) =>
@@ -99,6 +101,8 @@ const REPAIRS: readonly ((s: string) => string)[] = [
   (s) => /^(?:mailto:)?\s*(?:[^<>]*<([^<>]+)>|(.*))$/i.exec(s)?.slice(1).find(Boolean) ?? s,
   (s) => s.replace(/@{2,}/g, '@').replace(/\.{2,}/g, '.'),
   (s) => s.toLowerCase(),
+  // `rate(2 hour)` for `rate(2 hours)`: EventBridge wants the unit to agree with the number.
+  (s) => scheduleSuggestion(s) ?? s,
 ];
 
 /**
@@ -242,7 +246,7 @@ export function validateDocument<S extends z.ZodType>(
   const problems = result.success
     ? []
     : issuesToProblems(doc, result.error.issues, subjectOf, schema, options.suggest);
-  for (const c of crossChecks(doc.value)) {
+  for (const c of [...crossChecks(doc.value), ...cdktfMarkerProblems(doc.value)]) {
     const subject = subjectOf(c.path);
     const value = 'value' in c ? c.value : valueAt(doc.value, c.path);
     problems.push(
