@@ -18,8 +18,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
 
 describe.each([
   // With admin notices by email and Slack (config/settings.json), and with none.
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 119],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 106],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 121],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 108],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -116,6 +116,8 @@ describe.each([
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag along with a tag it may write): iam:TagUser`,
       `${ROLE} -> identity ${domain} (send as another address): ses:SendEmail`,
       `${ROLE} -> configuration set iam-onboarding-welcome (send as another address): ses:SendEmail`,
+      `another principal of the account -> queue ${QUEUE} (a forged SES bounce): sqs:SendMessage`,
+      `sns -> queue ${QUEUE} (from topic not-the-pipeline): sqs:SendMessage`,
     ]);
     expect(MUST_BE_REFUSED.map((r) => r.label)).toEqual([
       'rewrite the email tag',
@@ -136,7 +138,14 @@ describe.each([
       const of = /\(of (topic|queue) ([^)]+)\)/.exec(v.hop.name);
       expect(of).not.toBeNull();
       const [, kind, name] = of!;
-      expect(v.hop.context).toEqual(
+      // A role's requests also carry its ARN (the welcome queue's deny reads it); a service's do not.
+      const { 'aws:PrincipalArn': principalArn, ...context } = v.hop.context;
+      expect(principalArn).toBe(
+        v.hop.principal.startsWith('arn:aws:sts::')
+          ? `arn:aws:iam::${account}:role/iam-onboarding-welcome`
+          : undefined,
+      );
+      expect(context).toEqual(
         kind === 'topic'
           ? {
               'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:us-east-1:${account}:${name}`,
@@ -152,7 +161,8 @@ describe.each([
     expect(user('iam-onboarding/new.person').context).toMatchObject({
       'iam:ResourceTag/managed-by': 'iam-onboarding',
     });
-    expect(Object.keys(user('iam-onboarding/untagged').context)).toEqual([]);
+    // Only the role's own ARN, which every request of the role carries.
+    expect(Object.keys(user('iam-onboarding/untagged').context)).toEqual(['aws:PrincipalArn']);
   });
 
   it('gone with the old shape: no invoke permission, no on-failure destination', () => {
