@@ -3,7 +3,7 @@
  * and the "email preview" tool render through this one function, so what a
  * reviewer previews is what a person receives.
  */
-import { escapeHtml, singleLine } from './text';
+import { escapeHtml, greetingName, singleLine } from './text';
 
 export interface WelcomeEmailInput {
   /** IAM user name: what the person types at sign-in. */
@@ -60,7 +60,7 @@ function fields(input: WelcomeEmailInput): Fields {
   const userName = singleLine(input.userName, 64);
   const displayName = input.displayName === undefined ? '' : singleLine(input.displayName, 100);
   return {
-    greeting: displayName === '' ? userName : displayName,
+    greeting: greetingName(displayName, userName),
     userName,
     email: singleLine(input.email, 254),
     signInUrl: singleLine(input.signInUrl, 300),
