@@ -12,11 +12,16 @@ const fast = projects.find((p) => p.displayName === 'fast');
 module.exports = {
   ...fast,
   displayName: undefined,
-  testMatch: [
-    '<rootDir>/__tests__/handlers/welcome/core/*.test.ts',
-    '<rootDir>/__tests__/shared/rules*.test.ts',
-  ],
+  // MUTATE_TESTS (comma-separated paths under __tests__/) narrows it further,
+  // e.g. to the one test file of the one file mutated.
+  testMatch: process.env.MUTATE_TESTS
+    ? process.env.MUTATE_TESTS.split(',').map((p) => `<rootDir>/__tests__/${p.trim()}`)
+    : [
+        '<rootDir>/__tests__/handlers/welcome/core/*.test.ts',
+        '<rootDir>/__tests__/shared/rules*.test.ts',
+      ],
   // Type-checking each mutant again buys nothing (Stryker marks the mutated
   // files @ts-nocheck anyway; `npm run typecheck` checks the real code).
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  setupFilesAfterEnv: [...fast.setupFilesAfterEnv, '<rootDir>/__tests__/support/mutate-setup.ts'],
 };

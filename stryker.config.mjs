@@ -17,7 +17,7 @@ export default {
   mutate: ['handlers/welcome/core/*.ts', 'shared/rules.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 1,
-  timeoutMS: 20000,
+  timeoutMS: 5000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
