@@ -234,7 +234,8 @@ const deliverySchema = z
             }),
           { error: typeError('a list of IAM role ARNs') },
         )
-        .max(10, { error: 'lists more than 10 roles' })
+        // A refinement, not .max(): it runs only on a list, so a string gets one problem.
+        .refine((roles) => roles.length <= 10, { error: 'lists more than 10 roles' })
         .optional()
         .describe(
           'Roles that may queue work by hand (npm run redrive -- --apply, npm run reconcile -- --apply). ' +
