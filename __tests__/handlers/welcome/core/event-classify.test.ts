@@ -189,6 +189,47 @@ describe('a successful CreateUser', () => {
     });
   });
 
+  it('without a CloudTrail time, takes the EventBridge time', () => {
+    const { eventTime: _t, ...detail } = detailOf(ev);
+    expect(viaSns({ ...ev, time: '2025-01-01T11:00:00Z', detail })).toMatchObject({
+      event: { eventTimeMs: Date.parse('2025-01-01T11:00:00Z') },
+    });
+  });
+
+  it('an empty event id or user id is no event', () => {
+    expect(viaSns({ ...ev, id: '' })).toEqual({
+      kind: 'skip',
+      reason: 'malformed-message',
+      detail: 'id: too_small',
+      snsMessageId: 'sns-0-',
+    });
+    const d = detailOf(ev) as { responseElements: { user: Record<string, unknown> } };
+    const user = { ...d.responseElements.user, userId: '' };
+    expect(viaSns({ ...ev, detail: { ...d, responseElements: { user } } })).toEqual({
+      kind: 'skip',
+      reason: 'no-created-user-in-event',
+      detail: 'user.userId: too_small',
+      eventId: 'e1',
+      snsMessageId: 'sns-0-e1',
+    });
+  });
+
+  it('a TagUser that does not raise the counter is a skip that still names the event', () => {
+    const tagged = tagUserEvent({
+      userName: 'ada',
+      eventId: 't1',
+      tags: [{ key: 'team', value: 'x' }],
+    });
+    expect(viaSns(tagged)).toEqual({
+      kind: 'skip',
+      reason: 'not-a-resend-tag-change',
+      detail: 'TagUser did not set resend-welcome',
+      userName: 'ada',
+      eventId: 't1',
+      snsMessageId: 'sns-0-t1',
+    });
+  });
+
   it('a TagUser becomes a resend check', () => {
     const tagged = tagUserEvent({
       userName: 'ada',
