@@ -25,6 +25,7 @@ const email = (displayName: string, userName = 'alice.martin') =>
     organisationName: 'Example Corp',
     helpContact: 'it-help@example.com',
     password: '<password>',
+    issuedAtMs: Date.UTC(2026, 11, 2),
   });
 
 /** The body's "Hello …," line, text and HTML. */
@@ -32,7 +33,8 @@ function greetings(displayName: string, userName?: string): string[] {
   const e = email(displayName, userName);
   return [
     /^Hello (.*),$/m.exec(e.text)?.[1] ?? 'no greeting in the text',
-    /<p>Hello (.*?),<\/p>/.exec(e.html)?.[1] ?? 'no greeting in the HTML',
+    /<p[^>]*>Hello <span dir="auto">(.*?)<\/span>,<\/p>/.exec(e.html)?.[1] ??
+      'no greeting in the HTML',
   ];
 }
 
