@@ -228,11 +228,31 @@ const deliverySchema = z
             'Off by default: a reservation that leaves under 10 unreserved fails to deploy, and new ' +
             "accounts' quota is often 10. Only for accounts with a raised quota; at least maximumConcurrency.",
         ),
+      operatorRoles: z
+        .array(
+          z
+            .string({ error: typeError('an IAM role ARN') })
+            .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+              error:
+                'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/it-operator" (exact, no wildcards)',
+            }),
+          { error: typeError('a list of IAM role ARNs') },
+        )
+        // A refinement, not .max(): it runs only on a list, so a string gets one problem.
+        .refine((roles) => roles.length <= 10, { error: 'lists more than 10 roles' })
+        .optional()
+        .describe(
+          'Roles that may queue work by hand (npm run redrive -- --apply, npm run reconcile -- --apply). ' +
+            'The welcome queue denies every other sender but its topics, its schedules and the function, ' +
+            'so that nobody else can queue a forged request or SES bounce. Default none.',
+        ),
     },
     { error: typeError('an object such as {"maximumConcurrency": 2}') },
   )
   .prefault({})
-  .describe('How fast welcomes are sent (see config/README.md "Pacing").');
+  .describe(
+    'How fast welcomes are sent (see config/README.md "Pacing"), and who else may queue them.',
+  );
 
 /**
  * An IAM role ARN as CloudTrail's `sessionContext.sessionIssuer.arn` shows it:

@@ -183,6 +183,9 @@ export class WelcomePipeline extends Construct {
       topicArn: this.topic.topicArn,
       eventRuleArns: [reconcileArn, ...expiryArns],
       feedbackTopicArns: [arn('sns', PIPELINE_NAMES.feedbackTopic)],
+      // The function's role is named after it (welcome-function.ts).
+      functionRoleArn: `arn:aws:iam::${accountId}:role/${PIPELINE_NAMES.function}`,
+      operatorRoleArns: s.delivery.operatorRoles,
       maxReceiveCount: WELCOME_QUEUE_MAX_RECEIVES,
       kmsKeyArn: this.key.keyArn,
       deadLetterQueueArn: this.deadLetterQueue.queueArn,

@@ -23,6 +23,19 @@ export interface WelcomeQueueProps {
    */
   readonly feedbackTopicArns?: readonly string[];
   /**
+   * ARN of the role the consumer function runs as: it queues its own
+   * follow-up requests (the next page of an expiry run), so the queue's
+   * deny exempts it.
+   */
+  readonly functionRoleArn: string;
+  /**
+   * Further roles that may send by hand (the operators' `npm run redrive` and
+   * `npm run reconcile` with `--apply`; settings `delivery.operatorRoles`).
+   * Each still needs sqs:SendMessage and the key in its own policies.
+   * @default none
+   */
+  readonly operatorRoleArns?: readonly string[];
+  /**
    * ARN of the customer-managed key that encrypts the queue. Its policy must
    * let `sns.amazonaws.com` use it (kms:GenerateDataKey*, kms:Decrypt), and
    * the consumer's role needs kms:Decrypt on it.
@@ -131,6 +144,32 @@ export class WelcomeQueue extends Construct {
             },
           ]
         : []),
+      // The allows above admit only these services; an identity policy alone
+      // would still let anyone in the account with sqs:SendMessage and the key
+      // queue a forged request or SES bounce (an admin notice with text of
+      // their choosing). So every other sender is denied explicitly: a
+      // request is refused unless it comes from one of the pipeline's own
+      // sources (aws:SourceArn, which only AWS services set) or from the
+      // function's or an operator's role (aws:PrincipalArn, which a service
+      // request does not carry). Both keys absent: both negated conditions
+      // hold, and the deny applies.
+      {
+        Sid: 'DenyOtherSenders',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:SendMessage',
+        Resource: this.queue.arn,
+        Condition: {
+          ArnNotEquals: {
+            'aws:SourceArn': [
+              props.topicArn,
+              ...(props.eventRuleArns ?? []),
+              ...(props.feedbackTopicArns ?? []),
+            ],
+            'aws:PrincipalArn': [props.functionRoleArn, ...(props.operatorRoleArns ?? [])],
+          },
+        },
+      },
     ];
     this.policy = new SqsQueuePolicy(this, 'policy', {
       queueUrl: this.queue.url,

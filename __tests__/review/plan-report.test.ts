@@ -325,6 +325,34 @@ describe('renderPlanReport: grouping and text', () => {
     expect(md('line\nbreak')).toBe('line break');
   });
 
+  it('shows format characters and defangs bare URLs of roster values, in text and in code', () => {
+    const rlo = '\u202e';
+    const zwsp = '\u200b';
+    const report = renderPlanReport(
+      plan(
+        rc(
+          'aws_iam_user.eve',
+          ['create'],
+          null,
+          user(
+            `eve${zwsp}`,
+            'eve@example.com',
+            `Eve${rlo} https://evil.example www.evil.example @here`,
+          ),
+        ),
+      ),
+    );
+    // Nothing that hides or reorders text, nothing GitHub would link or mention.
+    expect(report).not.toMatch(/\p{Cf}/u);
+    expect(report).not.toMatch(/https?:\/\/evil|www\.evil|(^|\s)@here/m);
+    const row = report.split('\n').find((l) => l.startsWith('| add |'))!;
+    expect(row).toContain('`eve\\u200b`');
+    expect(row).toContain(
+      'Eve\\\\u202e hxxps\\[:\\]//evil\\[.\\]example www\\[.\\]evil\\[.\\]example &#64;here',
+    );
+    expect(md(`[x](http://e)`)).toBe('\\[x\\]\\(hxxp\\[:\\]//e\\)');
+  });
+
   it('lists previews, and links them when given a URL', () => {
     const p = plan(rc('aws_iam_user.a', ['create'], null, user('a', 'a@example.com')));
     expect(renderPlanReport(p)).toContain('Run `npm run preview` to see them.');

@@ -490,7 +490,7 @@ describe('welcome queue', () => {
     });
   });
 
-  test('only the topic and the reconcile and expiry schedules may send to it', () => {
+  test('only the topics, the reconcile and expiry schedules and the function may send to it', () => {
     expect(statements(policy)).toEqual([
       {
         Sid: 'TopicDeliversCreateUserEvents',
@@ -520,7 +520,42 @@ describe('welcome queue', () => {
           },
         },
       },
+      {
+        Sid: 'DenyOtherSenders',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:SendMessage',
+        Resource: workQueueRef(withTrail),
+        Condition: {
+          ArnNotEquals: {
+            'aws:SourceArn': [
+              topicRef(withTrail),
+              RECONCILE_ARN,
+              EXPIRY_ARN,
+              `arn:aws:sns:us-east-1:${ACCOUNT}:${PIPELINE_NAMES.feedbackTopic}`,
+            ],
+            'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/${PIPELINE_NAMES.function}`],
+          },
+        },
+      },
     ]);
+  });
+
+  test('the operator roles of the settings are exempt from the deny too', () => {
+    const operator = `arn:aws:iam::${ACCOUNT}:role/it-operator`;
+    const config = synthStack({
+      ...trailNoZone(),
+      delivery: { ...trailNoZone().delivery, operatorRoles: [operator] },
+    }).config;
+    const queuePolicy = only(config, 'aws_sqs_queue_policy', {
+      queue_url: workQueueRef(config, 'url'),
+    }).policy;
+    const deny = statements(queuePolicy).find((st) => st.Sid === 'DenyOtherSenders');
+    expect(deny?.Condition).toMatchObject({
+      ArnNotEquals: {
+        'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/${PIPELINE_NAMES.function}`, operator],
+      },
+    });
   });
 
   test('subscribed to the topic (SNS envelope kept), with a redrive for failed deliveries', () => {

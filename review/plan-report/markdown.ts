@@ -1,12 +1,15 @@
 /**
  * Markdown for the plan report. Everything taken from the plan (names,
  * addresses, tags) goes through `md` or `code`: a roster entry cannot inject
- * Markdown, HTML or @-mentions into the comment.
+ * Markdown, HTML, links or @-mentions into the comment, nor hide or reorder
+ * text with format characters (shown as `\u202e`: a reviewer must see them).
  */
+import { displayText, formatCharacters } from '../../shared/display-text';
 
 /**
  * Text from the plan, safe inside Markdown and a table cell: no HTML, no
- * links, no emphasis, no @-mentions or #-references, one line.
+ * links (bare URLs defanged, shared/display-text.ts), no emphasis, no
+ * @-mentions or #-references, no invisible characters, one line.
  */
 export function md(value: string): string {
   const entities: Record<string, string> = {
@@ -17,14 +20,19 @@ export function md(value: string): string {
     '@': '&#64;',
     '#': '&#35;',
   };
-  return value
+  return displayText(value, 'show')
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/[&<>|@#\\`*_[\]()!~]/g, (c) => entities[c] ?? `\\${c}`);
 }
 
-/** A name in code style; falls back to escaped text when it holds a backtick. */
+/**
+ * A name in code style; falls back to escaped text when it holds a backtick.
+ * GitHub links nothing inside a code span, but bidi controls still reorder it.
+ */
 export function code(value: string): string {
-  const v = value.replace(/[\r\n\t]+/g, ' ').replace(/\|/g, '&#124;');
+  const v = formatCharacters(value, 'show')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/\|/g, '&#124;');
   return /`/.test(v) ? md(value) : `\`${v}\``;
 }
 

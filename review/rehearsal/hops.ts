@@ -96,11 +96,14 @@ export class HopBuilder {
     const name = this.g.r.attribute(role.ref, 'name') ?? role.ref.name;
     const session = this.g.r.attribute(fn.ref, 'function_name') ?? fn.ref.name;
     const { policies, boundary, notes } = this.g.rolePolicies(role);
+    const path = this.g.r.attribute(role.ref, 'path') ?? '/';
     return {
       principal: `arn:aws:sts::${this.g.accountId}:assumed-role/${name}/${session}`,
       label: `role ${name}`,
       service: false,
-      context: {},
+      // AWS sets aws:PrincipalArn to the role's ARN (not the session's) on
+      // every request of a role session; the evaluator does not derive it.
+      context: { 'aws:PrincipalArn': `arn:aws:iam::${this.g.accountId}:role${path}${name}` },
       identityPolicies: policies,
       ...(boundary ? { permissionBoundary: boundary } : {}),
       notes,
@@ -629,6 +632,68 @@ export class HopBuilder {
     }
   }
 
+  /**
+   * Senders the welcome queue must refuse, whatever their own policies
+   * allow: another principal of the account holding sqs:SendMessage and the
+   * key (it could queue a forged SES bounce, and so an admin notice with
+   * text of its choosing), and SNS delivering from a topic that is not the
+   * pipeline's.
+   */
+  forgedSenders(): void {
+    const account = this.g.accountId;
+    const someone = `arn:aws:iam::${account}:user/someone-else`;
+    const other: Requester = {
+      principal: someone,
+      label: 'another principal of the account',
+      service: false,
+      context: { 'aws:PrincipalArn': someone },
+      identityPolicies: [
+        {
+          label: 'identity policy sqs:SendMessage, kms:GenerateDataKey on *',
+          document: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'SendsAnywhere',
+                Effect: 'Allow',
+                Action: ['sqs:SendMessage', 'kms:GenerateDataKey'],
+                Resource: '*',
+              },
+            ],
+          },
+          unresolved: [],
+        },
+      ],
+      notes: [],
+    };
+    for (const esm of this.g.r.resources('aws_lambda_event_source_mapping')) {
+      const queue = this.g.find(this.g.r.literal(esm.ref, 'event_source_arn'), 'aws_sqs_queue');
+      const fn = this.functionNamed(esm.body.function_name);
+      if (!queue || !fn || !runsWelcomeHandler(asBody(fn.body.environment))) continue;
+      const otherTopic = this.service(
+        'sns.amazonaws.com',
+        `arn:aws:sns:${this.g.r.regionOf(queue.ref)}:${account}:not-the-pipeline`,
+      );
+      const policy = this.g.queuePolicy(queue);
+      const extra = { expect: 'refused' as const, ...(policy ? { resourcePolicy: policy } : {}) };
+      const target = this.g.label(queue);
+      this.add(
+        other,
+        `${target} (a forged SES bounce)`,
+        'sqs:SendMessage',
+        this.g.arn(queue),
+        extra,
+      );
+      this.add(
+        otherTopic,
+        `${target} (from topic not-the-pipeline)`,
+        'sqs:SendMessage',
+        this.g.arn(queue),
+        extra,
+      );
+    }
+  }
+
   /** CloudWatch publishes each alarm's actions. */
   alarms(): void {
     for (const alarm of this.g.r.resources('aws_cloudwatch_metric_alarm')) {
@@ -658,6 +723,7 @@ export function deriveHops(g: Graph): Hop[] {
   b.invokeConfigs();
   b.functionRoles();
   b.handlerCalls();
+  b.forgedSenders();
   b.alarms();
   b.keyAdministration();
   return b.hops;

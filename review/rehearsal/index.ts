@@ -92,7 +92,11 @@ export async function deniedCalls(
       principal,
       action: call.action,
       resource: call.resource,
-      context: call.context ?? {},
+      // As AWS sets it on every request of a role session (hops.ts, functionRole).
+      context: {
+        'aws:PrincipalArn': `arn:aws:iam::${g.accountId}:role${g.r.attribute(role.ref, 'path') ?? '/'}${roleName}`,
+        ...call.context,
+      },
       identityPolicies: policies,
       ...(boundary ? { permissionBoundary: boundary } : {}),
       ...(resourcePolicy ? { resourcePolicy } : {}),

@@ -18,8 +18,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
 
 describe.each([
   // With admin notices by email and Slack (config/settings.json), and with none.
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 137],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 124],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 139],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 126],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -128,8 +128,13 @@ describe.each([
 
   it('refuses anyone but the deploy role the tags that steer a resend (the shipped SCP)', () => {
     const others = names(verdicts, 'refused').filter((n) => !n.startsWith(ROLE));
-    expect(others).toHaveLength(8);
-    expect(others.every((n) => n.startsWith('role another-tagger '))).toBe(true);
+    const taggers = others.filter((n) => n.startsWith('role another-tagger '));
+    expect(taggers).toHaveLength(8);
+    // The rest are the welcome queue's senders other than the pipeline.
+    expect(others.filter((n) => !taggers.includes(n))).toEqual([
+      `another principal of the account -> queue ${QUEUE} (a forged SES bounce): sqs:SendMessage`,
+      `sns -> queue ${QUEUE} (from topic not-the-pipeline): sqs:SendMessage`,
+    ]);
     const deploy = verdicts.filter((v) => v.hop.name.startsWith('role iam-onboarding-deploy '));
     expect(deploy.map((v) => v.status)).toEqual(Array(9).fill('allowed'));
   });
@@ -145,7 +150,14 @@ describe.each([
       const of = /\(of (topic|queue) ([^)]+)\)/.exec(v.hop.name);
       expect(of).not.toBeNull();
       const [, kind, name] = of!;
-      expect(v.hop.context).toEqual(
+      // A role's requests also carry its ARN (the welcome queue's deny reads it); a service's do not.
+      const { 'aws:PrincipalArn': principalArn, ...context } = v.hop.context;
+      expect(principalArn).toBe(
+        v.hop.principal.startsWith('arn:aws:sts::')
+          ? `arn:aws:iam::${account}:role/iam-onboarding-welcome`
+          : undefined,
+      );
+      expect(context).toEqual(
         kind === 'topic'
           ? {
               'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:us-east-1:${account}:${name}`,
@@ -161,7 +173,8 @@ describe.each([
     expect(user('iam-onboarding/new.person').context).toMatchObject({
       'iam:ResourceTag/managed-by': 'iam-onboarding',
     });
-    expect(Object.keys(user('iam-onboarding/untagged').context)).toEqual([]);
+    // Only the role's own ARN, which every request of the role carries.
+    expect(Object.keys(user('iam-onboarding/untagged').context)).toEqual(['aws:PrincipalArn']);
   });
 
   it('gone with the old shape: no invoke permission, no on-failure destination', () => {

@@ -6,8 +6,11 @@
  * A notice never carries a password: AdminNotice has no field for one.
  * Every value is flattened to one line and capped, because some come from
  * outside (a bounce's diagnostic text is written by the recipient's mail
- * server).
+ * server); its format characters are shown as `\u202e` (an admin must see
+ * that a value hides something) and its links defanged
+ * (shared/display-text.ts).
  */
+import { displayText } from '../../../shared/display-text';
 import type { AdminNotice, AdminNoticeKind } from './admin-notice';
 import { singleLine } from './text';
 
@@ -34,10 +37,14 @@ interface Wording {
 
 const ROSTER = 'users/users.json';
 
+/** A value as the admins see it: shown, defanged, one line, capped. */
+const shown = (value: string, maxLength: number) =>
+  singleLine(displayText(value, 'show'), maxLength);
+
 function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
-  const user = singleLine(n.userName, 64);
-  const address = n.address === undefined ? undefined : singleLine(n.address, 254);
-  const detail = n.detail === undefined ? undefined : singleLine(n.detail, 300);
+  const user = shown(n.userName, 64);
+  const address = n.address === undefined ? undefined : shown(n.address, 254);
+  const detail = n.detail === undefined ? undefined : shown(n.detail, 300);
   const to = address ? ` to ${address}` : '';
   const dlq = ctx.deadLetterQueueName ?? 'iam-onboarding-welcome-failures';
   const why = detail ? [`Details: ${detail}`] : [];
@@ -124,9 +131,19 @@ export function snsSubject(text: string): string {
   return flat.endsWith('…') ? `${flat.slice(0, -1).slice(0, 96)}...` : flat;
 }
 
-/** Slack's mrkdwn control characters: `<` and `>` would let a value mention `<!channel>`. */
+/**
+ * Slack's control characters: `<` and `>` would let a value write a mention
+ * (`<!channel>`, `<!here>`, `<@U…>`, `<!subteam^…>`) or a link (`<http://x|y>`).
+ * A bare `@here`, `@channel`, `@everyone` or `@name` is a mention too where
+ * the app parses names, so a word-initial `@` gets a space after it (an
+ * address's `@` follows a letter and is kept).
+ */
 export function slackEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/(^|[^\p{L}\p{N}._%+-])@(?=[\p{L}\p{N}_])/gu, '$1@ ');
 }
 
 export function renderAdminNotice(
@@ -134,7 +151,7 @@ export function renderAdminNotice(
   ctx: AdminNoticeContext,
 ): RenderedAdminNotice {
   const w = wording(notice, ctx);
-  const org = singleLine(ctx.organisationName, 100);
+  const org = shown(ctx.organisationName, 100);
   const subject = snsSubject(`[${org}] ${w.headline}`);
   const text = [...w.lines, '', `What to do: ${w.todo}`, '', `(iam-onboarding, ${org})`].join('\n');
   const slack = [

@@ -73,22 +73,39 @@ export function errorName(error: unknown): string {
   return typeof error;
 }
 
+/**
+ * A secret as an error message may quote it: verbatim, URL-encoded (the IAM
+ * Query API sends `Password=` form-encoded), JSON-escaped, or base64.
+ */
+function quotedForms(secret: string): string[] {
+  return [
+    secret,
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+    Buffer.from(secret, 'utf8').toString('base64'),
+  ];
+}
+
+/** Every form of every secret replaced by `[REDACTED]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return secrets
+    .filter((secret) => secret !== '')
+    .flatMap(quotedForms)
+    .reduce((acc, form) => acc.split(form).join('[REDACTED]'), text);
+}
+
 /** Loggable facts about an error with every secret replaced by `[REDACTED]`. */
 export function describeError(
   error: unknown,
   secrets: readonly string[] = [],
 ): { name: string; message: string; httpStatusCode?: number; requestId?: string } {
-  const redact = (text: string): string =>
-    secrets.reduce(
-      (acc, secret) => (secret === '' ? acc : acc.split(secret).join('[REDACTED]')),
-      text,
-    );
   const message = error instanceof Error ? error.message : String(error);
   const metadata = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } })
     ?.$metadata;
   return {
     name: errorName(error),
-    message: redact(message).slice(0, 500),
+    // Redacted before it is cut: a cut could split a secret and leave most of it.
+    message: redact(message, secrets).slice(0, 500),
     ...(metadata?.httpStatusCode === undefined ? {} : { httpStatusCode: metadata.httpStatusCode }),
     ...(metadata?.requestId === undefined ? {} : { requestId: metadata.requestId }),
   };

@@ -12,7 +12,7 @@
  * `__tests__/handlers/welcome/email-layout.proc.test.ts` renders every kind
  * of email in Chromium at 360 and 1000 px and fails on any overflow.
  */
-import { escapeHtml, singleLine } from './text';
+import { escapeHtml, greetingName, singleLine } from './text';
 
 import { DISPLAY_NAME_MAX } from '../../../shared/contract';
 
@@ -148,7 +148,7 @@ function fields(input: WelcomeEmailInput): Fields {
   return {
     kind: input.resend === true ? 'resend' : renamedFrom !== '' ? 'rename' : 'welcome',
     // The one place the greeting is made.
-    greeting: displayName === '' ? userName : displayName,
+    greeting: greetingName(displayName, userName),
     userName,
     renamedFrom,
     email: singleLine(input.email, 254),

@@ -3,6 +3,7 @@
  * (subjects, names) and mail headers. Tag values and environment settings are
  * written by people, so none of them is trusted to be well-formed.
  */
+import { displayText } from '../../../shared/display-text';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -43,4 +44,15 @@ export function formatMailbox(address: string, displayName?: string): string {
     return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
   }
   return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?= <${address}>`;
+}
+
+/**
+ * How the email greets the person: their display name, else their user name,
+ * with format characters removed and links defanged (shared/display-text.ts):
+ * the reader is the new person, who should see neither `\u200b` nor a link
+ * a roster entry planted. Both come already flattened to one line.
+ */
+export function greetingName(displayName: string, userName: string): string {
+  const name = displayText(displayName, 'strip').trim();
+  return name === '' ? displayText(userName, 'strip') : name;
 }
