@@ -1,0 +1,119 @@
+/**
+ * A moto server (https://github.com/getmoto/moto) on a free loopback port,
+ * started and stopped by this process only. moto answers the AWS APIs the
+ * stack uses over HTTP, so the real AWS provider and the real SDK clients can
+ * talk to it through their endpoint settings.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** How to install the emulator, in the one line a missing one prints. */
+export const INSTALL_HINT = 'moto is not installed: pip install "moto[server]"';
+
+/** The Python that runs moto: `MOTO_PYTHON`, else `python3`. */
+export const motoPython = (): string => process.env.MOTO_PYTHON ?? 'python3';
+
+export class MotoMissingError extends Error {
+  constructor(detail: string) {
+    super(`${INSTALL_HINT} (${detail})`);
+    this.name = 'MotoMissingError';
+  }
+}
+
+/** moto's version, or a MotoMissingError when its server cannot be imported. */
+export function motoVersion(): string {
+  const r = spawnSync(
+    motoPython(),
+    ['-c', 'import moto, moto.server, flask; print(moto.__version__)'],
+    { encoding: 'utf8' },
+  );
+  if (r.error) throw new MotoMissingError(`${motoPython()}: ${r.error.message}`);
+  if (r.status !== 0) {
+    const last = (r.stderr ?? '').trim().split('\n').pop() ?? 'import failed';
+    throw new MotoMissingError(last);
+  }
+  return r.stdout.trim();
+}
+
+/** A port the kernel just gave out on 127.0.0.1, free when this returns. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface MotoServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Stops this server (its own process only) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra environment for moto (the harness's workarounds, e.g. MOTO_IAM_LOAD_MANAGED_POLICIES). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long to wait for the server to answer. @default 30 s */
+  readonly timeoutMs?: number;
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'GET' });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/** Starts `python3 -m moto.server -H 127.0.0.1 -p PORT` and waits until it answers. */
+export async function startMoto(options: StartOptions = {}): Promise<MotoServer> {
+  motoVersion();
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  // moto logs every request on stderr. A file, not a pipe: the callers block
+  // in spawnSync (terraform) for minutes, and a pipe nobody drains stalls moto.
+  const logDir = mkdtempSync(join(tmpdir(), 'iam-onboarding-moto-'));
+  const logFile = join(logDir, 'moto.log');
+  const log = openSync(logFile, 'w');
+  const child = spawn(motoPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const tail = () => readFileSync(logFile, 'utf8').slice(-4000).trim();
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited(child);
+    rmSync(logDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  while (!(await answers(endpoint))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      const output = tail();
+      await stop();
+      throw new Error(`moto did not start on ${endpoint}:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { endpoint, port, pid: child.pid!, stop };
+}
