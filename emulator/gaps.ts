@@ -33,3 +33,57 @@ export function resourceOverrides(resources: Resources): Resources {
   }
   return out;
 }
+
+/**
+ * Attributes moto reads back differently from what it was given, where AWS
+ * reads back what it was given: a plan shows them as an update on every run
+ * against moto, never on an account. Each explains one attribute's diff and
+ * nothing else.
+ */
+const READ_BACK_GAPS: Record<
+  string,
+  Record<string, (before: unknown, after: unknown) => boolean>
+> = {
+  // moto returns the RedrivePolicy as Python's json.dumps writes it ("{"a": 1, ...}"); AWS as given.
+  aws_sqs_queue: {
+    redrive_policy: (before, after) =>
+      typeof before === 'string' &&
+      typeof after === 'string' &&
+      before !== after &&
+      JSON.stringify(JSON.parse(before)) === JSON.stringify(JSON.parse(after)),
+  },
+  // moto's Lambda keeps no LoggingConfig: it reads back none.
+  aws_lambda_function: {
+    logging_config: (before, after) =>
+      Array.isArray(before) && before.length === 0 && Array.isArray(after) && after.length > 0,
+  },
+};
+
+interface Change {
+  readonly type: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before: Record<string, unknown> | null;
+    readonly after: Record<string, unknown> | null;
+  };
+}
+
+/** The attributes an update changes. */
+export function changedAttributes(c: Change): string[] {
+  const before = c.change.before ?? {};
+  const after = c.change.after ?? {};
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+}
+
+/** Whether a planned change is only moto reading back differently (READ_BACK_GAPS): an update whose every changed attribute a gap explains. */
+export function isEmulatorReadBack(c: Change): boolean {
+  const gaps = READ_BACK_GAPS[c.type];
+  if (!gaps || c.change.actions.join() !== 'update') return false;
+  const changed = changedAttributes(c);
+  return (
+    changed.length > 0 &&
+    changed.every((k) => gaps[k]?.(c.change.before?.[k], c.change.after?.[k]) === true)
+  );
+}

@@ -57,8 +57,41 @@ export interface MotoServer {
   readonly endpoint: string;
   readonly port: number;
   readonly pid: number;
+  /** Every request moto received since it started (its recorder), oldest first. */
+  requests(): Promise<RecordedRequest[]>;
   /** Stops this server (its own process only) and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+/** One request as moto's recorder keeps it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as text (the recorder base64-encodes bytes; decoded here). */
+  readonly body: string;
+}
+
+interface RawRecord {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+  body_encoded: boolean;
+}
+
+/** Reads moto's recording (one JSON object a line). */
+export function parseRecording(text: string): RecordedRequest[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const r = JSON.parse(l) as RawRecord;
+      const body = r.body_encoded
+        ? Buffer.from(r.body ?? '', 'base64').toString('utf8')
+        : (r.body ?? '');
+      return { method: r.method, url: r.url, headers: r.headers, body };
+    });
 }
 
 export interface StartOptions {
@@ -95,8 +128,15 @@ export async function startMoto(options: StartOptions = {}): Promise<MotoServer>
   const logDir = mkdtempSync(join(tmpdir(), 'iam-onboarding-moto-'));
   const logFile = join(logDir, 'moto.log');
   const log = openSync(logFile, 'w');
+  // The recorder keeps every request: the emails moto received, and the API calls counted.
+  const recording = join(logDir, 'requests.jsonl');
   const child = spawn(motoPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, ...options.env },
+    env: {
+      ...process.env,
+      ...options.env,
+      MOTO_ENABLE_RECORDING: 'true',
+      MOTO_RECORDER_FILEPATH: recording,
+    },
     stdio: ['ignore', log, log],
   });
   closeSync(log);
@@ -115,5 +155,9 @@ export async function startMoto(options: StartOptions = {}): Promise<MotoServer>
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { endpoint, port, pid: child.pid!, stop };
+  const requests = async () => {
+    const res = await fetch(`${endpoint}/moto-api/recorder/download-recording`);
+    return parseRecording(await res.text());
+  };
+  return { endpoint, port, pid: child.pid!, requests, stop };
 }
