@@ -79,6 +79,8 @@ export interface DeployOptions {
   /** The moto server, `http://127.0.0.1:PORT`. */
   readonly endpoint: string;
   readonly verbose?: boolean;
+  /** More entries of `workDir` to keep between deploys (besides the state and Terraform's own). */
+  readonly keep?: (entry: string) => boolean;
 }
 
 export interface DeployResult {
@@ -100,7 +102,12 @@ function env(workDir: string, endpoint: string): NodeJS.ProcessEnv {
 export function prepare(options: DeployOptions): NodeJS.ProcessEnv {
   const stackDir = resolve(options.stackDir);
   const workDir = resolve(options.workDir);
-  stageConfiguration(stackDir, workDir, false, (entry) => entry.startsWith(STATE_FILE));
+  stageConfiguration(
+    stackDir,
+    workDir,
+    false,
+    (entry) => entry.startsWith(STATE_FILE) || (options.keep?.(entry) ?? false),
+  );
   writeFileSync(
     join(workDir, OVERRIDE_FILE),
     JSON.stringify(emulatorOverride(options.endpoint, readConfig(stackDir).resource), null, 2),

@@ -79,7 +79,7 @@ export async function loadDeployment(
     .filter((r) => r.schedule_expression)
     .map((r) => {
       const t = targets.find((x) => x.rule === r.name);
-      return { rule: String(r.name), input: String(t?.input ?? '') };
+      return { rule: String(r.name), input: typeof t?.input === 'string' ? t.input : '' };
     });
   return {
     fn,

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { GetUserCommand, IAMClient, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -212,6 +213,8 @@ export interface Batch {
   readonly invocation: Invocation;
   /** The messages the mapping deleted (all but the reported failures; none when the function failed). */
   readonly deleted: readonly string[];
+  /** The receipt handles of the messages left on the queue, by message id. */
+  readonly failed: Readonly<Record<string, string>>;
 }
 
 function sqsRecord(m: Message, queueArn: string) {
@@ -284,9 +287,35 @@ export async function drainQueue(options: PollOptions): Promise<Batch[]> {
       messageIds: Messages.map((m) => m.MessageId!),
       invocation,
       deleted: done.map((m) => m.MessageId!),
+      failed: Object.fromEntries(
+        Messages.filter((m) => failed.has(m.MessageId!)).map((m) => [
+          m.MessageId!,
+          m.ReceiptHandle!,
+        ]),
+      ),
     });
   }
   return batches;
+}
+
+/**
+ * The visibility timeout of the failed messages, fast-forwarded: they are
+ * visible again now rather than after the queue's timeout (minutes).
+ */
+export async function expireVisibility(
+  sqs: SQSClient,
+  queueUrl: string,
+  batches: readonly Batch[],
+) {
+  for (const handle of batches.flatMap((b) => Object.values(b.failed))) {
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: handle,
+        VisibilityTimeout: 0,
+      }),
+    );
+  }
 }
 
 /** A request moto received in the AWS query protocol (IAM, SES, SNS), as its parameters. */

@@ -9,6 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MISSING_ACTIONS } from './gaps';
 
 /** How to install the emulator, in the one line a missing one prints. */
 export const INSTALL_HINT = 'moto is not installed: pip install "moto[server]"';
@@ -53,8 +54,10 @@ export function freePort(): Promise<number> {
 }
 
 export interface MotoServer {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` of the proxy in front of moto (PROXY): what clients and Terraform use. */
   readonly endpoint: string;
+  /** moto itself, for the canaries that show its gaps. */
+  readonly motoEndpoint: string;
   readonly port: number;
   readonly pid: number;
   /** Every request moto received since it started (its recorder), oldest first. */
@@ -99,6 +102,12 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long to wait for the server to answer. @default 30 s */
   readonly timeoutMs?: number;
+  /** Ports for moto and its proxy (a replayed recording needs the same ones). @default free ones */
+  readonly ports?: { readonly moto: number; readonly proxy: number };
+  /** Where the recorder writes. @default a file in a scratch directory, removed on stop */
+  readonly recording?: string;
+  /** Seeds moto's random ids, so that a replay of the same requests makes the same ids. */
+  readonly seed?: number;
 }
 
 async function answers(endpoint: string): Promise<boolean> {
@@ -118,10 +127,41 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * A pass-through proxy in front of moto that answers the IAM actions moto
+ * lacks (GAP_ANSWERS, from emulator/gaps.ts) as AWS answers them for a user
+ * that never had what they list. A process of its own: the callers block in
+ * spawnSync while Terraform talks to it.
+ */
+const PROXY = `
+const http = require('node:http');
+const [motoPort, answers, listenPort] = [Number(process.argv[1]), JSON.parse(process.argv[2]), Number(process.argv[3])];
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('latin1'))?.[1];
+    if (req.method === 'POST' && action && answers[action]) {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end(answers[action]);
+      return;
+    }
+    const up = http.request({ host: '127.0.0.1', port: motoPort, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
+    up.end(body);
+  });
+});
+server.listen(listenPort, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
 /** Starts `python3 -m moto.server -H 127.0.0.1 -p PORT` and waits until it answers. */
 export async function startMoto(options: StartOptions = {}): Promise<MotoServer> {
   motoVersion();
-  const port = await freePort();
+  const port = options.ports?.moto ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   // moto logs every request on stderr. A file, not a pipe: the callers block
   // in spawnSync (terraform) for minutes, and a pipe nobody drains stalls moto.
@@ -129,7 +169,7 @@ export async function startMoto(options: StartOptions = {}): Promise<MotoServer>
   const logFile = join(logDir, 'moto.log');
   const log = openSync(logFile, 'w');
   // The recorder keeps every request: the emails moto received, and the API calls counted.
-  const recording = join(logDir, 'requests.jsonl');
+  const recording = options.recording ?? join(logDir, 'requests.jsonl');
   const child = spawn(motoPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     env: {
       ...process.env,
@@ -155,9 +195,55 @@ export async function startMoto(options: StartOptions = {}): Promise<MotoServer>
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  // The proxy: the endpoint everything else is given.
+  const proxy = spawn(
+    process.execPath,
+    ['-e', PROXY, String(port), JSON.stringify(MISSING_ACTIONS), String(options.ports?.proxy ?? 0)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const proxyPort = await new Promise<number>((resolvePort, reject) => {
+    let out = '';
+    proxy.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolvePort(Number(out.trim()));
+    });
+    proxy.once('exit', (code) => reject(new Error(`the emulator's proxy exited (${code})`)));
+  }).catch(async (e: unknown) => {
+    await stop();
+    throw e;
+  });
+  const stopBoth = async () => {
+    if (proxy.exitCode === null && proxy.signalCode === null) proxy.kill('SIGTERM');
+    await exited(proxy);
+    await stop();
+  };
+  if (options.seed !== undefined) {
+    await fetch(`${endpoint}/moto-api/seed?a=${options.seed}`, { method: 'POST' });
+  }
   const requests = async () => {
     const res = await fetch(`${endpoint}/moto-api/recorder/download-recording`);
     return parseRecording(await res.text());
   };
-  return { endpoint, port, pid: child.pid!, requests, stop };
+  return {
+    endpoint: `http://127.0.0.1:${proxyPort}`,
+    motoEndpoint: endpoint,
+    port,
+    pid: child.pid!,
+    requests,
+    stop: stopBoth,
+  };
+}
+
+/**
+ * Replays moto's recording into a fresh server: moto's state dies with its
+ * process and it has no snapshot, but the same requests, on the same ports,
+ * after the same seed, rebuild the same state with the same ids.
+ */
+export async function replayRecording(server: MotoServer): Promise<void> {
+  const res = await fetch(`${server.motoEndpoint}/moto-api/recorder/replay-recording`, {
+    method: 'POST',
+  });
+  if (!res.ok) throw new Error(`moto could not replay its recording: HTTP ${res.status}`);
 }
