@@ -58,7 +58,13 @@ export async function loadDeployment(
     String(f.function_name),
     join(workDir, String(f.filename)),
   );
-  const mappings = await eventSourceMappings(endpoint, fn.config.FunctionArn);
+  // The one Terraform manages: a replayed recording (scripts/local.ts) may leave an older one behind.
+  const managed = Object.values(stateResources(workDir, 'aws_lambda_event_source_mapping')).map(
+    (m) => m.uuid ?? m.id,
+  );
+  const mappings = (await eventSourceMappings(endpoint, fn.config.FunctionArn)).filter((m) =>
+    managed.includes(m.UUID),
+  );
   if (mappings.length !== 1)
     throw new Error(`expected one event source mapping, found ${mappings.length}`);
   const mapping = mappings[0];
