@@ -19,6 +19,7 @@ import {
   clients,
   createUserEvent,
   drainQueue,
+  expireVisibility,
   publishToTopic,
   receivedEmails,
   ruleMatches,
@@ -36,6 +37,7 @@ import {
 } from '../emulator/moto-server';
 import { synthesize } from '../stacks/synth';
 import { RESEND_TAG_KEY } from '../shared/contract';
+import { IN_FLIGHT_WINDOW_MS } from '../handlers/welcome/core/consistency';
 import { isInputError } from '../inputs/errors';
 import { reportInputError } from '../inputs/report';
 
@@ -76,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const ports = JSON.parse(readFileSync(PORTS, 'utf8')) as { moto: number; proxy: number };
 
   const { stackDir } = synthesize();
+  const started = Date.now();
   const moto = await startMoto({ env: MOTO_ENV, ports, recording: RECORDING, seed: SEED });
   try {
     if (resumed) await replayRecording(moto);
@@ -113,7 +116,27 @@ async function main(argv: readonly string[]): Promise<number> {
         mapping: d.mapping,
         fn: d.fn,
       });
-      const deferred = batches.filter((b) => Object.keys(b.failed).length > 0).length;
+      const deferred = batches.filter((b) => Object.keys(b.failed).length > 0);
+      let failed = 0;
+      if (deferred.length > 0) {
+        // A login profile younger than the function's in-flight window may be a send still
+        // running, so a resend waits for the queue's next delivery (after its visibility
+        // timeout, longer than the window). The replay gave every profile this run's time.
+        const wait = Math.max(0, IN_FLIGHT_WINDOW_MS - (Date.now() - started) + 2000);
+        console.log(
+          `${deferred.length} resend deferred, as the function defers one right after a login profile was set; waiting ${Math.round(wait / 1000)} s for the queue's next delivery...`,
+        );
+        await new Promise((r) => setTimeout(r, wait));
+        await expireVisibility(c.sqs, d.queueUrl, deferred);
+        const again = await drainQueue({
+          sqs: c.sqs,
+          queueUrl: d.queueUrl,
+          mapping: d.mapping,
+          fn: d.fn,
+        });
+        failed = again.filter((b) => Object.keys(b.failed).length > 0).length;
+        if (failed > 0) console.log(`  ${failed} message(s) failed again and stay on the queue.`);
+      }
 
       const emails = receivedEmails((await moto.requests()).slice(start));
       mkdirSync(OUTBOX, { recursive: true });
@@ -136,11 +159,7 @@ async function main(argv: readonly string[]): Promise<number> {
         );
       }
       if (emails.length === 0) console.log('  no email: nobody was created or resent.');
-      if (deferred > 0)
-        console.log(
-          `  ${deferred} deferred (a resend right after a welcome waits for the queue's next delivery): run again in 5 minutes.`,
-        );
-      return result.pending.length === 0 ? 0 : 1;
+      return result.pending.length === 0 && failed === 0 ? 0 : 1;
     } finally {
       d.fn.dispose();
     }
