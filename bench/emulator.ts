@@ -24,7 +24,7 @@ export interface EmulatorRow {
   readonly applyPeakMiB: number;
   readonly planSeconds: number;
   readonly planPeakMiB: number;
-  /** API calls of the apply, less those of an empty roster's, per person. */
+  /** The apply's API calls divided by the people (the pipeline's own calls included: they dominate small rosters). */
   readonly applyCalls: number;
   readonly planCalls: number;
 }
