@@ -108,7 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   d?.fn.dispose();
-  for (const client of Object.values(c ?? {})) client.destroy();
+  if (c) for (const client of [c.iam, c.sns, c.sqs]) client.destroy();
   await moto?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
