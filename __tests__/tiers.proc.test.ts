@@ -47,9 +47,12 @@ const STARTS_TERRAFORM =
 /** Code that runs moto: its server module or Python that imports it. */
 const RUNS_MOTO = /['"`]moto\.server['"`]|\bfrom moto(?:\.[\w.]+)? import\b/;
 
-/** Code that can start a process or run esbuild (whose service is a child process). */
+/**
+ * Code that can start a process, run esbuild (whose service is a child
+ * process) or drive a browser with playwright (which starts Chromium).
+ */
 const STARTS_A_PROCESS =
-  /(?:from|require\()\s*['"](?:node:)?child_process['"]|(?:from|require\()\s*['"]esbuild['"]/;
+  /(?:from|require\()\s*['"](?:(?:node:)?child_process|esbuild|playwright-core)['"]/;
 
 function resolveModule(from: string, specifier: string): string | undefined {
   const base = resolve(dirname(from), specifier);

@@ -42,8 +42,11 @@ export function loadInputFiles(
       return undefined;
     }
   };
-  const roster = attempt(() => loadRoster(rosterFile));
+  // The settings first: their `limits` are the quotas the roster is checked against.
   const settings = attempt(() => loadSettings(settingsFile));
+  const roster = attempt(() => loadRoster(rosterFile, settings?.limits));
+  // The roster's problems first, as the files are named.
+  if (errors.length === 2) errors.reverse();
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new InputFilesError(errors);
   return { roster: roster!, settings: settings!, rosterFile, settingsFile };

@@ -148,6 +148,81 @@ function hasDuplicateKey(text: string): boolean {
 const STRICT = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
 /**
+ * Deepest nesting of `[` and `{` a file people edit may have. The roster
+ * needs four levels and the settings about as many; far deeper is a pasted
+ * or generated structure, and it would overflow the stack of every
+ * recursive step after parsing (jsonc-parser's tree, JSON.stringify).
+ */
+export const MAX_JSON_NESTING = 32;
+
+/**
+ * The offset of the first `[` or `{` nested deeper than `limit`, or -1: one
+ * pass over the characters that skips strings and tolerates broken JSON
+ * (an unclosed string ends the scan), so it runs before either parser.
+ */
+export function tooDeepAt(text: string, limit = MAX_JSON_NESTING): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > limit) return i;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return -1;
+}
+
+/** The offset of the comma before `offset` when only white space lies between, else -1. */
+function commaBefore(text: string, offset: number): number {
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return text[i] === ',' ? i : -1;
+}
+
+/**
+ * The first syntax error as a person would put it: a comma before a closing
+ * bracket is a trailing comma, reported at the comma; a single quote gets
+ * the double-quoted form.
+ */
+function describeSyntaxError(
+  text: string,
+  e: ParseError,
+  lineColumn: (offset: number) => { line: number; column: number },
+): Problem {
+  const code = printParseErrorCode(e.error);
+  const closing = text[e.offset] === ']' || text[e.offset] === '}';
+  const comma = closing ? commaBefore(text, e.offset) : -1;
+  if ((code === 'ValueExpected' || code === 'PropertyNameExpected') && comma >= 0) {
+    return {
+      path: '$',
+      message: `JSON syntax error: trailing comma; JSON allows no comma after the last item of a list or object: remove this one (before ${quote(text[e.offset])})`,
+      ...lineColumn(comma),
+    };
+  }
+  if (text[e.offset] === "'") {
+    const single = /^'([^'"\\\n]*)'/.exec(text.slice(e.offset, e.offset + 300));
+    return {
+      path: '$',
+      message:
+        'JSON syntax error: single quotes; JSON strings and field names need double quotes' +
+        (single ? `: write "${single[1]}" instead of '${single[1]}'` : ' ("like this")'),
+      ...lineColumn(e.offset),
+    };
+  }
+  // The offending token is already rendered (quoted, or "the end of the file").
+  return describeProblem({
+    path: '$',
+    message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}; found ${offendingText(text, e)}`,
+    ...lineColumn(e.offset),
+  });
+}
+
+/**
  * Parses JSON text; syntax errors become an InputFileError with line and
  * column. A valid file is parsed by JSON.parse; jsonc-parser's tree, which
  * costs more than the rest of a check on a cold start, is built only to
@@ -161,21 +236,28 @@ export function parseJsonDocument(
   const body = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   let starts: number[] | undefined;
   const lineColumn = (offset: number) => toLineColumn((starts ??= lineStarts(text)), offset);
+  // Before either parser: past this depth only a clear problem is safe to produce.
+  const deep = tooDeepAt(body);
+  if (deep >= 0) {
+    throw new InputFileError(
+      file,
+      [
+        {
+          path: '$',
+          message: `nested too deeply: more than ${MAX_JSON_NESTING} levels of lists and objects start here; this file needs no more than a few (was a generated structure pasted in?)`,
+          ...lineColumn(deep),
+        },
+      ],
+      title,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (err) {
     const errors: ParseError[] = [];
     parseTree(body, errors, STRICT);
-    const problems: Problem[] = errors.map((e) => {
-      const code = printParseErrorCode(e.error);
-      // The offending token is already rendered (quoted, or "the end of the file").
-      return describeProblem({
-        path: '$',
-        message: `JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}; found ${offendingText(body, e)}`,
-        ...lineColumn(e.offset),
-      });
-    });
+    const problems: Problem[] = errors.map((e) => describeSyntaxError(body, e, lineColumn));
     // Both parsers follow the JSON grammar; should they ever disagree, JSON.parse's word stands.
     if (problems.length === 0) {
       problems.push({ path: '$', message: `JSON syntax error: ${(err as Error).message}` });

@@ -8,15 +8,19 @@ import { z } from 'zod';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import {
   FUNCTION_TAG_PREFIX,
+  DISPLAY_NAME_MAX,
   DISPLAY_NAME_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
   MANAGED_BY_TAG_KEY,
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
 } from '../shared/contract';
-import { quote } from './errors';
+import { jsonPath, quote } from './errors';
 import { validateDocument, type CrossProblem } from './validate';
 import { checkEmailAddress, EMAIL_ADDRESS, reasonOf } from '../shared/rules';
+import { nearestTagText, tagRefusal } from './tag-text';
 
 /** IAM's limits, from the IAM quotas and API reference. */
 export const IAM_LIMITS = {
@@ -30,7 +34,14 @@ export const IAM_LIMITS = {
   tagsPerUser: 50,
   tagKeyMax: 128,
   tagValueMax: 256,
+  /** CreatePolicy's Path: at most 512 characters; a policy ARN at most 2,048. */
+  policyPathMax: 512,
+  policyArnMax: 2048,
 } as const;
+
+/** IAM's default account quotas; the settings' `limits` say when the account's are raised. */
+export const DEFAULT_QUOTAS = { maxUsers: 5000, maxGroups: 300 } as const;
+export type Quotas = { readonly maxUsers: number; readonly maxGroups: number };
 
 /** Tag keys this project writes itself; the roster may not set them. */
 export const RESERVED_TAG_KEYS = [
@@ -39,18 +50,35 @@ export const RESERVED_TAG_KEYS = [
   DISPLAY_NAME_TAG_KEY,
   // Written from `resend`: a tag of that name would send passwords outside the counter's rules.
   RESEND_TAG_KEY,
+  // Written from `resendAfterSignIn`.
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
 ] as const;
 
 /** Characters IAM allows in user and group names. */
 const IAM_NAME = /^[\w+=,.@-]+$/;
 /** Characters IAM allows in tag keys and values (letters, spaces and numbers in any script). */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-/** A customer- or AWS-managed policy ARN, in any partition. */
+/**
+ * A customer- or AWS-managed policy ARN, in any partition; its path is IAM's
+ * (printable ASCII between slashes) without `*`.
+ */
 const POLICY_ARN =
-  /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/;
+  /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::(?:aws|\d{12}):policy\/(?:[\x21-\x29\x2b-\x7e]*\/)?[\w+=,.@-]{1,128}$/;
+
+/** A string field's type error: a missing field is required, anything else is the wrong type. */
+const stringField = {
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? 'is required' : 'must be a string',
+};
+
+export { DISPLAY_NAME_MAX };
+
+/** Tag keys JavaScript objects cannot carry as data: `__proto__` would vanish from the synthesized tags. */
+export const UNSAFE_TAG_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 
 const userName = z
-  .string({ error: 'must be a string' })
+  .string(stringField)
   .min(1, { error: 'must not be empty' })
   .max(IAM_LIMITS.userNameMax, {
     error: `is longer than IAM's ${IAM_LIMITS.userNameMax} characters for a user name`,
@@ -61,7 +89,7 @@ const userName = z
   .describe('IAM user name: 1 to 64 of letters, digits and + = , . @ _ -; unique ignoring case.');
 
 const groupName = z
-  .string({ error: 'must be a string' })
+  .string(stringField)
   .min(1, { error: 'must not be empty' })
   .max(IAM_LIMITS.groupNameMax, {
     error: `is longer than IAM's ${IAM_LIMITS.groupNameMax} characters for a group name`,
@@ -76,7 +104,8 @@ const groupName = z
  * rule's 254 characters are within the tag's 256.
  */
 const email = z
-  .string({ error: 'must be a string' })
+  .string(stringField)
+  .normalize('NFC')
   .regex(EMAIL_ADDRESS, {
     error: (issue) =>
       `is not one email address like "name@example.com": ${reasonOf(checkEmailAddress(String(issue.input)))}`,
@@ -84,31 +113,32 @@ const email = z
     abort: true,
   })
   .regex(TAG_TEXT, {
-    error:
-      'has a character an IAM tag cannot hold (the address is stored in a tag): use only letters, digits and . _ / = + - before the @',
+    error: (issue) =>
+      `${tagRefusal(String(issue.input), { hints: false }) ?? 'has a character an IAM tag cannot hold'} (the address is stored in a tag): use only letters, digits and . _ / = + - before the @`,
   })
   .describe("The person's work email address: where the welcome email goes.");
 
-const tagValueText = (what: string) =>
+/** Text stored in a tag, checked (and synthesized) in NFC: see inputs/tag-text.ts. */
+const tagValueText = (what: string, max: number = IAM_LIMITS.tagValueMax, whyMax = "IAM's") =>
   z
-    .string({ error: 'must be a string' })
-    .max(IAM_LIMITS.tagValueMax, {
-      error: `is longer than IAM's ${IAM_LIMITS.tagValueMax} characters for ${what}`,
-    })
+    .string(stringField)
+    .normalize('NFC')
+    .max(max, { error: `is longer than ${whyMax} ${max} characters for ${what}` })
     .regex(TAG_TEXT, {
-      error: `may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, ${what})`,
+      error: (issue) => tagRefusal(String(issue.input)) ?? `is not text IAM can store in a tag`,
     });
 
 const tags = z
   .record(
     z
       .string()
+      .normalize('NFC')
       .min(1, { error: 'a tag key must not be empty' })
       .max(IAM_LIMITS.tagKeyMax, {
         error: `a tag key is longer than IAM's ${IAM_LIMITS.tagKeyMax} characters`,
       })
       .regex(TAG_TEXT, {
-        error: 'a tag key may contain only letters, digits, spaces and _ . : / = + - @',
+        error: (issue) => `the tag key ${tagRefusal(String(issue.input))}`,
       })
       .refine((k) => !k.toLowerCase().startsWith('aws:'), {
         error: 'a tag key may not start with "aws:" (reserved by AWS)',
@@ -142,17 +172,38 @@ const resend = z
       'welcome email. Only a value above every value already served sends anything; lowering it does nothing.',
   );
 
-const policyArn = z.string({ error: 'must be a string' }).regex(POLICY_ARN, {
-  error:
-    'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
-});
+/** A policy ARN's path: from the `/` after `policy` to the last `/`, e.g. `/job-function/`. */
+function policyPath(arn: string): string {
+  const start = arn.indexOf(':policy/') + ':policy'.length;
+  return start < ':policy'.length ? '' : arn.slice(start, arn.lastIndexOf('/') + 1);
+}
+
+const policyArn = z
+  .string({ error: 'must be a string' })
+  .max(IAM_LIMITS.policyArnMax, {
+    error: `is longer than IAM's ${IAM_LIMITS.policyArnMax.toLocaleString('en')} characters for a policy ARN; copy the ARN from the IAM console`,
+    abort: true,
+  })
+  .refine((arn) => !policyPath(arn).includes('*'), {
+    error:
+      'has a "*" in its path, which IAM does not allow (a wildcard cannot attach a policy); name one policy by its exact ARN',
+    abort: true,
+  })
+  .refine((arn) => policyPath(arn).length <= IAM_LIMITS.policyPathMax, {
+    error: `has a path (between "policy" and the policy's name) longer than IAM's ${IAM_LIMITS.policyPathMax} characters; copy the ARN from the IAM console`,
+    abort: true,
+  })
+  .regex(POLICY_ARN, {
+    error:
+      'is not a managed policy ARN like "arn:aws:iam::aws:policy/ReadOnlyAccess" or "arn:aws:iam::123456789012:policy/name"',
+  });
 
 export const userSchema = z
   .strictObject(
     {
       userName,
       email,
-      displayName: tagValueText('a display name')
+      displayName: tagValueText('a display name', DISPLAY_NAME_MAX)
         .min(1, { error: 'must not be empty; leave the field out instead' })
         .optional()
         .describe('How the welcome email greets the person, e.g. "Alice Smith".'),
@@ -166,6 +217,20 @@ export const userSchema = z
         .describe('Names of groups from this roster the user belongs to.'),
       tags: tags.optional(),
       resend: resend.optional(),
+      resendAfterSignIn: z
+        .literal(true, { error: 'must be true, or left out' })
+        .optional()
+        .describe(
+          'true: a raised "resend" also replaces the password of a person who has already signed in ' +
+            '(a forgotten password). Without it such a resend is refused, so that whoever may tag the ' +
+            'user cannot take over a console in use. Honoured only when the deploy role raised the counter.',
+        ),
+      renamedFrom: userName
+        .optional()
+        .describe(
+          'The user name this person had before, when this entry renames them: the welcome email then ' +
+            'says the old user name, its password and MFA device no longer work. Harmless to leave in later; a resend still reads as a resend.',
+        ),
     },
     { error: 'must be an object' },
   )
@@ -222,11 +287,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * value, tolerating shapes zod already rejected, so that one run reports
  * these too.
  */
-function crossChecks(raw: unknown): CrossProblem[] {
+function crossChecks(raw: unknown, quotas: Quotas, doc?: JsonDocument): CrossProblem[] {
   const out: CrossProblem[] = [];
   if (!isRecord(raw)) return out;
+  /** `user "alice" on line 12`: the other entry of a duplicate, as a reader finds it. */
+  const entryAt = (path: readonly PropertyKey[], kind: string, name: unknown) => {
+    const line = doc?.position(path)?.line;
+    const at = line === undefined ? `at ${jsonPath(path)}` : `on line ${line}`;
+    return `${kind} ${quote(String(name))} ${at}`;
+  };
   const groups = Array.isArray(raw.groups) ? raw.groups : [];
   const users = Array.isArray(raw.users) ? raw.users : [];
+  out.push(...quotaProblems(users.length, groups.length, quotas));
 
   const groupIndex = new Map<string, number>();
   const groupNames: string[] = [];
@@ -245,7 +317,7 @@ function crossChecks(raw: unknown): CrossProblem[] {
       if (first !== undefined) {
         out.push({
           path: ['groups', i, 'groupName'],
-          message: `duplicates the group at $.groups[${first}] (IAM group names are unique ignoring case)`,
+          message: `duplicates ${entryAt(['groups', first, 'groupName'], 'group', (groups[first] as { groupName: string }).groupName)} (IAM group names are unique ignoring case)`,
         });
       } else groupIndex.set(key, i);
     }
@@ -270,7 +342,7 @@ function crossChecks(raw: unknown): CrossProblem[] {
       if (first !== undefined) {
         out.push({
           path: ['users', i, 'userName'],
-          message: `duplicates the user at $.users[${first}] (IAM user names are unique ignoring case)`,
+          message: `duplicates ${entryAt(['users', first, 'userName'], 'user', (users[first] as { userName: string }).userName)} (IAM user names are unique ignoring case)`,
         });
       } else userIndex.set(key, i);
     }
@@ -281,7 +353,7 @@ function crossChecks(raw: unknown): CrossProblem[] {
         // Two people sharing an address would receive each other's passwords.
         out.push({
           path: ['users', i, 'email'],
-          message: `is also the address of the user at $.users[${first}]; each person needs their own address`,
+          message: `is also the address of ${entryAt(['users', first, 'email'], 'user', (users[first] as { userName?: unknown }).userName ?? `at $.users[${first}]`)}; each person needs their own address`,
         });
       } else emailIndex.set(key, i);
     }
@@ -317,7 +389,9 @@ function crossChecks(raw: unknown): CrossProblem[] {
       const own =
         2 +
         (typeof u.displayName === 'string' ? 1 : 0) +
-        (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0);
+        (typeof u.renamedFrom === 'string' ? 1 : 0) +
+        (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0) +
+        (u.resendAfterSignIn === true ? 1 : 0);
       if (keys.length + own > IAM_LIMITS.tagsPerUser) {
         out.push({
           path: ['users', i, 'tags'],
@@ -326,18 +400,59 @@ function crossChecks(raw: unknown): CrossProblem[] {
       }
       const seen = new Map<string, string>();
       for (const k of keys) {
-        const prev = seen.get(k.toLowerCase());
+        if ((UNSAFE_TAG_KEYS as readonly string[]).includes(k)) {
+          out.push({
+            path: ['users', i, 'tags', k],
+            message: `the tag key ${quote(k)} is one of ${UNSAFE_TAG_KEYS.join(', ')}, names JavaScript objects reserve (the tag would be lost or misread on its way to IAM); choose another key`,
+            value: k,
+          });
+          continue;
+        }
+        const norm = k.normalize('NFC').toLowerCase();
+        const prev = seen.get(norm);
         if (prev !== undefined) {
           out.push({
             path: ['users', i, 'tags', k],
             message: `tag key ${quote(k)} duplicates ${quote(prev)} (IAM tag keys on users are unique ignoring case)`,
             value: k,
           });
-        } else seen.set(k.toLowerCase(), k);
+        } else seen.set(norm, k);
       }
     }
   });
+  // A rename names the old user: never this one, never someone still here.
+  users.forEach((u, i) => {
+    if (!isRecord(u) || typeof u.renamedFrom !== 'string' || typeof u.userName !== 'string') return;
+    const old = u.renamedFrom.toLowerCase();
+    const other = userIndex.get(old);
+    if (old === u.userName.toLowerCase()) {
+      out.push({
+        path: ['users', i, 'renamedFrom'],
+        message:
+          'is the same as userName; a rename gives the new name in userName and the old one here',
+      });
+    } else if (other !== undefined) {
+      out.push({
+        path: ['users', i, 'renamedFrom'],
+        message: `names the user at $.users[${other}], who is still in the roster; give the user name this person had before`,
+      });
+    }
+  });
   return out;
+}
+
+/** The account's IAM quotas (users, groups), which CreateUser and CreateGroup enforce at deploy. */
+function quotaProblems(users: number, groups: number, quotas: Quotas): CrossProblem[] {
+  const over = (path: string, n: number, max: number, what: string, setting: string) => ({
+    path: [path],
+    message: `lists ${n.toLocaleString('en')} ${what}s, more than the ${max.toLocaleString('en')} IAM ${what}s the account may have; remove some, or if the account's quota is raised (aws iam get-account-summary, ${setting === 'maxUsers' ? 'UsersQuota' : 'GroupsQuota'}) set limits.${setting} in the settings to it`,
+  });
+  return [
+    ...(users > quotas.maxUsers ? [over('users', users, quotas.maxUsers, 'user', 'maxUsers')] : []),
+    ...(groups > quotas.maxGroups
+      ? [over('groups', groups, quotas.maxGroups, 'group', 'maxGroups')]
+      : []),
+  ];
 }
 
 function subjectOf(raw: unknown) {
@@ -355,18 +470,33 @@ function subjectOf(raw: unknown) {
   };
 }
 
+/**
+ * The nearest value IAM accepts for a string refused by the tag rule
+ * (`Dana O'Kafor` → `Dana OKafor`). Never for an address: dropping a
+ * character there names another mailbox.
+ */
+function tagSuggestion(issue: z.core.$ZodIssue, value: unknown): unknown {
+  if (issue.code !== 'invalid_format' || issue.pattern !== String(TAG_TEXT)) return undefined;
+  if (typeof value !== 'string' || issue.path[issue.path.length - 1] === 'email') return undefined;
+  return nearestTagText(value);
+}
+
 /** How annotations on a pull request title the roster's problems. */
 export const ROSTER_PROBLEM_TITLE = 'Roster problem';
 
-/** Validates a parsed roster document; throws InputFileError listing every problem. */
-export function validateRoster(doc: JsonDocument): Roster {
-  return validateDocument(doc, rosterSchema, crossChecks, {
+/**
+ * Validates a parsed roster document; throws InputFileError listing every
+ * problem. `quotas`: the account's (the settings' `limits`), IAM's defaults if not given.
+ */
+export function validateRoster(doc: JsonDocument, quotas: Quotas = DEFAULT_QUOTAS): Roster {
+  return validateDocument(doc, rosterSchema, (raw) => crossChecks(raw, quotas, doc), {
     subjectOf: subjectOf(doc.value),
     title: ROSTER_PROBLEM_TITLE,
+    suggest: tagSuggestion,
   });
 }
 
 /** Reads and validates a roster file. */
-export function loadRoster(file: string): Roster {
-  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE));
+export function loadRoster(file: string, quotas: Quotas = DEFAULT_QUOTAS): Roster {
+  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE), quotas);
 }

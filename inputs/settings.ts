@@ -16,10 +16,13 @@ import {
   checkAccountId,
   checkEmailAddress,
   checkMailbox,
+  checkScheduleExpression,
   EMAIL_ADDRESS,
   reasonOf,
+  SCHEDULE_EXPRESSION,
 } from '../shared/rules';
 import { UNUSED_PASSWORD_DAYS } from '../shared/contract';
+import { DEFAULT_QUOTAS } from './roster';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import { validateDocument, type CrossProblem } from './validate';
 import { notificationProblems, notificationsSchema } from './notifications';
@@ -43,9 +46,15 @@ export const DEFAULT_TRAIL_NAME = 'iam-onboarding';
 export const DEFAULT_MAXIMUM_CONCURRENCY = 2;
 export const DEFAULT_RECONCILE_SCHEDULE = 'rate(1 hour)';
 export const DEFAULT_EXPIRY_SCHEDULE = 'rate(1 day)';
-/** EventBridge's `rate(<n> <unit>)` (n at least 1) or `cron(...)`. */
-const EXPIRY_SCHEDULE_RE =
-  /^(rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/;
+
+/** An EventBridge schedule expression (shared/rules.ts), for the reconcile and expiry runs. */
+const schedule = (example: string) =>
+  z
+    .string({ error: typeError(`an EventBridge schedule expression such as "${example}"`) })
+    .regex(SCHEDULE_EXPRESSION, {
+      error: (issue) =>
+        `must be an EventBridge schedule expression such as "${example}", "rate(30 minutes)" or "cron(0 3 * * ? *)": ${reasonOf(checkScheduleExpression(String(issue.input)))}`,
+    });
 
 // --- building blocks -------------------------------------------------------
 
@@ -204,12 +213,7 @@ const deliverySchema = z
           `Copies of the welcome function the queue runs at once. Reserves nothing. Default ${DEFAULT_MAXIMUM_CONCURRENCY}: ` +
             'about the SES sandbox rate; raise it with SES production access if thousands join at once.',
         ),
-      reconcileSchedule: z
-        .string({ error: typeError('an EventBridge schedule expression such as "rate(1 hour)"') })
-        .regex(/^(rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/, {
-          error:
-            'must be an EventBridge schedule expression: "rate(1 hour)", "rate(30 minutes)" or "cron(...)"',
-        })
+      reconcileSchedule: schedule(DEFAULT_RECONCILE_SCHEDULE)
         .default(DEFAULT_RECONCILE_SCHEDULE)
         .describe(
           `How often the pipeline looks for managed users never welcomed (a lost event, a sender not verified yet) and welcomes them. Default "${DEFAULT_RECONCILE_SCHEDULE}".`,
@@ -230,6 +234,31 @@ const deliverySchema = z
   .prefault({})
   .describe('How fast welcomes are sent (see config/README.md "Pacing").');
 
+/**
+ * An IAM role ARN as CloudTrail's `sessionContext.sessionIssuer.arn` shows it:
+ * IAM's role path (`/` or `/a/b/`, at most 512) and name (at most 64).
+ */
+const DEPLOY_ROLE_ARN_RE =
+  /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?=[\x21-\x7e]{1,576}$)(?:[\w+=,.@-]+\/){0,32}[\w+=,.@-]{1,64}$/;
+
+/** The deploy role must live in the account it deploys to: CloudTrail shows no other caller's ARN. */
+function deployRoleProblems(root: Record<string, unknown> | undefined): CrossProblem[] {
+  const arn = asRecord(root?.security)?.deployRoleArn;
+  const account = root?.accountId;
+  if (typeof arn !== 'string' || !DEPLOY_ROLE_ARN_RE.test(arn) || typeof account !== 'string') {
+    return [];
+  }
+  const inArn = arn.split(':')[4];
+  return inArn === account
+    ? []
+    : [
+        {
+          path: ['security', 'deployRoleArn'],
+          message: `names account ${inArn}, not accountId ${account}: the deploy role is in the account it deploys to`,
+        },
+      ];
+}
+
 const securitySchema = z
   .strictObject(
     {
@@ -247,17 +276,29 @@ const securitySchema = z
           "true: this stack sets the account's password policy to CIS values (length 14, reuse 24, " +
             'all character classes), replacing any policy set by hand. Default false: the policy in force is kept.',
         ),
+      deployRoleArn: z
+        .string({
+          error: typeError(
+            'the deploy role\'s ARN, e.g. "arn:aws:iam::123456789012:role/iam-onboarding-deploy"',
+          ),
+        })
+        .regex(DEPLOY_ROLE_ARN_RE, {
+          error:
+            'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/iam-onboarding-deploy" ' +
+            '(with its path, as `aws iam get-role` prints it; not an assumed-role or sts ARN)',
+        })
+        .optional()
+        .describe(
+          'ARN of the role that deploys this stack (docs/review-and-delivery.md). Only its TagUser calls ' +
+            'may send a resend to a changed address or to a person who has signed in. When absent, every ' +
+            'resend is treated as unattributed: it goes only to the address the last email went to, and ' +
+            'only to a person who has not signed in (see config/README.md "Resend").',
+        ),
     },
     { error: typeError('an object such as {"requireMfa": true}') },
   )
   .prefault({})
   .describe('Account security baselines the stack applies to managed people.');
-
-/** EventBridge refuses "rate(1 days)" and "rate(2 day)". */
-function rateUnitAgrees(expression: string): boolean {
-  const m = /^rate\((\d+) ([a-z]+)\)$/.exec(expression);
-  return !m || (m[1] === '1') === !m[2].endsWith('s');
-}
 
 const expirySchema = z
   .strictObject(
@@ -288,16 +329,7 @@ const expirySchema = z
             `${UNUSED_PASSWORD_DAYS.min} to ${UNUSED_PASSWORD_DAYS.max}. Unrelated to the password policy's MaxPasswordAge, ` +
             'which ages used passwords too and only forces a change at the next sign-in.',
         ),
-      schedule: z
-        .string({ error: typeError('an EventBridge schedule expression such as "rate(1 day)"') })
-        .regex(EXPIRY_SCHEDULE_RE, {
-          error:
-            'must be an EventBridge schedule expression: "rate(1 day)", "rate(12 hours)" or "cron(...)"',
-        })
-        .refine((v) => rateUnitAgrees(v), {
-          error:
-            'EventBridge wants a singular unit for 1 and a plural one otherwise: "rate(1 day)", "rate(2 days)"',
-        })
+      schedule: schedule(DEFAULT_EXPIRY_SCHEDULE)
         .default(DEFAULT_EXPIRY_SCHEDULE)
         .describe(
           `How often the expiry run looks for unused temporary passwords. Default "${DEFAULT_EXPIRY_SCHEDULE}".`,
@@ -307,6 +339,29 @@ const expirySchema = z
   )
   .prefault({})
   .describe('Unclaimed temporary passwords expire (see config/README.md "Expiry").');
+
+/** A raised quota: a whole number, from IAM's default (lowering it protects nothing). */
+const quota = (what: string, setting: 'maxUsers' | 'maxGroups', countKey: string) =>
+  z
+    .int({ error: typeError(`a whole number of ${what}`) })
+    .min(1, { error: `must be at least 1` })
+    .max(1_000_000, { error: 'must be at most 1,000,000' })
+    .default(DEFAULT_QUOTAS[setting])
+    .describe(
+      `Most IAM ${what} the account may have: IAM's default quota is ${DEFAULT_QUOTAS[setting].toLocaleString('en')}. ` +
+        `Set it only when the account's quota is raised (aws iam get-account-summary, ${countKey}); the roster is refused above it.`,
+    );
+
+const limitsSchema = z
+  .strictObject(
+    {
+      maxUsers: quota('users', 'maxUsers', 'UsersQuota'),
+      maxGroups: quota('groups', 'maxGroups', 'GroupsQuota'),
+    },
+    { error: typeError('an object such as {"maxUsers": 5000}') },
+  )
+  .prefault({})
+  .describe('The account\'s IAM quotas the roster is checked against (config/README.md "Limits").');
 
 export const settingsSchema = z
   .strictObject(
@@ -346,6 +401,7 @@ export const settingsSchema = z
       delivery: deliverySchema,
       security: securitySchema,
       expiry: expirySchema,
+      limits: limitsSchema,
       accountAlias: z
         .string({ error: typeError('an account alias') })
         .regex(ACCOUNT_ALIAS, {
@@ -441,6 +497,7 @@ function crossFieldProblems(raw: unknown): CrossProblem[] {
     });
   }
   out.push(...notificationProblems(root));
+  out.push(...deployRoleProblems(root));
   const trail = asRecord(root?.trail);
   if (trail?.create === false && trail.name !== undefined) {
     out.push({

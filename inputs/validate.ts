@@ -14,6 +14,8 @@ import {
   type Problem,
 } from './errors';
 import type { JsonDocument } from './json-file';
+import { scheduleSuggestion } from '../shared/rules';
+import { cdktfMarkerProblems } from './cdktf-markers';
 
 /** Names the entry a path belongs to, e.g. `user "alice"`; undefined when none applies. */
 export type SubjectOf = (path: readonly PropertyKey[]) => string | undefined;
@@ -86,7 +88,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  * each on the result of the one before: tabs, newlines and odd spaces as
  * plain spaces, invisible characters removed, surrounding spaces trimmed;
  * spaces around `@`, a trailing dot, a `mailto:` or `Name <…>`
- * wrapping, doubled `@` or `.`, and last upper case.
+ * wrapping, doubled `@` or `.`, upper case, and last a rate's unit.
  */
 const REPAIRS: readonly ((s: string) => string)[] = [
   (s) =>
@@ -99,6 +101,8 @@ const REPAIRS: readonly ((s: string) => string)[] = [
   (s) => /^(?:mailto:)?\s*(?:[^<>]*<([^<>]+)>|(.*))$/i.exec(s)?.slice(1).find(Boolean) ?? s,
   (s) => s.replace(/@{2,}/g, '@').replace(/\.{2,}/g, '.'),
   (s) => s.toLowerCase(),
+  // `rate(2 hour)` for `rate(2 hours)`: EventBridge wants the unit to agree with the number.
+  (s) => scheduleSuggestion(s) ?? s,
 ];
 
 /**
@@ -130,17 +134,40 @@ function repairFor(schema: z.ZodType | undefined, value: unknown): unknown {
 
 // --- issues to problems ----------------------------------------------------
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Whether the field at `path` is absent from an object that is there. */
+function isMissing(root: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  const parent = valueAt(root, path.slice(0, -1));
+  return (
+    typeof parent === 'object' &&
+    parent !== null &&
+    !Array.isArray(parent) &&
+    !Object.prototype.hasOwnProperty.call(parent, path[path.length - 1])
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: JsonDocument): string {
   // A bad key of a record: the key's own rule says what is wrong, not the record's.
   if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
+  // A type error on an absent field is a missing field, whatever type the schema wants.
+  if (
+    issue.code === 'invalid_type' &&
+    !issue.message.startsWith('is required') &&
+    isMissing(doc.value, issue.path)
+  )
+    return 'is required';
   return issue.message;
 }
+
+/** A file's own suggestion for a value its schema refused, when the generic repairs find none. */
+export type Suggest = (issue: z.core.$ZodIssue, value: unknown) => unknown;
 
 export function issuesToProblems(
   doc: JsonDocument,
   issues: readonly z.core.$ZodIssue[],
   subjectOf: SubjectOf = () => undefined,
   schema?: z.ZodType,
+  suggest: Suggest = () => undefined,
 ): Problem[] {
   return issues.flatMap((issue) => {
     const path = issue.path;
@@ -167,9 +194,11 @@ export function issuesToProblems(
     return [
       describeProblem({
         path: jsonPath(path),
-        message: describeIssue(issue),
+        message: describeIssue(issue, doc),
         value,
-        suggestion: schema ? repairFor(schemaAt(schema, path, isKey), value) : undefined,
+        suggestion:
+          (schema ? repairFor(schemaAt(schema, path, isKey), value) : undefined) ??
+          suggest(issue, value),
         ...common,
         ...doc.position(path),
       }),
@@ -196,6 +225,8 @@ export interface ValidateOptions {
   readonly subjectOf?: SubjectOf;
   /** What the file is, for annotations ("Roster problem"). @default the document's */
   readonly title?: string;
+  /** Suggestions of the file's own (see Suggest). */
+  readonly suggest?: Suggest;
 }
 
 /**
@@ -214,8 +245,8 @@ export function validateDocument<S extends z.ZodType>(
   const result = schema.safeParse(doc.value);
   const problems = result.success
     ? []
-    : issuesToProblems(doc, result.error.issues, subjectOf, schema);
-  for (const c of crossChecks(doc.value)) {
+    : issuesToProblems(doc, result.error.issues, subjectOf, schema, options.suggest);
+  for (const c of [...crossChecks(doc.value), ...cdktfMarkerProblems(doc.value)]) {
     const subject = subjectOf(c.path);
     const value = 'value' in c ? c.value : valueAt(doc.value, c.path);
     problems.push(

@@ -1,8 +1,10 @@
 /**
  * Admin notice previews: what the admins will be told because of a plan,
  * rendered by the function's own renderer (handlers/welcome/core/
- * admin-notice-render.ts): one "welcomed" notice per person the plan adds,
- * and a sample bounce notice, so reviewers see the wording before it ships.
+ * admin-notice-render.ts): one "welcomed" notice per person the plan
+ * welcomes, one "resent" per resend, and a sample bounce for the first of
+ * them, so reviewers see the wording before it ships. Only people in the
+ * plan: a plan that emails nobody previews no notice.
  * Pure: scripts/preview.ts writes the files.
  */
 import type { AdminNotice } from '../handlers/welcome/core/admin-notice';
@@ -11,7 +13,7 @@ import {
   type RenderedAdminNotice,
 } from '../handlers/welcome/core/admin-notice-render';
 import type { Settings } from '../inputs/settings';
-import type { NewPerson } from './email-preview';
+import type { NewPerson, PlanRecipients } from './email-preview';
 
 export interface AdminNoticePreview {
   readonly notice: AdminNotice;
@@ -32,9 +34,8 @@ export function noticeDestinations(settings: Pick<Settings, 'notifications'>): s
     : 'nowhere: no notifications configured (bounces still raise the welcome-email-problems alarm)';
 }
 
-/** A bounce as it would be reported for the first person added (or a stand-in). */
-function sampleBounce(people: readonly NewPerson[]): AdminNotice {
-  const who = people[0] ?? { userName: 'new.person', email: 'new.person@example.com' };
+/** A bounce as it would be reported for a person the plan emails. */
+function sampleBounce(who: NewPerson): AdminNotice {
   return {
     kind: 'bounced',
     userName: who.userName,
@@ -44,13 +45,18 @@ function sampleBounce(people: readonly NewPerson[]): AdminNotice {
 }
 
 export function renderAdminNoticePreviews(
-  people: readonly NewPerson[],
+  people: readonly NewPerson[] | PlanRecipients,
   settings: Pick<Settings, 'organisationName' | 'notifications'>,
 ): AdminNoticePreview[] {
   const ctx = { organisationName: settings.organisationName };
+  const { welcome, resend } = Array.isArray(people)
+    ? { welcome: people as readonly NewPerson[], resend: [] as readonly NewPerson[] }
+    : (people as PlanRecipients);
+  const first = welcome[0] ?? resend[0];
   const notices: AdminNotice[] = [
-    ...people.map((p): AdminNotice => ({ kind: 'welcomed', userName: p.userName })),
-    sampleBounce(people),
+    ...welcome.map((p): AdminNotice => ({ kind: 'welcomed', userName: p.userName })),
+    ...resend.map((p): AdminNotice => ({ kind: 'resent', userName: p.userName })),
+    ...(first ? [sampleBounce(first)] : []),
   ];
   return notices.map((notice, i) => ({
     notice,

@@ -44,12 +44,17 @@ export interface PlanRecipients {
 export type PreviewSettings = Pick<
   Settings,
   'accountId' | 'accountAlias' | 'organisationName' | 'helpContact'
-> & { readonly security?: Pick<Settings['security'], 'requireMfa'> };
+> & {
+  readonly security?: Pick<Settings['security'], 'requireMfa'>;
+  /** As the function learns it (UNUSED_PASSWORD_DAYS is set only when expiry is on). */
+  readonly expiry?: Pick<Settings['expiry'], 'enabled' | 'unusedPasswordDays'>;
+};
 
 const recipient = (r: Recipient): NewPerson => ({
   userName: r.userName,
   email: r.email,
   ...(r.displayName === undefined ? {} : { displayName: r.displayName }),
+  ...(r.renamedFrom === undefined ? {} : { renamedFrom: r.renamedFrom }),
 });
 
 /**
@@ -71,9 +76,11 @@ export function planRecipients(plan: TerraformPlan): PlanRecipients {
  * A file name stem for a user. IAM names hold only `[A-Za-z0-9+=,.@_-]`, so
  * no separator can appear; anything else is refused rather than cleaned, and
  * names equal ignoring case (which IAM forbids) would collide on some disks.
+ * Every IAM name is a valid stem: the caller prefixes it (see kindStem), so
+ * `.`, `..`, `index` or `con` never stand alone as a file name.
  */
 export function previewStem(userName: string): string {
-  if (!/^[\w+=,.@-]{1,64}$/.test(userName) || /^\.+$/.test(userName)) {
+  if (!/^[\w+=,.@-]{1,64}$/.test(userName)) {
     throw new Error(
       `not an IAM user name, refusing to use it as a file name: ${JSON.stringify(userName)}`,
     );
@@ -86,11 +93,18 @@ export function previewSignInUrl(settings: PreviewSettings): string {
   return signInUrl(settings.accountAlias ?? settings.accountId);
 }
 
-/** The file name stem of a preview: the user name, and `.resend` for an email sent again. */
+/**
+ * The file name stem of a preview: `welcome-<user>` or `resend-<user>`. The
+ * prefix keeps every user's files apart from `index.html` and the admin
+ * notices (`admin-notice-…`), from each other across kinds, and from the
+ * names Windows reserves (`con`, `nul`): a user may be called any of those.
+ */
 export function kindStem(userName: string, kind: PreviewKind): string {
-  const stem = previewStem(userName);
-  return kind === 'resend' ? `${stem}.resend` : stem;
+  return `${kind}-${previewStem(userName)}`;
 }
+
+/** The index page's file name; no stem above can be `index`. */
+export const PREVIEW_INDEX_FILE = 'index.html';
 
 /** Two previews would be written to one file; the message names both people. */
 export class PreviewNameError extends Error {
@@ -101,9 +115,9 @@ export class PreviewNameError extends Error {
 }
 
 /**
- * Stems for everyone, refused when two would share a file: `bo.resend` is a
- * valid IAM name, so its first welcome and the resend for `bo` could clash
- * (ignoring case too, as some disks do).
+ * Stems for everyone, refused when two would share a file (ignoring case,
+ * as some disks do): the kind prefixes rule it out for a plan IAM accepts,
+ * and a plan that breaks IAM's uniqueness must not overwrite a preview.
  */
 function stems(
   recipients: PlanRecipients,
@@ -149,13 +163,17 @@ export function previewFiles(
 
 /**
  * The emails, rendered by the function's own renderer: a resend says it
- * replaces the earlier email, as the function's does.
+ * replaces the earlier email, as the function's does. Dates (when an unused
+ * password stops working, a resend's subject) count from `issuedAtMs`: as
+ * if the email went out now, unless told otherwise.
  */
 export function renderPreviews(
   people: readonly NewPerson[] | PlanRecipients,
   settings: PreviewSettings,
+  issuedAtMs: number = Date.now(),
 ): EmailPreview[] {
   const url = previewSignInUrl(settings);
+  const days = settings.expiry?.enabled === false ? undefined : settings.expiry?.unusedPasswordDays;
   return stems(asRecipients(people)).map(({ person, kind, stem }) => ({
     person,
     kind,
@@ -163,13 +181,19 @@ export function renderPreviews(
     email: renderWelcomeEmail({
       userName: person.userName,
       ...(person.displayName === undefined ? {} : { displayName: person.displayName }),
+      // A first welcome only: a resend after the rename is a resend.
+      ...(person.renamedFrom === undefined || kind === 'resend'
+        ? {}
+        : { renamedFrom: person.renamedFrom }),
       email: person.email,
       signInUrl: url,
       organisationName: settings.organisationName,
       helpContact: settings.helpContact,
       password: PASSWORD_PLACEHOLDER,
+      issuedAtMs,
+      ...(days === undefined ? {} : { unusedPasswordDays: days }),
       mfaRequired: settings.security?.requireMfa === true,
-      ...(kind === 'resend' ? { replacesEarlier: true } : {}),
+      ...(kind === 'resend' ? { replacesEarlier: true, resend: true } : {}),
     }),
   }));
 }
@@ -179,14 +203,27 @@ export function previewText(p: EmailPreview): string {
   return [`To: ${p.person.email}`, `Subject: ${p.email.subject}`, '', p.email.text].join('\n');
 }
 
-/** The index page linking every preview. */
-export function renderIndex(previews: readonly EmailPreview[], settings: PreviewSettings): string {
+/** An admin notice preview as the index links it. */
+export interface IndexedNotice {
+  /** The file name under the previews folder. */
+  readonly file: string;
+  readonly kind: string;
+  readonly userName: string;
+  readonly subject: string;
+}
+
+/** The index page linking every preview: the people's emails, then the admins' notices. */
+export function renderIndex(
+  previews: readonly EmailPreview[],
+  settings: PreviewSettings,
+  notices: readonly IndexedNotice[] = [],
+): string {
   const rows = previews.map((p) => {
     const href = encodeURIComponent(p.stem);
     return [
       '<tr>',
       `<td>${escapeHtml(p.person.userName)}</td>`,
-      `<td>${p.kind === 'resend' ? 'sent again' : 'first welcome'}</td>`,
+      `<td>${p.kind === 'resend' ? 'welcome sent again' : 'first welcome'}</td>`,
       `<td>${escapeHtml(p.person.displayName ?? '')}</td>`,
       `<td>${escapeHtml(p.person.email)}</td>`,
       `<td>${escapeHtml(p.email.subject)}</td>`,
@@ -207,8 +244,27 @@ export function renderIndex(previews: readonly EmailPreview[], settings: Preview
       ? '<p>This plan adds nobody and sends no welcome again: no welcome emails.</p>'
       : [
           '<table border="1" cellpadding="4" cellspacing="0">',
-          '<tr><th>User name</th><th>Email</th><th>Display name</th><th>Address</th><th>Subject</th><th>Preview</th></tr>',
+          '<tr><th>User name</th><th>Which email</th><th>Greeting (display name)</th><th>Sent to</th><th>Subject</th><th>Preview</th></tr>',
           ...rows,
+          '</table>',
+        ].join('\n'),
+    '<h2>Admin notices</h2>',
+    notices.length === 0
+      ? '<p>Nobody is emailed, so the admins are told nothing.</p>'
+      : [
+          '<p>What the admins are told because of this plan (a bounce is a sample: it shows the wording, not a real bounce).</p>',
+          '<table border="1" cellpadding="4" cellspacing="0">',
+          '<tr><th>About user</th><th>Which notice</th><th>Subject</th><th>Preview</th></tr>',
+          ...notices.map((n) =>
+            [
+              '<tr>',
+              `<td>${escapeHtml(n.userName)}</td>`,
+              `<td>${escapeHtml(n.kind)}</td>`,
+              `<td>${escapeHtml(n.subject)}</td>`,
+              `<td><a href="${encodeURIComponent(n.file)}">text</a></td>`,
+              '</tr>',
+            ].join(''),
+          ),
           '</table>',
         ].join('\n'),
     '</body>',

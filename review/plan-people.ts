@@ -64,6 +64,8 @@ export interface Recipient {
   readonly userName: string;
   readonly email: string;
   readonly displayName?: string;
+  /** The previous user name the roster says this user replaces (tag renamed-from). */
+  readonly renamedFrom?: string;
 }
 
 /** A first welcome: the plan creates this IAM user (new, renamed or re-created). */
@@ -211,6 +213,7 @@ export function recipientOf(person: PlannedPerson): Recipient | { readonly skip:
     userName: person.userName,
     email: decision.email,
     ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
+    ...(decision.renamedFrom === undefined ? {} : { renamedFrom: decision.renamedFrom }),
   };
 }
 

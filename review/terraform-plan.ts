@@ -9,9 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-
-/** Where to look for a local provider mirror (`<dir>/registry.terraform.io/hashicorp/aws`). */
-const MIRROR_CANDIDATES = ['/opt/tf-plugins', join(homedir(), '.terraform.d', 'plugins')];
+import { findProviderMirror, writeMirrorCliConfig } from '../stacks/provider-mirror';
 
 export interface PlanOptions {
   /** The synthesized stack directory (holding cdk.tf.json). */
@@ -71,15 +69,7 @@ export class TerraformError extends Error {
   }
 }
 
-/** Finds a local mirror holding the AWS provider; `TF_PLUGIN_MIRROR` names one explicitly. */
-export function findProviderMirror(): string | undefined {
-  const candidates = process.env.TF_PLUGIN_MIRROR
-    ? [process.env.TF_PLUGIN_MIRROR]
-    : MIRROR_CANDIDATES;
-  return candidates.find((dir) =>
-    existsSync(join(dir, 'registry.terraform.io', 'hashicorp', 'aws')),
-  );
-}
+export { findProviderMirror };
 
 /**
  * Whether the AWS SDK's usual credential sources are configured. A guess on
@@ -109,31 +99,11 @@ export const OFFLINE_OVERRIDE = {
   },
 } as const;
 
-function cliConfig(workDir: string, mirror: string): string {
-  const file = join(workDir, 'terraform.rc');
-  writeFileSync(
-    file,
-    [
-      'provider_installation {',
-      `  filesystem_mirror {`,
-      `    path    = ${JSON.stringify(mirror)}`,
-      '    include = ["registry.terraform.io/hashicorp/*"]',
-      '  }',
-      '  direct {',
-      '    exclude = ["registry.terraform.io/hashicorp/*"]',
-      '  }',
-      '}',
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
-
 /** Terraform's environment: the local provider mirror when there is one; placeholder credentials offline. */
 export function terraformEnv(workDir: string, offline: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
   const mirror = findProviderMirror();
-  if (mirror) env.TF_CLI_CONFIG_FILE = cliConfig(workDir, mirror);
+  if (mirror) env.TF_CLI_CONFIG_FILE = writeMirrorCliConfig(workDir, mirror);
   if (offline) {
     // Placeholders for this process only; the skip-checks in the override keep
     // the provider from ever presenting them to AWS.

@@ -1,9 +1,10 @@
 /**
  * `npm run preview`: for every person the last plan adds, the welcome email
  * they will receive, rendered by the welcome function's own code with a
- * placeholder instead of the password: `cdktf.out/previews/<user>.html` and
- * `.txt`; for every person whose resend counter it raises, the email sent
- * again: `<user>.resend.html` and `.txt`; and `index.html` linking them.
+ * placeholder instead of the password: `cdktf.out/previews/welcome-<user>.html`
+ * and `.txt`; for every person whose resend counter it raises, the email sent
+ * again: `resend-<user>.html` and `.txt`; the admins' notices
+ * (`admin-notice-NNN-<kind>.txt`); and `index.html` linking them all.
  *
  * It reads the plan `npm run plan` wrote (cdktf.out/stacks/iam-onboarding/
  * plan.json) and does not plan by itself: a preview always matches the plan
@@ -15,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, relative } from 'node:path';
 import {
   PREVIEW_DIR_NAME,
-  peopleAdded,
+  PREVIEW_INDEX_FILE,
   planRecipients,
   PreviewNameError,
   previewText,
@@ -46,7 +47,8 @@ function main(argv: readonly string[]): number {
   try {
     const settings = loadSettings(process.env[SETTINGS_FILE_ENV] || DEFAULT_SETTINGS_FILE);
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as TerraformPlan;
-    const previews = renderPreviews(planRecipients(plan), settings);
+    const recipients = planRecipients(plan);
+    const previews = renderPreviews(recipients, settings);
     // Only this run's previews: a stale one could be taken for a person this plan adds.
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -55,10 +57,22 @@ function main(argv: readonly string[]): number {
       writeFileSync(join(dir, `${p.stem}.txt`), previewText(p));
     }
     // What the admins will be told (handlers/welcome/core/admin-notice-render.ts).
-    const notices = renderAdminNoticePreviews(peopleAdded(plan), settings);
+    const notices = renderAdminNoticePreviews(recipients, settings);
     for (const n of notices) writeFileSync(join(dir, n.file), adminNoticePreviewText(n, settings));
-    const index = join(dir, 'index.html');
-    writeFileSync(index, renderIndex(previews, settings));
+    const index = join(dir, PREVIEW_INDEX_FILE);
+    writeFileSync(
+      index,
+      renderIndex(
+        previews,
+        settings,
+        notices.map((n) => ({
+          file: n.file,
+          kind: n.notice.kind,
+          userName: n.notice.userName,
+          subject: n.rendered.subject,
+        })),
+      ),
+    );
     const welcome = previews.filter((p) => p.kind === 'welcome');
     const resend = previews.filter((p) => p.kind === 'resend');
     const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'}`;

@@ -4,6 +4,7 @@
  * message through the welcome queue and remove it from the dead-letter queue.
  * Uses your AWS credentials; the queues come from config/settings.json.
  */
+import './quiet-sdk';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseFlags, pipelineQueues, runTool } from '../operations/cli';
 import { redrive } from '../operations/redrive';

@@ -19,6 +19,17 @@ export const EMAIL_TAG_KEY = 'email';
 /** Tag holding the person's display name, when the roster gives one. */
 export const DISPLAY_NAME_TAG_KEY = 'display-name';
 
+/** Longest display name: an IAM tag value's limit; the roster allows it and the email carries it whole. */
+export const DISPLAY_NAME_MAX = 256;
+
+/**
+ * Tag holding the person's previous user name, when the roster says this
+ * user replaces it (`renamedFrom`). A rename deletes the old IAM user, with
+ * its password and MFA devices, and the function sees only the new user's
+ * CreateUser: this tag is how the email can tell the person so.
+ */
+export const RENAMED_FROM_TAG_KEY = 'renamed-from';
+
 /**
  * Prefix of the tags the welcome function writes itself (e.g. the moment it
  * sent the email). The provider is told to ignore these keys, so a deploy
@@ -41,6 +52,21 @@ export const RESEND_TAG_KEY = 'resend-welcome';
  * so each value is handled exactly once, however often its event arrives.
  */
 export const RESENT_TAG_KEY = `${FUNCTION_TAG_PREFIX}resent`;
+
+/**
+ * Set by the function with every welcome or resend email it sends (and when
+ * SES's answer was lost, so the email may have gone): the address it went
+ * to. A later resend to another address then tells this one (old -> new),
+ * and a resend nobody can attribute to the deploy role goes only here.
+ */
+export const SENT_TO_TAG_KEY = `${FUNCTION_TAG_PREFIX}sent-to`;
+
+/**
+ * Tag the stack writes ("true") from the roster's `resendAfterSignIn`: the
+ * explicit ask that a raised counter also replaces the password of a person
+ * who has signed in with it. Honoured only on a TagUser by the deploy role.
+ */
+export const RESEND_AFTER_SIGN_IN_TAG_KEY = 'resend-after-sign-in';
 
 /**
  * Set by the function when it deleted a login profile never used within the
@@ -102,6 +128,11 @@ export const WELCOME_ENV = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Days an unused temporary password stays valid before the expiry run deletes it. */
   unusedPasswordDays: 'UNUSED_PASSWORD_DAYS',
+  /**
+   * ARN of the deploy role (settings `security.deployRoleArn`): only its
+   * TagUser calls may send a resend to a new address or to a signed-in person.
+   */
+  deployRoleArn: 'DEPLOY_ROLE_ARN',
 } as const;
 
 /**

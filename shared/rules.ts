@@ -249,3 +249,92 @@ export function checkManagedByTag(value: string | undefined): Verdict {
       : `tag ${MANAGED_BY_TAG_KEY} is not ${MANAGED_BY_TAG_VALUE}`,
   );
 }
+
+// --- EventBridge schedule expressions -----------------------------------------
+
+/*
+ * The grammar of an EventBridge scheduled rule (Amazon EventBridge User
+ * Guide, "Setting a schedule pattern for scheduled rules"), the one rule the
+ * settings (reconcile and expiry schedules) and the schedule construct apply:
+ *
+ * - `rate(N unit)`: N a positive integer without leading zeros; the unit
+ *   `minute`, `hour` or `day` for 1, `minutes`, `hours` or `days` otherwise;
+ * - `cron(Minutes Hours Day-of-month Month Day-of-week Year)`: six fields
+ *   separated by one space, each built from its own values and wildcards
+ *   (minutes 0-59, hours 0-23, day of month 1-31 with `? L W`, month 1-12 or
+ *   JAN-DEC, day of week 1-7 or SUN-SAT with `? L #`, year 1970-2199; `,` `-`
+ *   `*` `/` where allowed); one of day-of-month and day-of-week is `?`.
+ */
+const CRON_NUM = (max: string) => `(?:${max})`;
+const cronField = (value: string, extra = '') => {
+  const item = `(?:\\*|${value}(?:-${value})?)(?:/\\d{1,4})?${extra}`;
+  return `${item}(?:,${item})*`;
+};
+const MINUTES = cronField(CRON_NUM('[0-5]?\\d'));
+const HOURS = cronField(CRON_NUM('[01]?\\d|2[0-3]'));
+const DAY_OF_MONTH = `(?:\\?|L|(?:[1-9]|[12]\\d|3[01])W|${cronField(CRON_NUM('[1-9]|[12]\\d|3[01]'))})`;
+const MONTH = cronField(CRON_NUM('[1-9]|1[0-2]|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC'));
+const WEEKDAY = '(?:[1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)';
+const DAY_OF_WEEK = `(?:\\?|L|${WEEKDAY}L|${WEEKDAY}#[1-5]|${cronField(WEEKDAY)})`;
+const YEAR = cronField(CRON_NUM('19[7-9]\\d|2[01]\\d\\d'));
+
+/** An EventBridge schedule expression, as above; the JSON Schemas carry it as their pattern. */
+export const SCHEDULE_EXPRESSION = new RegExp(
+  '^(?:rate\\((?:1 (?:minute|hour|day)|(?:[2-9]|[1-9]\\d{1,8}) (?:minutes|hours|days))\\)' +
+    `|cron\\((?:${MINUTES}) (?:${HOURS}) (?:(?:${DAY_OF_MONTH}) (?:${MONTH}) \\?|\\? (?:${MONTH}) (?:${DAY_OF_WEEK})) (?:${YEAR})\\))$`,
+);
+
+/** The rate expression meant by one whose unit disagrees with its number (`rate(2 hour)`). */
+export function scheduleSuggestion(value: string): string | undefined {
+  const m = /^rate\(\s*([1-9]\d*)\s+(minute|hour|day)s?\s*\)$/i.exec(value.trim());
+  if (!m) return undefined;
+  const unit = m[2].toLowerCase() + (m[1] === '1' ? '' : 's');
+  const fixed = `rate(${m[1]} ${unit})`;
+  return fixed !== value && SCHEDULE_EXPRESSION.test(fixed) ? fixed : undefined;
+}
+
+const CRON_FIELDS = ['minutes', 'hours', 'day-of-month', 'month', 'day-of-week', 'year'];
+/** What each cron field takes, for a person. */
+const CRON_FIELD_VALUES = [
+  '0-59 and , - * /',
+  '0-23 and , - * /',
+  '1-31 and , - * ? / L W',
+  '1-12 or JAN-DEC and , - * /',
+  '1-7 or SUN-SAT and , - * ? L #',
+  '1970-2199 and , - * /',
+];
+
+/** Whether `value` is an EventBridge schedule expression; the reason names the part that is not. */
+export function checkScheduleExpression(value: string): Verdict {
+  if (SCHEDULE_EXPRESSION.test(value)) return OK;
+  const rate = /^rate\((.*)\)$/.exec(value);
+  if (rate) {
+    const m = /^(\S+) (\S+)$/.exec(rate[1]);
+    if (!m) return refuse('a rate is "rate(N unit)": a number, one space, a unit');
+    if (!/^[1-9]\d{0,8}$/.test(m[1])) return refuse('the rate is not a whole number from 1');
+    if (!/^(minute|hour|day)s?$/.test(m[2])) {
+      return refuse('the unit of a rate is minute(s), hour(s) or day(s), in lower case');
+    }
+    return refuse(
+      'EventBridge wants a singular unit for 1 and a plural one otherwise ("rate(1 day)", "rate(2 days)")',
+    );
+  }
+  const cron = /^cron\((.*)\)$/.exec(value);
+  if (!cron) return refuse('it is neither "rate(...)" nor "cron(...)"');
+  const fields = cron[1].split(' ');
+  if (fields.length !== 6) {
+    return refuse(
+      `a cron expression has 6 fields separated by single spaces (${CRON_FIELDS.join(', ')}); this one has ${fields.length}`,
+    );
+  }
+  const patterns = [MINUTES, HOURS, DAY_OF_MONTH, MONTH, DAY_OF_WEEK, YEAR];
+  const bad = fields.findIndex((f, i) => !new RegExp(`^(?:${patterns[i]})$`).test(f));
+  if (bad >= 0) {
+    return refuse(
+      `the cron ${CRON_FIELDS[bad]} field (field ${bad + 1}) takes ${CRON_FIELD_VALUES[bad]}`,
+    );
+  }
+  return refuse(
+    'one of day-of-month and day-of-week must be "?" (EventBridge takes only one of them)',
+  );
+}

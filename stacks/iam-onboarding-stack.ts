@@ -6,6 +6,7 @@ import { useRemoteState, type RemoteState } from './backend';
 import type { Roster } from '../inputs/roster';
 import type { Settings } from '../inputs/settings';
 import { applyGuardrails } from './aspects';
+import { templateStrings, terraformLiterals } from './terraform-literal';
 import { PIPELINE_REGION } from './region';
 import { AccountPasswordPolicy } from './account-password-policy';
 import { RequireMfa } from './require-mfa';
@@ -53,31 +54,38 @@ export class IamOnboardingStack extends TerraformStack {
 
   constructor(scope: Construct, props: IamOnboardingStackProps) {
     super(scope, STACK_NAME);
+    // The one place inputs enter the configuration: every construct below sees
+    // only Terraform literals (docs/design.md, "Terraform evaluates every string of the configuration").
+    const roster = terraformLiterals(props.roster);
+    const settings = terraformLiterals(props.settings);
     useRemoteState(this, props.remoteState);
     new AwsProvider(this, 'aws', {
       region: STACK_REGION,
       // Refuse to touch any other account than the one the settings name.
-      allowedAccountIds: [props.settings.accountId],
+      allowedAccountIds: [settings.accountId],
       // The welcome function tags users it welcomed; without this every
       // deploy would plan to strip those tags (and lose the record).
       ignoreTags: [{ keyPrefixes: [FUNCTION_TAG_PREFIX] }],
     });
     this.pipeline = new WelcomePipeline(this, 'pipeline', {
-      settings: props.settings,
+      settings,
       ...(props.welcomeCodeDir ? { welcomeCodeDir: props.welcomeCodeDir } : {}),
     });
     this.users = new RosterUsers(this, 'roster', {
-      roster: props.roster,
+      roster,
       createAfter: this.pipeline.listeners,
     });
-    if (props.settings.security.requireMfa) {
+    if (settings.security.requireMfa) {
       this.requireMfa = new RequireMfa(this, 'require-mfa', {
         groupName: this.users.everyone.name,
       });
     }
-    if (props.settings.security.managePasswordPolicy) {
+    if (settings.security.managePasswordPolicy) {
       this.passwordPolicy = new AccountPasswordPolicy(this, 'password-policy');
     }
-    applyGuardrails(this);
+    applyGuardrails(this, [
+      ...templateStrings(props.roster, 'roster $'),
+      ...templateStrings(props.settings, 'settings $'),
+    ]);
   }
 }

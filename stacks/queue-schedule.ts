@@ -1,13 +1,13 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Construct } from 'constructs';
+import { checkScheduleExpression, reasonOf, SCHEDULE_EXPRESSION } from '../shared/rules';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
 import { PIPELINE_REGION } from './region';
 import { defaultBusRuleArn } from './user-created-rule';
 
-/** What EventBridge accepts as a schedule: `rate(<n> <unit>)` or `cron(...)`. */
-export const SCHEDULE_EXPRESSION =
-  /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
+/** What EventBridge accepts as a schedule: the settings' own rule (shared/rules.ts). */
+export { SCHEDULE_EXPRESSION };
 
 export interface QueueScheduleProps {
   readonly accountId: string;
@@ -60,7 +60,7 @@ export class QueueSchedule extends Construct {
         'scheduleExpression',
         props.scheduleExpression,
         SCHEDULE_EXPRESSION,
-        'must be rate(...) or cron(...)',
+        `is not an EventBridge schedule expression: ${reasonOf(checkScheduleExpression(props.scheduleExpression))}`,
       )
       .integerIn('maximumEventAgeSeconds', maxAge, 60, 86400)
       .throwIfAny(this);

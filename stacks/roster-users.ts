@@ -8,11 +8,13 @@ import { Construct } from 'constructs';
 import {
   CHANGE_PASSWORD_POLICY_ARN,
   DISPLAY_NAME_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
   EVERYONE_GROUP_NAME,
   EMAIL_TAG_KEY,
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
 } from '../shared/contract';
 import type { Roster, RosterUser } from '../inputs/roster';
@@ -58,9 +60,11 @@ export function userTags(person: RosterUser): Record<string, string> {
     [MANAGED_BY_TAG_KEY]: MANAGED_BY_TAG_VALUE,
     [EMAIL_TAG_KEY]: person.email,
     ...(person.displayName ? { [DISPLAY_NAME_TAG_KEY]: person.displayName } : {}),
+    ...(person.renamedFrom ? { [RENAMED_FROM_TAG_KEY]: person.renamedFrom } : {}),
     // Only above 0: raising the counter changes the tag (IAM TagUser), which
     // the pipeline answers with a new password; 0 and absent both mean "never".
     ...(person.resend ? { [RESEND_TAG_KEY]: String(person.resend) } : {}),
+    ...(person.resendAfterSignIn ? { [RESEND_AFTER_SIGN_IN_TAG_KEY]: 'true' } : {}),
   };
 }
 

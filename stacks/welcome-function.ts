@@ -11,6 +11,7 @@ import {
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
   RESENT_TAG_KEY,
+  SENT_TO_TAG_KEY,
   UNUSED_PASSWORD_DAYS,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
@@ -56,6 +57,12 @@ export interface WelcomeFunctionSettings {
    * @default none: expiry off, no expired tag allowed
    */
   readonly unusedPasswordDays?: number;
+  /**
+   * The deploy role's ARN (settings `security.deployRoleArn`): the only
+   * caller whose TagUser may send a resend to a changed address.
+   * @default none: every resend is unattributed (handlers/welcome/core/resend.ts)
+   */
+  readonly deployRoleArn?: string;
 }
 
 export interface WelcomeFunctionProps {
@@ -237,16 +244,18 @@ export class WelcomeFunction extends Construct {
       },
       {
         // After a successful send: tells "welcomed" from "a profile exists but
-        // no email went out", and records the resend value served. Only those
-        // tags: the role cannot rewrite the address, the managed-by mark or
-        // the resend request itself.
+        // no email went out", and records the resend value served and the
+        // address it went to. Only those tags: the role cannot rewrite the
+        // address, the managed-by mark or the resend request itself.
         Sid: 'MarkManagedUsersWelcomed',
         Effect: 'Allow',
         Action: 'iam:TagUser',
         Resource: managedUsers,
         Condition: {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY] },
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY],
+          },
         },
       },
       {
@@ -343,6 +352,9 @@ export class WelcomeFunction extends Construct {
       ...(props.settings.unusedPasswordDays === undefined
         ? {}
         : { [WELCOME_ENV.unusedPasswordDays]: String(props.settings.unusedPasswordDays) }),
+      ...(props.settings.deployRoleArn
+        ? { [WELCOME_ENV.deployRoleArn]: props.settings.deployRoleArn }
+        : {}),
       ...adminNoticeEnvironment(noticeGrants),
     };
 

@@ -262,6 +262,7 @@ export class WelcomePipeline extends Construct {
         requireMfa: s.security.requireMfa,
         ...(s.accountAlias ? { accountAlias: s.accountAlias } : {}),
         ...(s.expiry.enabled ? { unusedPasswordDays: s.expiry.unusedPasswordDays } : {}),
+        ...(s.security.deployRoleArn ? { deployRoleArn: s.security.deployRoleArn } : {}),
       },
       ...(props.welcomeCodeDir ? { codeDir: props.welcomeCodeDir } : {}),
     });

@@ -22,6 +22,7 @@ interface Step {
   env?: Record<string, unknown>;
 }
 interface Job {
+  needs?: string | string[];
   permissions?: Record<string, string>;
   steps: Step[];
 }
@@ -137,25 +138,51 @@ describe('GitHub workflows', () => {
   });
 
   it('pull requests: the checker runs first after install, so its annotations come before any test', () => {
-    const runs = workflow('pull-request.yml').jobs.test.steps.flatMap((s) =>
-      s.run ? [s.run] : [],
-    );
-    expect(runs).toEqual(['npm ci --no-audit --no-fund', 'npm run check', 'npm test']);
-    const step = workflow('pull-request.yml').jobs.test.steps.find(
-      (s) => s.run === 'npm run check',
-    );
+    const w = workflow('pull-request.yml');
+    const runs = w.jobs.check.steps.flatMap((s) => (s.run ? [s.run] : []));
+    expect(runs).toEqual(['npm ci --no-audit --no-fund', 'npm run check']);
+    expect(w.jobs.check.needs).toBeUndefined();
+    const step = w.jobs.check.steps.find((s) => s.run === 'npm run check');
     // GitHub sets GITHUB_ACTIONS=true itself; nothing may turn the annotations off.
     expect(step?.env).toBeUndefined();
+    expect(w.jobs.test.steps.flatMap((s) => (s.run ? [s.run] : []))).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npm test',
+    ]);
   });
 
-  it('main: deploys with cdktf deploy --auto-approve, one at a time, never cancelled', () => {
+  it('pull requests: the plan waits for the check only, and runs beside the tests', () => {
+    const w = workflow('pull-request.yml');
+    expect(w.jobs.test.needs).toBe('check');
+    expect(w.jobs.plan.needs).toBe('check');
+    // Every job that runs tests or plans stands on the check; none on the tests.
+    for (const job of Object.values(w.jobs)) expect([job.needs ?? []].flat()).not.toContain('test');
+  });
+
+  it("pull requests: no plan labelled as the account's without the state bucket", () => {
+    const plan = workflow('pull-request.yml').jobs.plan.steps;
+    const guard = plan.findIndex((s) => s.run?.includes('-z "$TF_STATE_BUCKET"'));
+    const planStep = plan.findIndex((s) => s.run?.startsWith('npm run plan'));
+    const creds = plan.findIndex((s) =>
+      s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    );
+    expect(guard).toBeGreaterThanOrEqual(0);
+    expect(guard).toBeLessThan(creds);
+    expect(guard).toBeLessThan(planStep);
+    expect(plan[guard].env).toEqual({ TF_STATE_BUCKET: '${{ vars.TF_STATE_BUCKET }}' });
+    expect(plan[guard].run).toMatch(/::error::[^\n]*TF_STATE_BUCKET[^\n]*\n\s*exit 1/);
+    expect(plan[planStep].env).toHaveProperty('TF_STATE_BUCKET', '${{ vars.TF_STATE_BUCKET }}');
+  });
+
+  it('main: deploys through the pre-flight and cdktf deploy --auto-approve, one at a time, never cancelled', () => {
     const w = workflow('deploy.yml');
     expect(w.on).toHaveProperty('push', { branches: ['main'] });
     expect(w.concurrency).toEqual({ group: 'deploy-iam-onboarding', 'cancel-in-progress': false });
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.deploy).toBe('cdktf deploy');
+    // The pre-flight, then cdktf deploy (scripts/deploy.ts).
+    expect(pkg.scripts.deploy).toBe('tsx scripts/deploy.ts');
     const deploy = steps(w).find((s) => s.run?.startsWith('npm run deploy'));
     expect(deploy?.run).toBe('npm run deploy -- --auto-approve');
     expect(deploy?.env).toHaveProperty('TF_STATE_BUCKET', '${{ vars.TF_STATE_BUCKET }}');

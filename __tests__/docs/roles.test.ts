@@ -76,6 +76,7 @@ describe('docs/roles', () => {
     ['deploy-policy.json', 'identity'],
     ['plan-trust.json', 'trust'],
     ['deploy-trust.json', 'trust'],
+    ['deny-tagging-managed-users.json', 'identity'],
   ] as const)('%s parses, is a valid policy, and names no action twice', (file, kind) => {
     expect(problems(read(file), kind)).toEqual([]);
   });
@@ -98,7 +99,13 @@ describe('docs/roles', () => {
 
   it('the bootstrap commands read these files, and the guide embeds no policy JSON', () => {
     const guide = readFileSync('docs/review-and-delivery.md', 'utf8');
-    for (const file of ['plan-trust', 'plan-policy', 'deploy-trust', 'deploy-policy'])
+    for (const file of [
+      'plan-trust',
+      'plan-policy',
+      'deploy-trust',
+      'deploy-policy',
+      'deny-tagging-managed-users',
+    ])
       expect(guide).toContain(`file://docs/roles/${file}.json`);
     expect(guide).not.toMatch(/"Statement"\s*:/);
   });

@@ -93,14 +93,17 @@ test('a schedule EventBridge would refuse, a wrong type, an unknown key: all rep
   expect(problemsOf(valid({ schedule: 'daily' }))).toEqual([
     [
       '$.expiry.schedule',
-      'must be an EventBridge schedule expression: "rate(1 day)", "rate(12 hours)" or "cron(...)"; found "daily"',
+      'must be an EventBridge schedule expression such as "rate(1 day)", "rate(30 minutes)" or "cron(0 3 * * ? *)": it is neither "rate(...)" nor "cron(...)"; found "daily"',
     ],
   ]);
-  for (const schedule of ['rate(1 days)', 'rate(2 day)']) {
+  for (const [schedule, fixed] of [
+    ['rate(1 days)', 'rate(1 day)'],
+    ['rate(2 day)', 'rate(2 days)'],
+  ]) {
     expect(problemsOf(valid({ schedule }))).toEqual([
       [
         '$.expiry.schedule',
-        `EventBridge wants a singular unit for 1 and a plural one otherwise: "rate(1 day)", "rate(2 days)"; found "${schedule}"`,
+        `must be an EventBridge schedule expression such as "rate(1 day)", "rate(30 minutes)" or "cron(0 3 * * ? *)": EventBridge wants a singular unit for 1 and a plural one otherwise ("rate(1 day)", "rate(2 days)"); found "${schedule}"; did you mean "${fixed}"?`,
       ],
     ]);
   }

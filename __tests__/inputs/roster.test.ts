@@ -94,15 +94,52 @@ describe('a valid roster', () => {
 });
 
 describe('JSON syntax', () => {
-  it('names the line and column of a trailing comma', () => {
+  it('calls a trailing comma one, at the comma itself', () => {
     const text = '{\n  "users": [\n    { "userName": "a", "email": "a@example.com" },\n  ]\n}\n';
     const [p, ...rest] = problemsOfText(text);
     expect(rest).toEqual([]);
+    expect(p).toMatchObject({ line: 3, column: 50 });
+    expect(p.message).toMatch(
+      /^JSON syntax error: trailing comma;.*remove this one \(before "\]"\)$/,
+    );
+    const [q] = problemsOfText('{\n  "users": [],\n}');
+    expect(q).toMatchObject({ line: 2, column: 14 });
+    expect(q.message).toMatch(/trailing comma.*\(before "\}"\)/);
+  });
+
+  it('hints at double quotes for single-quoted strings and keys', () => {
+    const [p] = problemsOfText("{\n  'users': []\n}");
     expect(p).toMatchObject({
-      line: 4,
+      line: 2,
       column: 3,
-      message: 'JSON syntax error: a value was expected; found "]"',
+      message:
+        'JSON syntax error: single quotes; JSON strings and field names need double quotes: write "users" instead of \'users\'',
     });
+    const [q] = problemsOfText('{"users": [{"userName": \'it\\\'s\'}]}');
+    expect(q.message).toMatch(
+      /single quotes; JSON strings and field names need double quotes \("like this"\)$/,
+    );
+  });
+
+  it.each([5_000, 100_000])(
+    'refuses a file nested %i levels deep with one clear problem, not a stack overflow',
+    (depth) => {
+      const text = `{"users": [{"userName": "a", "email": "a@example.com", "tags": {"x": ${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
+      const problems = problemsOfText(text);
+      expect(problems).toHaveLength(1);
+      // Four levels are open where the run starts: its 29th bracket is the 33rd level.
+      expect(problems[0]).toMatchObject({ path: '$', line: 1, column: text.indexOf('[[') + 29 });
+      expect(problems[0].message).toMatch(/^nested too deeply: more than 32 levels/);
+      // Broken as well as deep: still the depth, before any parser recurses.
+      expect(problemsOfText(text.slice(0, -3))[0].message).toMatch(/^nested too deeply/);
+    },
+  );
+
+  it('counts brackets inside strings as text, not nesting', () => {
+    const deepText = '['.repeat(40);
+    const found = problems(withUser({ tags: { note: deepText } }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^\$\.users\[0\]\.tags\.note .*U\+005B LEFT SQUARE BRACKET/);
   });
 
   it('rejects comments, which plain JSON does not have', () => {
@@ -178,7 +215,7 @@ describe('structure', () => {
     expect(problems([])).toEqual([
       '$: the roster must be a JSON object with "groups" and "users"; found []',
     ]);
-    expect(problems({ groups: [] })).toEqual(['$.users: must be a list of users']);
+    expect(problems({ groups: [] })).toEqual(['$.users: is required']);
   });
 
   it('rejects unknown fields everywhere, so that a typo never passes silently', () => {
@@ -198,8 +235,22 @@ describe('structure', () => {
     r.users[1] = { userName: 'bob' };
     r.users.push({ email: 'carol@example.com' });
     expect(problems(r)).toEqual([
-      '$.users[1].email (user "bob"): must be a string',
-      '$.users[2].userName: must be a string',
+      '$.users[1].email (user "bob"): is required',
+      '$.users[2].userName: is required',
+    ]);
+  });
+
+  it('says "is required" for any missing field, and the type for a wrong one', () => {
+    expect(problems({ groups: [{ policies: [] }] })).toEqual([
+      // A missing field is positioned at its object: the root comes first.
+      '$.users: is required',
+      '$.groups[0].groupName: is required',
+    ]);
+    expect(problems({ users: 'alice' })).toEqual([
+      '$.users: must be a list of users; found "alice"',
+    ]);
+    expect(problems(withUser({ email: null }))).toEqual([
+      '$.users[0].email (user "alice"): must be a string; found null',
     ]);
   });
 });
@@ -239,7 +290,7 @@ describe('user names (IAM rules)', () => {
 
   it('rejects names that differ only in case, as IAM does', () => {
     expect(problems(withUser({ userName: 'ALICE' }, 1))).toEqual([
-      '$.users[1].userName (user "ALICE"): duplicates the user at $.users[0] (IAM user names are unique ignoring case); found "ALICE"',
+      '$.users[1].userName (user "ALICE"): duplicates user "alice" on line 12 (IAM user names are unique ignoring case); found "ALICE"',
     ]);
   });
 });
@@ -298,7 +349,7 @@ describe('email addresses', () => {
     // A valid address IAM cannot store in the tag the function reads it from.
     [
       "o'neil@example.com",
-      'has a character an IAM tag cannot hold (the address is stored in a tag): use only letters, digits and . _ / = + - before the @; found "o\'neil@example.com"',
+      `has "'" (U+0027 APOSTROPHE) at character 2, which IAM cannot store in a tag: tags hold only letters, numbers, spaces and _ . : / = + - @ (IAM's rule [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]) (the address is stored in a tag): use only letters, digits and . _ / = + - before the @; found "o'neil@example.com"`,
     ],
     // Values a simple repair makes valid come with the repaired address.
     [
@@ -363,7 +414,7 @@ describe('email addresses', () => {
 
   it('rejects two people with one address, ignoring case', () => {
     expect(problems(withUser({ email: 'Alice@Example.com' }, 1))).toEqual([
-      '$.users[1].email (user "bob"): is also the address of the user at $.users[0]; each person needs their own address; found "Alice@Example.com"',
+      '$.users[1].email (user "bob"): is also the address of user "alice" on line 13; each person needs their own address; found "Alice@Example.com"',
     ]);
   });
 });
@@ -405,7 +456,7 @@ describe('groups', () => {
       { groupName: 'g'.repeat(129) },
     );
     expect(problems(r)).toEqual([
-      '$.groups[1].groupName (group "Developers"): duplicates the group at $.groups[0] (IAM group names are unique ignoring case); found "Developers"',
+      '$.groups[1].groupName (group "Developers"): duplicates group "developers" on line 4 (IAM group names are unique ignoring case); found "Developers"',
       '$.groups[2].groupName (group "ops team"): may contain only letters, digits and + = , . @ _ - (IAM group name rules); found "ops team"',
       `$.groups[3].groupName (group "${'g'.repeat(59)}…"): is longer than IAM's 128 characters for a group name; found "${'g'.repeat(59)}…" (129 characters)`,
     ]);
@@ -471,7 +522,7 @@ describe('tags (IAM limits)', () => {
     [
       { Email: 'x' },
       '$.users[0].tags.Email',
-      'a tag key may not be one of managed-by, email, display-name, resend-welcome (this project sets them); found "Email"',
+      'a tag key may not be one of managed-by, email, display-name, resend-welcome, resend-after-sign-in, renamed-from (this project sets them); found "Email"',
     ],
     [
       { ['k'.repeat(129)]: 'x' },
@@ -486,12 +537,12 @@ describe('tags (IAM limits)', () => {
     [
       { team: 'a&b' },
       '$.users[0].tags.team',
-      'may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a tag value); found "a&b"',
+      'has "&" (U+0026 AMPERSAND) at character 2, which IAM cannot store in a tag: tags hold only letters, numbers, spaces and _ . : / = + - @ (IAM\'s rule [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]); found "a&b"; did you mean "a and b"?',
     ],
     [
       { 'team#': 'x' },
       '$.users[0].tags["team#"]',
-      'a tag key may contain only letters, digits, spaces and _ . : / = + - @; found "team#"',
+      'the tag key has "#" (U+0023 NUMBER SIGN) at character 5, which IAM cannot store in a tag: tags hold only letters, numbers, spaces and _ . : / = + - @ (IAM\'s rule [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]); found "team#"',
     ],
     [{ team: 3 }, '$.users[0].tags.team', 'must be a string; found 3; did you mean "3"?'],
   ])('rejects %j', (tags, path, message) => {
@@ -516,7 +567,7 @@ describe('tags (IAM limits)', () => {
 
   it('holds display names to the same rules, since they become a tag', () => {
     expect(problems(withUser({ displayName: "Seán O'Brien" }))).toEqual([
-      '$.users[0].displayName (user "alice"): may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a display name); found "Seán O\'Brien"',
+      '$.users[0].displayName (user "alice"): has "\'" (U+0027 APOSTROPHE) at character 7, which IAM cannot store in a tag: tags hold only letters, numbers, spaces and _ . : / = + - @ (IAM\'s rule [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]); an apostrophe can go or become a hyphen ("O-Kafor"); found "Seán O\'Brien"; did you mean "Seán OBrien"?',
     ]);
     expect(problems(withUser({ displayName: '' }))).toEqual([
       '$.users[0].displayName (user "alice"): must not be empty; leave the field out instead; found ""',
@@ -559,7 +610,7 @@ describe('values and suggested fixes in the messages', () => {
     const r = base();
     r.users[1] = { userName: 'bob', emial: 'bob@example.com', grups: [], colour: 'red' };
     expect(problems(r)).toEqual([
-      '$.users[1].email (user "bob"): must be a string',
+      '$.users[1].email (user "bob"): is required',
       '$.users[1].emial (user "bob"): unknown field "emial" (check the spelling; unknown fields are not allowed); did you mean "email"?',
       '$.users[1].grups (user "bob"): unknown field "grups" (check the spelling; unknown fields are not allowed); did you mean "groups"?',
       '$.users[1].colour (user "bob"): unknown field "colour" (check the spelling; unknown fields are not allowed)',
@@ -598,8 +649,8 @@ describe('values and suggested fixes in the messages', () => {
     };
     expect(problems(r)).toEqual([
       '$.users[0].userName (user "alice\\u200b"): may contain only letters, digits and + = , . @ _ - (IAM user name rules); found "alice\\u200b"; did you mean "alice"?',
-      '$.users[0].displayName (user "alice\\u200b"): may contain only letters, digits, spaces and _ . : / = + - @ (IAM tag rules, a display name); found "Alice\\nMartin"; did you mean "Alice Martin"?',
-      '$.users[0].tags["team\\u200b"] (user "alice\\u200b"): a tag key may contain only letters, digits, spaces and _ . : / = + - @; found "team\\u200b"; did you mean "team"?',
+      '$.users[0].displayName (user "alice\\u200b"): has "\\n" (U+000A LINE FEED) at character 6, which IAM cannot store in a tag: tags hold only letters, numbers, spaces and _ . : / = + - @ (IAM\'s rule [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]); found "Alice\\nMartin"; did you mean "Alice Martin"?',
+      '$.users[0].tags["team\\u200b"] (user "alice\\u200b"): the tag key has "\\u200b" (U+200B ZERO WIDTH SPACE) at character 5, which IAM cannot store in a tag: tags hold only letters, numbers, spaces and _ . : / = + - @ (IAM\'s rule [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]); found "team\\u200b"; did you mean "team"?',
     ]);
   });
 

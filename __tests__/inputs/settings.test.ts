@@ -85,9 +85,9 @@ describe('bad settings', () => {
     expect(problemsOf(file('{\n  "accountId": "123456789012",\n}\n'))).toEqual([
       expect.objectContaining({
         path: '$',
-        line: 3,
-        column: 1,
-        message: expect.stringMatching(/JSON syntax error/),
+        line: 2,
+        column: 30,
+        message: expect.stringMatching(/^JSON syntax error: trailing comma/),
       }),
     ]);
   });
@@ -263,7 +263,7 @@ describe('bad settings', () => {
     expect(problemsOf(file(hourly)).map((p) => [p.path, p.message])).toEqual([
       [
         '$.delivery.reconcileSchedule',
-        'must be an EventBridge schedule expression: "rate(1 hour)", "rate(30 minutes)" or "cron(...)"; found "every hour"',
+        'must be an EventBridge schedule expression such as "rate(1 hour)", "rate(30 minutes)" or "cron(0 3 * * ? *)": it is neither "rate(...)" nor "cron(...)"; found "every hour"',
       ],
     ]);
     const typo = { ...valid(), delivery: { maxConcurrency: 3 } };

@@ -26,9 +26,19 @@ it('one welcomed notice per person the plan adds, then a sample bounce naming th
   expect(new Set(previews.map((p) => p.file)).size).toBe(previews.length);
 });
 
-it('a plan adding nobody still previews the bounce wording', () => {
-  const [only] = renderAdminNoticePreviews([], withBoth);
-  expect(only.notice).toMatchObject({ kind: 'bounced', userName: 'new.person' });
+it('a plan emailing nobody previews no notice: no bounce for a person not in the plan', () => {
+  expect(renderAdminNoticePreviews([], withBoth)).toEqual([]);
+  expect(renderAdminNoticePreviews({ welcome: [], resend: [] }, withBoth)).toEqual([]);
+});
+
+it('a resend-only plan previews a resent notice, and the sample bounce names that person', () => {
+  const rose = { userName: 'rose', email: 'rose@example.com' };
+  const previews = renderAdminNoticePreviews({ welcome: [], resend: [rose] }, withBoth);
+  expect(previews.map((p) => [p.notice.kind, p.notice.userName, p.file])).toEqual([
+    ['resent', 'rose', 'admin-notice-001-resent.txt'],
+    ['bounced', 'rose', 'admin-notice-002-bounced.txt'],
+  ]);
+  expect(previews[1].notice.address).toBe('rose@example.com');
 });
 
 it('the text says where it goes, and shows the Slack form too', () => {

@@ -66,8 +66,8 @@ describe('the summary, the report and the previews agree on who gets an email', 
     expect(reportEmails(renderPlanReport(peoplePlan))).toEqual(expected);
     const files = previewFiles(planRecipients(peoplePlan), 'previews');
     expect(files.map((f) => f.html)).toEqual([
-      ...WELCOMED.map((u) => `previews/${u}.html`),
-      ...RESENT.map((u) => `previews/${u}.resend.html`),
+      ...WELCOMED.map((u) => `previews/welcome-${u}.html`),
+      ...RESENT.map((u) => `previews/resend-${u}.html`),
     ]);
   });
 
@@ -105,10 +105,11 @@ describe('resend in review', () => {
     expect(lines).toContain('Welcome emails sent again (2): ray, rose');
   });
 
-  it("the resend preview is the function's email with its replaces-the-earlier notice", () => {
-    const previews = renderPreviews(planRecipients(peoplePlan), settings);
+  it("the resend preview is the function's resend email: its own subject and notice", () => {
+    const issuedAtMs = Date.UTC(2026, 11, 2, 10, 0);
+    const previews = renderPreviews(planRecipients(peoplePlan), settings, issuedAtMs);
     const rose = previews.find((p) => p.kind === 'resend' && p.person.userName === 'rose')!;
-    expect(rose.stem).toBe('rose.resend');
+    expect(rose.stem).toBe('resend-rose');
     expect(rose.email).toEqual(
       renderWelcomeEmail({
         userName: 'rose',
@@ -118,17 +119,23 @@ describe('resend in review', () => {
         organisationName: 'Example Corp',
         helpContact: 'it-help@example.com',
         password: PASSWORD_PLACEHOLDER,
+        issuedAtMs,
         replacesEarlier: true,
+        resend: true,
       }),
     );
-    expect(previewText(rose)).toContain('This email replaces any earlier welcome email');
+    expect(previewText(rose)).toContain(
+      'Subject: New temporary password for the Example Corp AWS account (2 December 2026)',
+    );
+    expect(previewText(rose)).toContain('This is a new temporary password');
     expect(previewText(rose)).toContain(`Temporary password: ${PASSWORD_PLACEHOLDER}`);
     const ann = previews.find((p) => p.person.userName === 'ann')!;
     expect(ann.kind).toBe('welcome');
-    expect(ann.email.text).not.toContain('replaces any earlier');
+    expect(ann.email.text).not.toContain('new temporary password');
+    expect(ann.email.subject).toBe('Your sign-in for the Example Corp AWS account');
     const index = renderIndex(previews, settings);
-    expect(index).toContain('<a href="rose.resend.html">HTML</a>');
-    expect(index).toMatch(/<td>rose<\/td><td>sent again<\/td>/);
+    expect(index).toContain('<a href="resend-rose.html">HTML</a>');
+    expect(index).toMatch(/<td>rose<\/td><td>welcome sent again<\/td>/);
   });
 
   it('a person added with a counter above 0 gets the first welcome only', () => {
@@ -151,7 +158,9 @@ describe('resend in review', () => {
     expect(previewEmails(plan)).toEqual(expected);
     expect(summaryEmails(plan)).toEqual(expected);
     expect(reportEmails(renderPlanReport(plan))).toEqual(expected);
-    expect(previewFiles(planRecipients(plan), 'p').map((f) => f.html)).toEqual(['p/abe.html']);
+    expect(previewFiles(planRecipients(plan), 'p').map((f) => f.html)).toEqual([
+      'p/welcome-abe.html',
+    ]);
   });
 
   it('the report lists resend previews as sent again', () => {
@@ -159,10 +168,10 @@ describe('resend in review', () => {
       previews: { files: previewFiles(planRecipients(peoplePlan), 'cdktf.out/previews') },
     });
     expect(withFiles).toContain(
-      '- `rose` (sent again): `cdktf.out/previews/rose.resend.html`, `cdktf.out/previews/rose.resend.txt`',
+      '- `rose` (sent again): `cdktf.out/previews/resend-rose.html`, `cdktf.out/previews/resend-rose.txt`',
     );
     expect(withFiles).toContain(
-      '- `ann`: `cdktf.out/previews/ann.html`, `cdktf.out/previews/ann.txt`',
+      '- `ann`: `cdktf.out/previews/welcome-ann.html`, `cdktf.out/previews/welcome-ann.txt`',
     );
   });
 
@@ -170,24 +179,13 @@ describe('resend in review', () => {
     const plan: TerraformPlan = {
       format_version: '1.2',
       resource_changes: [
-        change(
-          'aws_iam_user',
-          'bo_resend',
-          ['create'],
-          null,
-          user('Bo.Resend', managed('b1@example.com')),
-        ),
-        change(
-          'aws_iam_user',
-          'bo',
-          ['update'],
-          user('bo', managed('b2@example.com')),
-          user('bo', { ...managed('b2@example.com'), 'resend-welcome': '1' }),
-        ),
+        // IAM refuses names equal ignoring case; a preview must not overwrite another.
+        change('aws_iam_user', 'bo1', ['create'], null, user('Bo', managed('b1@example.com'))),
+        change('aws_iam_user', 'bo2', ['create'], null, user('bo', managed('b2@example.com'))),
       ],
     };
     expect(() => previewFiles(planRecipients(plan), 'p')).toThrow(
-      'two previews would share the file name "bo.resend": the welcome email of "Bo.Resend" and the resend email of "bo"',
+      'two previews would share the file name "welcome-Bo": the welcome email of "bo" and the welcome email of "Bo"',
     );
     expect(() => renderPreviews(planRecipients(plan), settings)).toThrow(/share the file name/);
   });

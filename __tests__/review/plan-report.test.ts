@@ -263,7 +263,7 @@ describe('renderPlanReport: what the stack stops managing', () => {
     expect(report).toContain(
       '| `trail` | `aws_s3_bucket.pipeline_trail_bucket_B8C0107B` | forget (kept in the account) |  |',
     );
-    expect(report).toContain('**Pipeline:** 2 resources to change.');
+    expect(report).toContain('**Pipeline:** 2 resources to forget (kept in the account).');
   });
 
   it('a forgotten user is not reported as removed', () => {
@@ -355,5 +355,58 @@ describe('renderPlanReport: grouping and text', () => {
     expect(report.length).toBeLessThanOrEqual(MAX_REPORT_LENGTH + 200);
     expect(report).toContain('**People:** 3000 to add');
     expect(report).toContain('… and 2800 more');
+  });
+});
+
+describe('renderPlanReport: counts and large removals', () => {
+  const kept = (n: string) =>
+    rc(`aws_iam_user.${n}`, ['no-op'], user(n, `${n}@example.com`), user(n, `${n}@example.com`));
+  const gone = (n: string) =>
+    rc(`aws_iam_user.${n}`, ['delete'], user(n, `${n}@example.com`), null);
+  const SHARE_CAUTION =
+    /\*\*Removes (\d+) of (\d+) people \((\d+)%\) this stack manages\*\*, more than (\d+)%/;
+
+  it('counts new groups and pipeline resources as to add, each action apart', () => {
+    const report = renderPlanReport(
+      plan(
+        rc('aws_iam_group.ops', ['create'], null, { name: 'ops' }),
+        rc(
+          'aws_iam_group.dev',
+          ['update'],
+          { name: 'dev', path: '/a/' },
+          { name: 'dev', path: '/b/' },
+        ),
+        rc('aws_sns_topic.pipeline_topic_A', ['create'], null, { name: 't' }),
+        rc('aws_sqs_queue.pipeline_queue_B', ['create'], null, { name: 'q' }),
+        rc('aws_sqs_queue.pipeline_queue_C', ['delete'], { name: 'old' }, null),
+      ),
+    );
+    expect(report).toContain(
+      '**Groups:** 1 group to add, 1 to change. **Pipeline:** 2 resources to add, 1 to remove.',
+    );
+    expect(renderPlanReport(plan(gone('a'), kept('b')))).toContain(
+      '**Groups:** no groups. **Pipeline:** no resources.',
+    );
+  });
+
+  it('a CAUTION of its own when more than 20% of the people managed now are removed', () => {
+    const report = renderPlanReport(plan(gone('a'), gone('b'), kept('c'), kept('d'), kept('e')));
+    expect(SHARE_CAUTION.exec(caution(report))?.slice(1)).toEqual(['2', '5', '40', '20']);
+    expect(caution(report)).toContain('`ROSTER_REMOVAL_WARNING_SHARE`');
+    // The plain removal caution stays too.
+    expect(caution(report)).toContain('**Removes 2 people: `a`, `b`.**');
+  });
+
+  it('none at or below the share, which the caller sets', () => {
+    const one = plan(gone('a'), kept('b'), kept('c'), kept('d'), kept('e'));
+    expect(caution(renderPlanReport(one))).not.toMatch(SHARE_CAUTION);
+    const two = plan(gone('a'), gone('b'), kept('c'), kept('d'), kept('e'));
+    expect(caution(renderPlanReport(two, { removalWarningShare: 0.5 }))).not.toMatch(SHARE_CAUTION);
+    expect(caution(renderPlanReport(two, { removalWarningShare: 0.1 }))).toMatch(SHARE_CAUTION);
+  });
+
+  it('an emptied roster removes everyone: 100%', () => {
+    const report = renderPlanReport(plan(gone('a'), gone('b')));
+    expect(SHARE_CAUTION.exec(caution(report))?.slice(1)).toEqual(['2', '2', '100', '20']);
   });
 });

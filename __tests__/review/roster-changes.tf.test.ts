@@ -90,7 +90,10 @@ describe('plan report on plans of roster changes', () => {
       'aws_iam_user.carla_dot_diaz delete',
       'aws_iam_user_group_membership.carla_dot_diaz delete',
     ]);
-    expect(report).toMatch(/> \[!CAUTION\]\n> - \*\*Removes 1 person: `carla\.diaz`\.\*\*/);
+    // One of three people is over the removal share (20% by default): both warnings.
+    expect(report).toMatch(
+      /> \[!CAUTION\]\n> - \*\*Removes 1 of 3 people \(33%\) this stack manages\*\*.*\n> - \*\*Removes 1 person: `carla\.diaz`\.\*\*/,
+    );
     expect(report).toMatch(
       /\| \*\*remove\*\* \| `carla\.diaz` \| carla\.diaz&#64;example\.com; was in: `billing` \|/,
     );

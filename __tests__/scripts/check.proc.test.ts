@@ -3,7 +3,7 @@
  * on real files. Inside GitHub Actions every problem is also printed as an
  * `::error` workflow command that GitHub shows on the offending line.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +13,11 @@ import { annotations, escapeData, escapeProperty, repositoryPath } from '../../i
 
 const ROOT = join(__dirname, '..', '..');
 const EMAIL_RULE = 'is not one email address like "name@example.com"';
-/** A valid address with a character IAM tags cannot hold (`%`, here): refused by the roster. */
+/** A valid address with a character IAM tags cannot hold (`%`, as annotations escape it): refused by the roster. */
 const TAG_RULE =
-  'has a character an IAM tag cannot hold (the address is stored in a tag): use only letters, digits and . _ / = + - before the @';
+  'has "%25" (U+0025 PERCENT SIGN) at character 4, which IAM cannot store in a tag: ' +
+  "tags hold only letters, numbers, spaces and _ . : / = + - @ (IAM's rule [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]) " +
+  '(the address is stored in a tag): use only letters, digits and . _ / = + - before the @';
 
 /** A roster with three mistakes: a pasted space, an unknown field, a misspelt group. */
 const BAD_ROSTER = {
@@ -74,7 +76,14 @@ function workspace(roster: unknown, settings?: unknown): string {
 /** The checker (bundled like `npm run check` bundles it) run in `cwd` with a clean environment. */
 function check(cwd: string, env: Record<string, string> = {}) {
   const base: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
-  for (const key of ['GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'ROSTER_FILE', 'SETTINGS_FILE'])
+  for (const key of [
+    'GITHUB_ACTIONS',
+    'GITHUB_WORKSPACE',
+    'GITHUB_BASE_REF',
+    'ROSTER_FILE',
+    'SETTINGS_FILE',
+    'ROSTER_REMOVAL_WARNING_SHARE',
+  ])
     delete base[key];
   return spawnSync(process.execPath, [bundle], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
 }
@@ -199,9 +208,85 @@ describe('what npm run check loads', () => {
         i.imports.filter((m) => m.external).map((m) => m.path),
       ),
     );
-    expect([...packages].sort()).toEqual(['jsonc-parser', 'node:fs', 'node:path', 'zod']);
+    expect([...packages].sort()).toEqual([
+      'jsonc-parser',
+      'node:child_process',
+      'node:fs',
+      'node:path',
+      'zod',
+    ]);
     for (const f of files) expect(f).toMatch(/^(inputs|shared|scripts)\/[\w-]+\.ts$/);
     expect(files).not.toContain('stacks/synth.ts');
+  });
+});
+
+describe('npm run check on removals', () => {
+  const people = (names: readonly string[]) => ({
+    groups: [],
+    users: names.map((n) => ({ userName: n, email: `${n}@example.com` })),
+  });
+  const FIVE = ['ann', 'bo', 'cy', 'dee', 'eve'];
+
+  /** A workspace whose roster is committed with FIVE people, then rewritten. */
+  function committed(now: unknown): string {
+    const dir = workspace(people(FIVE));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'roster');
+    writeFileSync(join(dir, 'users', 'users.json'), JSON.stringify(now, null, 2));
+    return dir;
+  }
+
+  it('warns, and still passes, when users is empty', () => {
+    const r = check(workspace({ groups: [], users: [] }));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('users/users.json: 0 people, 0 groups; config/settings.json: OK\n');
+    expect(r.stderr).toBe(
+      'users/users.json: warning: users is empty: a plan would remove every person this stack manages, with their passwords and access keys\n',
+    );
+  });
+
+  it('says how many the committed roster had when the list is emptied', () => {
+    const r = check(committed({ groups: [], users: [] }));
+    expect(r.stderr).toContain('remove every person this stack manages (5 in HEAD)');
+  });
+
+  it('warns when a change removes more than 20% of the committed people, naming them', () => {
+    const r = check(committed(people(['ann', 'bo', 'cy'])));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(
+      'users/users.json: warning: this change removes 2 of 5 people (40%) of the roster in HEAD, more than 20% (ROSTER_REMOVAL_WARNING_SHARE): dee, eve; check it is meant\n',
+    );
+    const gh = check(committed(people(['ann', 'bo', 'cy'])), {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: '',
+    });
+    expect(gh.stdout).toMatch(
+      /^::warning file=users\/users.json,title=Roster warning::this change removes 2 of 5 people/m,
+    );
+  });
+
+  it('stays quiet at or below the share, which the environment sets', () => {
+    expect(check(committed(people(['ann', 'bo', 'cy', 'dee']))).stderr).toBe('');
+    expect(check(committed(people(['ann', 'bo', 'cy', 'Dee', 'eve', 'fay']))).stderr).toBe('');
+    const half = { ROSTER_REMOVAL_WARNING_SHARE: '50%' };
+    expect(check(committed(people(['ann', 'bo', 'cy'])), half).stderr).toBe('');
+    expect(check(committed(people(['ann', 'bo'])), half).stderr).toMatch(/removes 3 of 5 people/);
+  });
+
+  it('refuses a share that is not one', () => {
+    const r = check(committed(people(FIVE)), { ROSTER_REMOVAL_WARNING_SHARE: 'lots' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('ROSTER_REMOVAL_WARNING_SHARE must be a share between 0 and 1');
+  });
+
+  it('without git history, checks only the empty list', () => {
+    expect(check(workspace(people(['ann']))).stderr).toBe('');
   });
 });
 

@@ -28,15 +28,19 @@ describe('npm run preview', () => {
       'admin-notice-002-welcomed.txt',
       'admin-notice-003-welcomed.txt',
       'admin-notice-004-bounced.txt',
-      'alice.martin.html',
-      'alice.martin.txt',
-      'bo.html',
-      'bo.txt',
       'index.html',
-      'zoe.html',
-      'zoe.txt',
+      'welcome-alice.martin.html',
+      'welcome-alice.martin.txt',
+      'welcome-bo.html',
+      'welcome-bo.txt',
+      'welcome-zoe.html',
+      'welcome-zoe.txt',
     ]);
-    expect(readFileSync(join(out, 'bo.txt'), 'utf8')).toMatch(
+    // The index links every file written but itself.
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const f of readdirSync(out).filter((f) => f !== 'index.html'))
+      expect(index).toContain(`href="${f}"`);
+    expect(readFileSync(join(out, 'welcome-bo.txt'), 'utf8')).toMatch(
       /^To: bo@example.com\nSubject: Your sign-in for the Example Corp AWS account\n\nHello bo,/,
     );
   });
@@ -59,13 +63,43 @@ describe('npm run preview', () => {
     );
     expect(
       readdirSync(out)
-        .filter((f) => f.includes('.resend.'))
+        .filter((f) => f.startsWith('resend-'))
         .sort(),
-    ).toEqual(['ray.resend.html', 'ray.resend.txt', 'rose.resend.html', 'rose.resend.txt']);
-    expect(readFileSync(join(out, 'rose.resend.txt'), 'utf8')).toMatch(
-      /^To: rose@example.com\nSubject: .*\n\nHello Rose,\n\nThis email replaces any earlier welcome email/,
+    ).toEqual(['resend-ray.html', 'resend-ray.txt', 'resend-rose.html', 'resend-rose.txt']);
+    expect(readFileSync(join(out, 'resend-rose.txt'), 'utf8')).toMatch(
+      /^To: rose@example.com\nSubject: New temporary password for the Example Corp AWS account \(\d{1,2} [A-Z][a-z]+ \d{4}\)\n\nHello Rose,\n\nThis is a new temporary password, sent because one was asked for\./,
     );
-    expect(readdirSync(out)).not.toContain('abe.resend.html');
+    expect(readdirSync(out)).not.toContain('resend-abe.html');
+  });
+
+  it('npm run preview keeps users named like its own files apart from them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iam-onboarding-preview-'));
+    const planFile = join(dir, 'plan.json');
+    const names = ['index', 'admin-notice-001-welcomed', '..', '.', 'con'];
+    writeFileSync(
+      planFile,
+      JSON.stringify({
+        format_version: '1.2',
+        resource_changes: names.map((n, i) =>
+          change('aws_iam_user', `u${i}`, ['create'], null, user(n, managed(`u${i}@example.com`))),
+        ),
+      }),
+    );
+    const out = join(dir, 'previews');
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'scripts/preview.ts', '--plan', planFile, '--out', out],
+      { encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const files = readdirSync(out);
+    for (const n of names) {
+      expect(files).toContain(`welcome-${n}.html`);
+      expect(readFileSync(join(out, `welcome-${n}.txt`), 'utf8')).toMatch(/^To: u\d@example.com/);
+    }
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    expect(readFileSync(join(out, 'admin-notice-001-welcomed.txt'), 'utf8')).toMatch(/^To: /);
   });
 
   it('npm run preview refuses two previews for one file, and leaves the old previews be', () => {
@@ -74,14 +108,9 @@ describe('npm run preview', () => {
     const clash = {
       format_version: '1.2',
       resource_changes: [
-        change('aws_iam_user', 'a', ['create'], null, user('bo.resend', managed('a@example.com'))),
-        change(
-          'aws_iam_user',
-          'b',
-          ['update'],
-          user('bo', managed('b@example.com')),
-          user('bo', { ...managed('b@example.com'), 'resend-welcome': '1' }),
-        ),
+        // IAM would refuse the second; a preview must not overwrite the first.
+        change('aws_iam_user', 'a', ['create'], null, user('Bo', managed('a@example.com'))),
+        change('aws_iam_user', 'b', ['create'], null, user('bo', managed('b@example.com'))),
       ],
     };
     writeFileSync(planFile, JSON.stringify(clash));
@@ -95,7 +124,7 @@ describe('npm run preview', () => {
     );
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(
-      'No previews written: two previews would share the file name "bo.resend": the welcome email of "bo.resend" and the resend email of "bo"; rename one of them in the roster.',
+      'No previews written: two previews would share the file name "welcome-Bo": the welcome email of "bo" and the welcome email of "Bo"; rename one of them in the roster.',
     );
     expect(readdirSync(out)).toEqual(['index.html']);
   });

@@ -121,6 +121,7 @@ describe('an email address in the roster', () => {
         organisationName: 'Example Corp',
         helpContact: 'it-help@example.com',
         password: 'not-a-real-password',
+        issuedAtMs: 0,
       });
       expect(text).toContain(`This message was sent to ${email} because`);
       return true;

@@ -360,7 +360,11 @@ describe('welcome function', () => {
       Condition: {
         ...managed,
         'ForAllValues:StringEquals': {
-          'aws:TagKeys': ['iam-onboarding:welcomed', 'iam-onboarding:resent'],
+          'aws:TagKeys': [
+            'iam-onboarding:welcomed',
+            'iam-onboarding:resent',
+            'iam-onboarding:sent-to',
+          ],
         },
       },
     });

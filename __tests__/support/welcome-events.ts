@@ -96,9 +96,18 @@ export interface TagUserEventOptions {
   errorCode?: string;
   /** TagUser by default; UntagUser or TagRole for events that must not match. */
   eventName?: string;
-  /** Who called: the deploy role by default. */
+  /** Who called: the deploy role's session by default. */
   callerArn?: string;
+  /**
+   * The role the session was issued by (`sessionContext.sessionIssuer.arn`):
+   * DEPLOY_ROLE_ARN by default; null for a caller that is no assumed role
+   * (an IAM user: `type` IAMUser, no session context).
+   */
+  issuerArn?: string | null;
 }
+
+/** The deploy role welcomeEnv() names (settings security.deployRoleArn). */
+export const DEPLOY_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/iam-onboarding-deploy`;
 
 /** The EventBridge event for a CloudTrail-recorded TagUser call (a deploy changing a user's tags). */
 export function tagUserEvent(options: TagUserEventOptions): Record<string, unknown> {
@@ -115,10 +124,25 @@ export function tagUserEvent(options: TagUserEventOptions): Record<string, unkno
     resources: [],
     detail: {
       eventVersion: '1.09',
-      userIdentity: {
-        type: 'AssumedRole',
-        arn: options.callerArn ?? `arn:aws:sts::${ACCOUNT_ID}:assumed-role/deploy/ci`,
-      },
+      userIdentity:
+        options.issuerArn === null
+          ? {
+              type: 'IAMUser',
+              arn: options.callerArn ?? `arn:aws:iam::${ACCOUNT_ID}:user/someone`,
+            }
+          : {
+              type: 'AssumedRole',
+              arn:
+                options.callerArn ??
+                `arn:aws:sts::${ACCOUNT_ID}:assumed-role/iam-onboarding-deploy/ci`,
+              sessionContext: {
+                sessionIssuer: {
+                  type: 'Role',
+                  arn: options.issuerArn ?? DEPLOY_ROLE_ARN,
+                  accountId: ACCOUNT_ID,
+                },
+              },
+            },
       eventTime,
       eventSource: 'iam.amazonaws.com',
       eventName: options.eventName ?? 'TagUser',
@@ -254,6 +278,7 @@ export function welcomeEnv(overrides: Record<string, string | undefined> = {}): 
     ORGANISATION_NAME: 'Example Corp',
     HELP_CONTACT: 'it-help@example.com',
     WELCOME_QUEUE_URL: WELCOME_QUEUE_URL,
+    DEPLOY_ROLE_ARN: DEPLOY_ROLE_ARN,
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[key];

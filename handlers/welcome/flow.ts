@@ -49,11 +49,11 @@ import {
   WELCOMED_TAG_KEY,
   welcomedAt,
 } from './core/policy';
-import { resendToCover } from './core/resend';
+import { lastSentTo, resendToCover } from './core/resend';
 import { type RetryOptions, type Sleep, withRetries } from './core/retry';
 import { signInUrl } from './core/signin';
 import { singleLine } from './core/text';
-import { RESENT_TAG_KEY } from '../../shared/contract';
+import { RESENT_TAG_KEY, SENT_TO_TAG_KEY } from '../../shared/contract';
 import type { EventLog } from './log';
 
 export interface RetrySettings {
@@ -127,7 +127,11 @@ export interface RunContext {
   notifyAdmins: NotifyAdmins;
 }
 
-/** What this delivery knows about earlier attempts. */
+/**
+ * What this delivery knows about earlier attempts. Not whether an email went
+ * out: a receive after a deferral or throttling sent nothing (IAM's tags and
+ * profile say that, see welcomeUser).
+ */
 export interface Attempt {
   /** SQS ApproximateReceiveCount; 1 for the first delivery and for SNS. */
   receiveCount: number;
@@ -284,7 +288,7 @@ export async function welcomeUser(
   run: RunContext,
   event: CreatedUser,
   log: EventLog,
-  attempt: Attempt,
+  _attempt: Attempt,
 ): Promise<UserOutcome> {
   const { deps } = run;
   const r: EventRun = {
@@ -344,11 +348,15 @@ export async function welcomeUser(
   const recipient: Recipient = {
     to: decision.email,
     ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
+    ...(decision.renamedFrom === undefined ? {} : { renamedFrom: decision.renamedFrom }),
     signInUrl: url,
     rules,
   };
 
-  const first = await createAndSend(r, recipient, attempt.receiveCount > 1);
+  // The profile could be created, so no earlier one is left; an earlier email
+  // went out only if a run recorded where it (may have) sent one, never
+  // because this is a later receive (issue 21).
+  const first = await createAndSend(r, recipient, lastSentTo(tags) !== undefined);
   if (first !== 'already-exists') return first;
   return handleExistingProfile(r, recipient);
 }
@@ -356,6 +364,8 @@ export async function welcomeUser(
 export interface Recipient {
   to: string;
   displayName?: string;
+  /** The previous user name this user replaces (tag renamed-from): the email says so. */
+  renamedFrom?: string;
   signInUrl: string;
   rules: PasswordRules;
 }
@@ -374,11 +384,18 @@ async function createAndSend(
   const message = renderWelcomeEmail({
     userName: event.userName,
     ...(recipient.displayName === undefined ? {} : { displayName: recipient.displayName }),
+    ...(recipient.renamedFrom === undefined ? {} : { renamedFrom: recipient.renamedFrom }),
     email: recipient.to,
     signInUrl: recipient.signInUrl,
     organisationName: config.organisationName,
     helpContact: config.helpContact,
     password,
+    // Read just before CreateLoginProfile: never after the profile's
+    // CreateDate, from which the expiry run counts.
+    issuedAtMs: deps.now(),
+    ...(config.unusedPasswordDays === undefined
+      ? {}
+      : { unusedPasswordDays: config.unusedPasswordDays }),
     replacesEarlier,
     mfaRequired: config.mfaRequired,
   });
@@ -402,9 +419,19 @@ async function createAndSend(
   if (created === 'no-such-user') return skip('user-deleted', 'CreateLoginProfile: NoSuchEntity');
   log.info('step done', { step: 'create-login-profile', outcome: 'created' });
 
-  const messageId = await send(r, { to: recipient.to, message, secrets });
+  const messageId = await send(r, {
+    to: recipient.to,
+    message,
+    secrets,
+    // SES's answer was lost: the email may have gone. The next delivery's
+    // email then says it replaces it, and a later change of address tells this one.
+    onMaybeSent: () => recordSentTo(r, recipient.to),
+  });
   log.info('step done', { step: 'send-email', outcome: 'sent', messageId, replacesEarlier });
-  await markWelcomed(r, new Date(deps.now()).toISOString(), secrets, r.resendToCover);
+  await markWelcomed(r, new Date(deps.now()).toISOString(), secrets, {
+    sentTo: recipient.to,
+    ...(r.resendToCover === undefined ? {} : { resent: r.resendToCover }),
+  });
   return {
     outcome: 'welcomed',
     replacesEarlier,
@@ -527,14 +554,16 @@ async function markWelcomed(
   r: EventRun,
   at: string,
   secrets: readonly string[],
-  resent?: number,
+  sent: { sentTo?: string; resent?: number } = {},
 ): Promise<void> {
+  const { sentTo, resent } = sent;
   try {
     // With the resend value this email also serves, in the same call: the
     // reconcile must never see "welcomed" without it and mail a second password.
     await tagUserWith(r.deps.iam, r.event.userName, [
       { key: WELCOMED_TAG_KEY, value: at },
       ...(resent === undefined ? [] : [{ key: RESENT_TAG_KEY, value: String(resent) }]),
+      ...(sentTo === undefined ? [] : [{ key: SENT_TO_TAG_KEY, value: sentTo }]),
     ]);
     r.log.info('step done', {
       step: 'tag-user',
@@ -554,9 +583,25 @@ async function markWelcomed(
   }
 }
 
+/** Best effort: where an email may have gone when SES's answer was lost (see send). */
+async function recordSentTo(r: EventRun, to: string): Promise<void> {
+  try {
+    await tagUserWith(r.deps.iam, r.event.userName, [{ key: SENT_TO_TAG_KEY, value: to }]);
+    r.log.info('step done', { step: 'tag-user', outcome: 'tagged', sentTo: 'maybe-sent' });
+  } catch (error) {
+    r.log.error('step failed', { step: 'tag-user', outcome: 'error', error: describeError(error) });
+  }
+}
+
 export async function send(
   r: EventRun,
-  email: { to: string; message: WelcomeEmail; secrets: readonly string[] },
+  email: {
+    to: string;
+    message: WelcomeEmail;
+    secrets: readonly string[];
+    /** Called before the rollback when SES may have sent the email though the call failed. */
+    onMaybeSent?: () => Promise<void>;
+  },
 ): Promise<string | undefined> {
   const { deps, config, event, log } = r;
   try {
@@ -577,6 +622,7 @@ export async function send(
       outcome: 'error',
       error: describeError(error, email.secrets),
     });
+    if (email.onMaybeSent && mayHaveSucceeded(error)) await email.onMaybeSent();
     await rollback(r, 'send-email');
     throw new WelcomeError({
       step: 'send-email',

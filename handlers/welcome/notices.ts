@@ -36,7 +36,9 @@ export function welcomedNotice(
 ): AdminNotice {
   const details = [
     ...(outcome.replacesEarlier
-      ? ['It replaces an earlier email for them: only the new password works.']
+      ? [
+          'It replaces an earlier email that went (or may have gone) to them: only the new password works.',
+        ]
       : []),
     ...(event.requested ? [`Queued by the ${event.requested} run.`] : []),
   ];

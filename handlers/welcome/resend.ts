@@ -5,8 +5,14 @@
  * at most once, however often (and however concurrently) its event or a
  * queued request arrives; the rules are in core/resend.ts.
  *
- * Order: read (user, tags, profile), decide; delete the old profile; create
- * the new one (IAM lets one run only); send; record the value served. A send
+ * Who asked decides what may be served (core/resend.ts judgeResendAuthority):
+ * a new address, or a password in use, only for the deploy role's TagUser;
+ * anything else is held before a profile is touched, and a held TagUser
+ * tells the admins.
+ *
+ * Order: read (user, tags, profile), decide, judge the caller; delete the old
+ * profile; create the new one (IAM lets one run only); send; record the value
+ * served and where it went; tell the old address if it moved. A send
  * that fails removes the new profile again, so the next delivery starts over
  * (the person then has no console password until it succeeds: the old one
  * was meant to stop working anyway).
@@ -19,13 +25,28 @@
  * hourly reconcile are minutes apart.
  */
 import type { CreatedUser } from './core/event';
-import { MANAGED_USER_PATH, RESEND_TAG_KEY, RESENT_TAG_KEY } from '../../shared/contract';
+import {
+  MANAGED_USER_PATH,
+  RESEND_TAG_KEY,
+  RESENT_TAG_KEY,
+  SENT_TO_TAG_KEY,
+} from '../../shared/contract';
 import { getLoginProfile, getPasswordPolicy, getUser, listUserTags, tagUserWith } from './aws/iam';
+import { sendEmail } from './aws/ses';
+import { renderAddressChangeEmail } from './core/address-change-message';
 import { describeError } from './core/errors';
 import { renderWelcomeEmail } from './core/message';
 import { generatePassword, rulesFromIamPolicy } from './core/password';
 import { decide } from './core/policy';
-import { judgeResendProfile, judgeResendRequest } from './core/resend';
+import {
+  asksAfterSignIn,
+  isDeployRole,
+  judgeResendAuthority,
+  judgeResendProfile,
+  judgeResendRequest,
+  lastSentTo,
+  type ResendAuthority,
+} from './core/resend';
 import type { ResendEvent } from './core/resend-event';
 import { signInUrl } from './core/signin';
 import {
@@ -101,6 +122,45 @@ export async function resendWelcome(
   });
   log.info('step done', { step: 'check-existing-profile', outcome: verdict.kind });
 
+  // Only before a profile is replaced or created: a served or in-flight
+  // request needs no say, and nothing is deleted before the caller is judged.
+  const byDeployRole = isDeployRole(event.caller, run.config.deployRoleArn);
+  const previous = lastSentTo(tags);
+  let authority: ResendAuthority = { kind: 'serve' };
+  if (verdict.kind !== 'in-flight' && verdict.kind !== 'served') {
+    authority = judgeResendAuthority({
+      byDeployRole,
+      to: decision.email,
+      ...(previous === undefined ? {} : { lastSentTo: previous }),
+      replacesPasswordInUse:
+        verdict.kind === 'replace' &&
+        user.passwordLastUsed !== undefined &&
+        profile?.createDate !== undefined &&
+        user.passwordLastUsed.getTime() >= profile.createDate.getTime(),
+      afterSignInAsked: asksAfterSignIn(tags),
+    });
+    log.info('step done', {
+      step: 'judge-caller',
+      outcome: authority.kind,
+      byDeployRole,
+      ...(event.caller === undefined ? {} : { caller: event.caller }),
+      ...(authority.kind === 'hold' ? { reason: authority.reason } : {}),
+    });
+  }
+  if (authority.kind === 'hold') {
+    // A TagUser is told once, as it happens; a queued request (the hourly
+    // reconcile) would tell the admins again every hour, so it is only logged.
+    if (event.requested === undefined) {
+      await run.notifyAdmins({
+        kind: 'resend-held',
+        userName: event.userName,
+        address: decision.email,
+        detail: `${authority.detail}. Asked by ${askedBy(event, byDeployRole)}.`,
+      });
+    }
+    return skip(authority.reason, authority.detail);
+  }
+
   switch (verdict.kind) {
     case 'in-flight':
       throw deferred(
@@ -111,7 +171,7 @@ export async function resendWelcome(
           `tag of ${request.requested}: another delivery may still be sending; the next delivery looks again`,
       );
     case 'served':
-      await markResent(r, request.requested, []);
+      await markResent(r, request.requested, undefined, []);
       return skip(
         'resend-already-served',
         'the person signed in with a password created for this resend',
@@ -139,7 +199,12 @@ export async function resendWelcome(
     organisationName: run.config.organisationName,
     helpContact: run.config.helpContact,
     password,
+    issuedAtMs: deps.now(),
+    ...(run.config.unusedPasswordDays === undefined
+      ? {}
+      : { unusedPasswordDays: run.config.unusedPasswordDays }),
     replacesEarlier: true,
+    resend: true,
     mfaRequired: run.config.mfaRequired,
   });
 
@@ -163,8 +228,27 @@ export async function resendWelcome(
 
   const messageId = await send(r, { to: decision.email, message, secrets });
   log.info('step done', { step: 'send-email', outcome: 'sent', messageId, replacesEarlier: true });
-  await markResent(r, request.requested, secrets);
-  await run.notifyAdmins({ kind: 'resent', userName: event.userName });
+  await markResent(r, request.requested, decision.email, secrets);
+  const moved =
+    authority.previousAddress === undefined
+      ? undefined
+      : await tellOldAddress(r, authority.previousAddress);
+  await run.notifyAdmins({
+    kind: 'resent',
+    userName: event.userName,
+    address: decision.email,
+    detail: [
+      `Asked by ${askedBy(event, byDeployRole)}.`,
+      ...(authority.previousAddress === undefined
+        ? []
+        : [
+            `The address changed: ${authority.previousAddress} -> ${decision.email}; ` +
+              (moved === 'told'
+                ? 'the old address was told.'
+                : 'the old address could NOT be told (see the logs).'),
+          ]),
+    ].join(' '),
+  });
   return {
     outcome: 'resent',
     resend: request.requested,
@@ -172,15 +256,63 @@ export async function resendWelcome(
   };
 }
 
+/** Who asked, for the admins: the deploy role, another caller, or the run that queued it. */
+function askedBy(event: ResendEvent, byDeployRole: boolean): string {
+  if (byDeployRole) return 'the deploy role';
+  if (event.requested !== undefined) return `the ${event.requested} run (no caller known)`;
+  return event.caller === undefined
+    ? 'a TagUser call whose caller CloudTrail does not name'
+    : `${event.caller}, not the deploy role`;
+}
+
 /**
- * Records the value served. Like the welcomed tag (flow.ts markWelcomed), a
+ * Tells the address the last email went to that the sign-in moved. Best
+ * effort: the new password went out already, and failing the record would
+ * make a later delivery replace it; the admins' notice says it failed.
+ */
+async function tellOldAddress(r: EventRun, oldAddress: string): Promise<'told' | 'failed'> {
+  const { deps, config, event, log } = r;
+  try {
+    await sendEmail(deps.ses, {
+      source: config.source,
+      to: oldAddress,
+      message: renderAddressChangeEmail({
+        userName: event.userName,
+        oldAddress,
+        organisationName: config.organisationName,
+        helpContact: config.helpContact,
+      }),
+      userName: event.userName,
+      ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
+    });
+    log.info('step done', { step: 'tell-old-address', outcome: 'sent' });
+    return 'told';
+  } catch (error) {
+    log.error('step failed', {
+      step: 'tell-old-address',
+      outcome: 'error',
+      error: describeError(error),
+    });
+    return 'failed';
+  }
+}
+
+/**
+ * Records the value served, and where it went (the next resend to another
+ * address tells this one). Like the welcomed tag (flow.ts markWelcomed), a
  * failure is logged, not thrown: the email went out, and failing the record
  * would make a later delivery replace the password just sent.
  */
-async function markResent(r: EventRun, value: number, secrets: readonly string[]): Promise<void> {
+async function markResent(
+  r: EventRun,
+  value: number,
+  sentTo: string | undefined,
+  secrets: readonly string[],
+): Promise<void> {
   try {
     await tagUserWith(r.deps.iam, r.event.userName, [
       { key: RESENT_TAG_KEY, value: String(value) },
+      ...(sentTo === undefined ? [] : [{ key: SENT_TO_TAG_KEY, value: sentTo }]),
     ]);
     r.log.info('step done', { step: 'tag-user', outcome: 'tagged', resent: value });
   } catch (error) {

@@ -26,6 +26,8 @@ export interface GroupsSection {
   readonly findings: readonly Finding[];
   /** One Markdown list item per group that changes. */
   readonly items: readonly string[];
+  /** Each item's action (a group whose policies alone change counts as changed). */
+  readonly actions: readonly Action[];
 }
 
 interface GroupEntry {
@@ -71,6 +73,7 @@ function byGroup(changes: readonly ManagedChange[]): Map<string, GroupEntry> {
 export function groupsSection(changes: readonly ManagedChange[]): GroupsSection {
   const findings: Finding[] = [];
   const items: string[] = [];
+  const actions: Action[] = [];
   const groups = byGroup(changes);
   for (const [name, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const policies = [
@@ -91,6 +94,7 @@ export function groupsSection(changes: readonly ManagedChange[]): GroupsSection 
     ];
     if (parts.length === 0 && (g.action === undefined || g.action === 'change')) continue;
     items.push(`- ${head}${parts.length ? `: ${parts.join('; ')}` : ''}`);
+    actions.push(g.action ?? 'change');
     if (g.action === 'remove' || g.action === 'replace') {
       findings.push({
         level: 'warning',
@@ -111,5 +115,5 @@ export function groupsSection(changes: readonly ManagedChange[]): GroupsSection 
       });
     }
   }
-  return { findings, items };
+  return { findings, items, actions };
 }

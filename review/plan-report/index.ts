@@ -8,7 +8,8 @@
  *
  * One file per section; this one reads the plan once and puts them together.
  */
-import { managedChanges } from '../plan-changes';
+import { DEFAULT_REMOVAL_SHARE } from '../../inputs/removals';
+import { managedChanges, type Action } from '../plan-changes';
 import { readPlanPeople } from '../plan-people';
 import type { TerraformPlan } from '../terraform-plan';
 import { renderFindings } from './findings';
@@ -30,13 +31,39 @@ export const MAX_REPORT_LENGTH = 60_000;
 export const NO_CHANGES_LINE =
   '**No changes.** The account already matches the roster and the settings.';
 
+const COUNTED: readonly [Action, string][] = [
+  ['add', 'to add'],
+  ['change', 'to change'],
+  ['replace', 'to replace'],
+  ['remove', 'to remove'],
+  ['forget', 'to forget (kept in the account)'],
+];
+
+/** `2 groups to add, 1 to change`, or `no groups` when nothing changes. */
+function countsByAction(actions: readonly Action[], one: string, many: string): string {
+  const parts = COUNTED.map(([a, words]) => [actions.filter((x) => x === a).length, words] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, words], i) => (i === 0 ? `${plural(n, one, many)} ${words}` : `${n} ${words}`));
+  return parts.length === 0 ? `no ${many}` : parts.join(', ');
+}
+
+/** IAM users in the state the plan starts from (unchanged ones included): the people managed now. */
+function usersBefore(plan: TerraformPlan): number {
+  return (plan.resource_changes ?? []).filter(
+    (rc) => rc.mode === 'managed' && rc.type === 'aws_iam_user' && rc.change.before,
+  ).length;
+}
+
 export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions = {}): string {
   const maxRows = options.maxRows ?? 200;
   const changes = managedChanges(plan);
   if (changes.length === 0) return NO_CHANGES_LINE;
 
   const people = readPlanPeople(plan);
-  const persons = peopleSection(people, maxRows);
+  const persons = peopleSection(people, maxRows, {
+    before: usersBefore(plan),
+    share: options.removalWarningShare ?? DEFAULT_REMOVAL_SHARE,
+  });
   const groups = groupsSection(changes);
   const pipeline = pipelineSection(changes, options.config);
   const welcome = welcomeSection(people, options.previews, maxRows);
@@ -53,8 +80,8 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
   );
   out.push(
     `${persons.counts} ` +
-      `**Groups:** ${plural(groups.items.length, 'group')} to change. ` +
-      `**Pipeline:** ${plural(pipeline.rows.length, 'resource')} to change.`,
+      `**Groups:** ${countsByAction(groups.actions, 'group', 'groups')}. ` +
+      `**Pipeline:** ${countsByAction(pipeline.actions, 'resource', 'resources')}.`,
     '',
   );
   out.push(...persons.lines);

@@ -4,9 +4,9 @@ import type { SynthesizedConfig } from '../plan-summary';
 /** One rendered preview, as scripts/preview.ts writes it. */
 export interface PreviewFile {
   readonly userName: string;
-  /** `resend`: the welcome sent again (`<user>.resend.html`). @default 'welcome' */
+  /** `resend`: the welcome sent again (`resend-<user>.html`). @default 'welcome' */
   readonly kind?: 'welcome' | 'resend';
-  /** Paths as the reader should see them, e.g. `cdktf.out/previews/alice.html`. */
+  /** Paths as the reader should see them, e.g. `cdktf.out/previews/welcome-alice.html`. */
   readonly html: string;
   readonly text: string;
 }
@@ -26,4 +26,9 @@ export interface PlanReportOptions {
   readonly mode?: string;
   /** At most this many rows per table; the rest are counted. @default 200 */
   readonly maxRows?: number;
+  /**
+   * Removing more than this share of the people managed now raises a
+   * CAUTION of its own (inputs/removals.ts). @default 0.2
+   */
+  readonly removalWarningShare?: number;
 }

@@ -7,6 +7,13 @@ import { diff } from '../plan-changes';
 import type { PersonChanges, PlanPeople } from '../plan-people';
 import type { Finding } from './findings';
 import { code, forcedBy, md, plural, table } from './markdown';
+import { REMOVAL_SHARE_ENV, removesTooMany, shareWords } from '../../inputs/removals';
+
+/** The people managed before the plan, and the share of them a removal may take quietly. */
+export interface RemovalScale {
+  readonly before: number;
+  readonly share: number;
+}
 
 export interface PeopleSection {
   readonly findings: readonly Finding[];
@@ -58,8 +65,18 @@ function notesOf(p: PersonChanges, isNew: boolean, renamedInPlace: boolean): str
   return notes;
 }
 
-export function peopleSection(people: PlanPeople, maxRows: number): PeopleSection {
+export function peopleSection(
+  people: PlanPeople,
+  maxRows: number,
+  scale?: RemovalScale,
+): PeopleSection {
   const findings: Finding[] = [];
+  if (scale && removesTooMany(people.removed.length, scale.before, scale.share)) {
+    findings.push({
+      level: 'caution',
+      text: `**Removes ${shareWords(people.removed.length, scale.before)} this stack manages**, more than ${Math.round(scale.share * 100)}% (${code(REMOVAL_SHARE_ENV)}): check the roster was not emptied or cut by mistake before applying.`,
+    });
+  }
   for (const p of people.forgotten) {
     findings.push({
       level: 'warning',

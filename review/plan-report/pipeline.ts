@@ -62,6 +62,8 @@ export interface PipelineSection {
   readonly findings: readonly Finding[];
   /** Part, resource, action, details; sorted by part, then address. */
   readonly rows: readonly (readonly string[])[];
+  /** Each row's action, for the counts line. */
+  readonly actions: readonly Action[];
 }
 
 export function pipelineSection(
@@ -70,8 +72,10 @@ export function pipelineSection(
 ): PipelineSection {
   const findings: Finding[] = [];
   const rows: string[][] = [];
+  const actions: Action[] = [];
   for (const { rc, action } of changes) {
     if (PERSON_PARTS[rc.type] || GROUP_TYPES.has(rc.type)) continue;
+    actions.push(action);
     const part = partOf(rc, config);
     const reason = forcedBy(replacePaths(rc));
     const detail =
@@ -126,5 +130,5 @@ export function pipelineSection(
     }
   }
   rows.sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
-  return { findings, rows };
+  return { findings, rows, actions };
 }

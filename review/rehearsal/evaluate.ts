@@ -124,6 +124,8 @@ function denialText(hop: Hop, analysis: RequestAnalysis): string {
         const base = `${hop.resourcePolicy.label} has no statement allowing ${hop.principal} ${hop.action}`;
         return [failed.length > 0 ? `${base} (${failed.join('; ')})` : base];
       }
+      case 'scp':
+        return [`no service control policy allows ${hop.action}`];
       case 'pb':
         return [
           `${hop.permissionBoundary?.label ?? 'the permissions boundary'} does not allow ${hop.action}`,
@@ -147,6 +149,7 @@ export async function evaluateHop(hop: Hop, accountId: string): Promise<Verdict>
     ...hop.identityPolicies,
     ...(hop.resourcePolicy ? [hop.resourcePolicy] : []),
     ...(hop.permissionBoundary ? [hop.permissionBoundary] : []),
+    ...(hop.serviceControlPolicies ?? []),
   ];
   const problems = policies.flatMap(policyProblems);
   if (hop.resource.startsWith(UNRESOLVED_PREFIX))
@@ -163,7 +166,17 @@ export async function evaluateHop(hop: Hop, accountId: string): Promise<Verdict>
       contextVariables: hop.context as Record<string, string | string[]>,
     },
     identityPolicies: hop.identityPolicies.map((p) => ({ name: p.label, policy: decide(p) })),
-    serviceControlPolicies: [],
+    serviceControlPolicies: hop.serviceControlPolicies
+      ? [
+          {
+            orgIdentifier: 'the account',
+            policies: hop.serviceControlPolicies.map((p) => ({
+              name: p.label,
+              policy: p.document,
+            })),
+          },
+        ]
+      : [],
     resourceControlPolicies: [],
     ...(hop.resourcePolicy ? { resourcePolicy: decide(hop.resourcePolicy) } : {}),
     ...(hop.permissionBoundary

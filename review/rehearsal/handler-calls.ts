@@ -11,6 +11,7 @@ import {
   MANAGED_USER_PATH,
   RESEND_TAG_KEY,
   RESENT_TAG_KEY,
+  SENT_TO_TAG_KEY,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../../shared/contract';
@@ -74,13 +75,15 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
     action: 'iam:TagUser',
     on: 'user',
     unmanaged: 'refused',
-    // Both keys at once, as the first welcome writes them when it also serves
-    // a resend; either alone (after a welcome, after a resend) is a subset,
-    // which a ForAllValues condition allows whenever the pair is allowed.
+    // All three keys at once, as the first welcome writes them when it also
+    // serves a resend; fewer (after a welcome, after a resend, a lost SES
+    // answer) is a subset, which a ForAllValues condition allows whenever
+    // the whole set is allowed.
     context: {
-      'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY],
+      'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY],
       [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
       [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',
+      [`aws:RequestTag/${SENT_TO_TAG_KEY}`]: 'new.person@example.com',
     },
   },
   {

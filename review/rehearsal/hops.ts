@@ -34,6 +34,8 @@ export interface Hop {
   /** The requester's identity policies (none for a service principal). */
   readonly identityPolicies: readonly NamedPolicy[];
   readonly permissionBoundary?: NamedPolicy;
+  /** Service control policies of the account (review/rehearsal/tagging-guard.ts); none: no Organizations. */
+  readonly serviceControlPolicies?: readonly NamedPolicy[];
   /** The resource's policy, when it has one. */
   readonly resourcePolicy?: NamedPolicy;
   /** `refused` for requests that must fail (writes on users the function does not manage). */

@@ -10,6 +10,7 @@ import { Graph } from './graph';
 import { deriveHops, type Hop } from './hops';
 import { runsWelcomeHandler } from './handler-calls';
 import { Resolver } from './resolve';
+import { taggingGuardHops } from './tagging-guard';
 
 export { loadConfig, placeOf, type TfConfig } from './config';
 export { isFailure, type Status, type Verdict } from './evaluate';
@@ -26,10 +27,13 @@ export interface Rehearsal {
   readonly verdicts: readonly Verdict[];
 }
 
-/** Derives the hops from the configuration and evaluates each. */
+/**
+ * Derives the hops from the configuration and evaluates each, then the guard
+ * on the tags that steer a resend (the shipped SCP, tagging-guard.ts).
+ */
 export async function rehearse(config: TfConfig, file?: string): Promise<Rehearsal> {
   const g = graphOf(config, file);
-  const hops = deriveHops(g);
+  const hops = [...deriveHops(g), ...taggingGuardHops(g.accountId)];
   return { accountId: g.accountId, verdicts: await evaluateHops(hops, g.accountId) };
 }
 

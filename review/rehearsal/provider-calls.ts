@@ -254,10 +254,12 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     update: ['sns:SetTopicAttributes'],
     delete: ['sns:SetTopicAttributes'],
   },
-  // internal/service/sns/topic_subscription.go
+  // internal/service/sns/topic_subscription.go; since hashicorp/terraform-provider-aws
+  // PR #42093 the read lists the topic's subscriptions first (one deleted out of
+  // band), on create and every refresh: recorded against the emulator (issue 21).
   aws_sns_topic_subscription: {
     create: ['sns:Subscribe'],
-    read: ['sns:GetSubscriptionAttributes'],
+    read: ['sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
     update: ['sns:SetSubscriptionAttributes'],
     delete: ['sns:Unsubscribe'],
   },

@@ -88,7 +88,10 @@ export class Resolver {
     return r.unresolved.length > 0 ? undefined : r.value;
   }
 
-  /** Replaces every `${...}` in a string; `$${` (Terraform's escape) becomes a literal `${`. */
+  /**
+   * Replaces every `${...}` in a string; Terraform's escapes `$${` and `%%{`
+   * become the literal `${` and `%{` (inputs arrive escaped: stacks/terraform-literal.ts).
+   */
   text(s: string): Resolved {
     let out = '';
     const unresolved: string[] = [];
@@ -96,11 +99,11 @@ export class Resolver {
     while (i < s.length) {
       const j = s.indexOf('${', i);
       if (j < 0) {
-        out += s.slice(i);
+        out += templateText(s.slice(i));
         break;
       }
       if (j > 0 && s[j - 1] === '$') {
-        out += s.slice(i, j - 1) + '${';
+        out += templateText(s.slice(i, j - 1)) + '${';
         i = j + 2;
         continue;
       }
@@ -111,7 +114,7 @@ export class Resolver {
         else if (s[k] === '}') depth--;
       }
       const expr = s.slice(j + 2, k - 1).trim();
-      out += s.slice(i, j);
+      out += templateText(s.slice(i, j));
       const value = this.expression(expr);
       if (value === undefined) {
         unresolved.push(`\${${expr}}`);
@@ -317,4 +320,9 @@ export class Resolver {
         return undefined;
     }
   }
+}
+
+/** A template's literal text: Terraform's directive escape `%%{` stands for `%{`. */
+function templateText(text: string): string {
+  return text.replace(/%%\{/g, '%{');
 }

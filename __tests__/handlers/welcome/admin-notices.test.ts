@@ -125,6 +125,34 @@ describe('after a welcome', () => {
     expect(logLines().filter((l) => l.message === 'admin notice sent')).toHaveLength(2);
   });
 
+  // Issue 21: a later receive is no sign of an earlier email.
+  it('a first email after a deferred receive claims to replace nothing, nor does its notice', async () => {
+    const h = setup();
+    // IAM shows the user only after the first delivery gave up waiting (in the grace period).
+    addManagedUser(h.aws, 'late.user').lag = { user: 5 };
+    const event = createUserEvent({ userName: 'late.user', eventTime: h.ago(30_000) });
+    const first = await h.invokeSqs(sqsEvent(sqsRecord(event, { messageId: 'm-late' })));
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-late' }]);
+    expect(h.aws.sent).toEqual([]);
+
+    const second = await h.invokeSqs(
+      sqsEvent(sqsRecord(event, { messageId: 'm-late', receiveCount: 2 })),
+    );
+    allPasswords.push(...h.aws.passwordsSeen);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(h.aws.sent).toHaveLength(1);
+    const email = h.aws.sent[0].input.Message?.Body;
+    for (const body of [email?.Text?.Data, email?.Html?.Data])
+      expect(body).not.toContain('replaces any earlier welcome email');
+    const [notice] = publishes();
+    expect(publishes()).toHaveLength(1);
+    expect(notice.Message).not.toMatch(/replaces an earlier email/i);
+    expect(logLines().find((l) => l.message === 'event done')).toMatchObject({
+      receiveCount: 2,
+      replacesEarlier: false,
+    });
+  });
+
   it('sends the email with the configuration set and the user tag, so a bounce can name them', async () => {
     storeWebhook();
     const h = setup({ fetch: slack().fetchFn });

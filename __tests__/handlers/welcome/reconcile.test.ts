@@ -71,6 +71,7 @@ test('a user who never signed in and has no welcomed mark needs a welcome; the o
     'needs-welcome': 1,
     gone: 1,
     'needs-resend': 0,
+    'resend-held': 0,
   });
   // Tags are read for every user under the exact managed path (a signed-in
   // person may have a resend due), never for one created moments ago.
@@ -127,20 +128,33 @@ describe('a resend whose TagUser event was missed', () => {
   const person = { userName: 'ann', userId: 'AIDAANN', path: '/iam-onboarding/' };
   const tags = (extra: { Key: string; Value: string }[]) => managed(extra).Tags;
   const welcomed = { Key: 'iam-onboarding:welcomed', Value: '2026-11-02T10:00:00Z' };
+  /** The last email went to the address the email tag holds now. */
+  const sentHere = { Key: 'iam-onboarding:sent-to', Value: 'a@example.com' };
 
-  test('is queued for a welcomed or signed-in person whose counter is above the value served', () => {
-    const raised = [welcomed, { Key: 'resend-welcome', Value: '2' }];
+  test('is queued for a welcomed person, not signed in, whose last email went to the same address', () => {
+    const raised = [welcomed, sentHere, { Key: 'resend-welcome', Value: '2' }];
     expect(reconcileState(person, tags(raised), now)).toBe('needs-resend');
-    expect(
-      reconcileState(
-        { ...person, passwordLastUsed: new Date(now - 1000) },
-        tags([
-          { Key: 'resend-welcome', Value: '3' },
-          { Key: 'iam-onboarding:resent', Value: '2' },
-        ]),
-        now,
-      ),
-    ).toBe('needs-resend');
+  });
+
+  // The reconcile sees no caller: whoever may tag the user could have raised
+  // the counter. It serves only what any caller may have (core/resend.ts).
+  test.each([
+    ['to another address than the last email', [{ ...sentHere, Value: 'old@example.com' }], {}],
+    ['with no address recorded for the last email', [], {}],
+    ['to a person who has signed in', [sentHere], { passwordLastUsed: new Date(now - 1000) }],
+    [
+      'to a person who has signed in, even with the roster ask (only a TagUser by the deploy role counts)',
+      [sentHere, { Key: 'resend-after-sign-in', Value: 'true' }],
+      { passwordLastUsed: new Date(now - 1000) },
+    ],
+  ])('is held, not queued, %s', (_what, extra, listed) => {
+    const raised = [
+      welcomed,
+      ...extra,
+      { Key: 'resend-welcome', Value: '3' },
+      { Key: 'iam-onboarding:resent', Value: '2' },
+    ];
+    expect(reconcileState({ ...person, ...listed }, tags(raised), now)).toBe('resend-held');
   });
 
   test('is not queued once served, nor before the first welcome (which covers it)', () => {
@@ -159,7 +173,7 @@ describe('a resend whose TagUser event was missed', () => {
     iamMock.on(ListUsersCommand).resolves({ Users: [user('ann')] });
     iamMock
       .on(ListUserTagsCommand)
-      .resolves(managed([welcomed, { Key: 'resend-welcome', Value: '1' }]));
+      .resolves(managed([welcomed, sentHere, { Key: 'resend-welcome', Value: '1' }]));
     const { report } = await reconcileUsers(new IAMClient({}));
     expect(report.toResend.map((u) => u.userName)).toEqual(['ann']);
     expect(report.toWelcome).toEqual([]);

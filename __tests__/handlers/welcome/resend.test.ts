@@ -19,6 +19,7 @@ import { resendWelcome } from '../../../handlers/welcome/resend';
 import {
   RESEND_TAG_KEY,
   RESENT_TAG_KEY,
+  SENT_TO_TAG_KEY,
   WELCOMED_TAG_KEY,
   resendRequest,
 } from '../../../shared/contract';
@@ -37,6 +38,8 @@ import {
 import { addManagedUser, harness, type Harness } from '../../support/welcome-harness';
 
 const REPLACES_NOTICE = 'This email replaces any earlier welcome email';
+/** A resend's own opening (core/message.ts): the password is new, the earlier one dead. */
+const RESEND_NOTICE = 'This is a new temporary password, sent because one was asked for.';
 const DAY = 24 * 60 * 60_000;
 
 let output: ReturnType<typeof captureOutput>;
@@ -65,7 +68,10 @@ const calls = {
   send: () => sesMock.commandCalls(SendEmailCommand).length,
 };
 
-/** A person welcomed a day ago (with a profile from then), whose roster counter is now `resend`. */
+/**
+ * A person welcomed a day ago at their address (with a profile from then),
+ * whose roster counter is now `resend`.
+ */
 function welcomedUser(
   h: Harness,
   userName: string,
@@ -74,6 +80,7 @@ function welcomedUser(
 ): void {
   const user = addManagedUser(h.aws, userName);
   user.tags.push({ Key: WELCOMED_TAG_KEY, Value: new Date(h.clock.now - DAY).toISOString() });
+  user.tags.push({ Key: SENT_TO_TAG_KEY, Value: `${userName}@example.com` });
   if (resend !== undefined) user.tags.push({ Key: RESEND_TAG_KEY, Value: resend });
   if (resent !== undefined) user.tags.push({ Key: RESENT_TAG_KEY, Value: resent });
   h.aws.addProfile(userName, DAY, 'first-password-Aa1!');
@@ -129,17 +136,24 @@ describe('resend from the roster', () => {
 
     expect(outcomes(response)).toEqual([]);
     const text = expectOneResendEmail(h, 'ada');
-    expect(text).toContain(REPLACES_NOTICE);
-    expect(sentTo(h.aws, 'ada@example.com')[0].input.Message?.Body?.Html?.Data).toContain(
-      REPLACES_NOTICE,
+    expect(text).toContain(RESEND_NOTICE);
+    expect(text).toContain('The password in any earlier email no longer works');
+    const sent = sentTo(h.aws, 'ada@example.com')[0].input.Message;
+    expect(sent?.Body?.Html?.Data).toContain(RESEND_NOTICE);
+    // A subject of its own: mail clients must not thread it with the first welcome.
+    expect(sent?.Subject?.Data).toMatch(
+      /^New temporary password for the Example Corp AWS account \(\d{1,2} [A-Z][a-z]+ \d{4}\)$/,
     );
     expect(h.aws.users.get('ada')?.profile?.password).not.toBe('first-password-Aa1!');
     expect(calls.delete()).toBe(1);
     expect(calls.create()).toBe(1);
     expect(tagOf(h.aws, 'ada', RESENT_TAG_KEY)).toBe('1');
-    // Only the resent tag is written, after the email.
+    // Only the resent tag and where it went, after the email.
     expect(calls.tag().map((c) => c.args[0].input.Tags)).toEqual([
-      [{ Key: RESENT_TAG_KEY, Value: '1' }],
+      [
+        { Key: RESENT_TAG_KEY, Value: '1' },
+        { Key: SENT_TO_TAG_KEY, Value: 'ada@example.com' },
+      ],
     ]);
     expect(lastOutcome('ada')).toMatchObject({
       message: 'event done',
@@ -273,7 +287,7 @@ describe('resend from the roster', () => {
         .tag()
         .at(-1)
         ?.args[0].input.Tags?.map((t) => t.Key),
-    ).toEqual([WELCOMED_TAG_KEY, RESENT_TAG_KEY]);
+    ).toEqual([WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY]);
 
     // A late copy of the TagUser event, and the reconcile's request, send nothing more.
     await h.invokeSqs(sqsEvent(raised(h, 'newbie', '2')));
@@ -284,6 +298,7 @@ describe('resend from the roster', () => {
     const emails = sentTo(h.aws, 'newbie@example.com');
     expect(emails).toHaveLength(1);
     expect(emails[0].input.Message?.Body?.Text?.Data).not.toContain(REPLACES_NOTICE);
+    expect(emails[0].input.Message?.Body?.Text?.Data).not.toContain(RESEND_NOTICE);
   });
 
   it('a profile made for this request moments ago is left to its run; an abandoned one is replaced', async () => {
@@ -380,7 +395,15 @@ describe('resend from the roster', () => {
     remember(h);
     expect(told).toMatchObject({ outcome: 'resent', resend: 1 });
     expect(untold).toMatchObject({ outcome: 'skipped', reason: 'resend-already-served' });
-    expect(notices).toEqual([{ kind: 'resent', userName: 'told' }]);
+    // Where it went, and who asked (this event names no caller).
+    expect(notices).toEqual([
+      {
+        kind: 'resent',
+        userName: 'told',
+        address: 'told@example.com',
+        detail: 'Asked by a TagUser call whose caller CloudTrail does not name.',
+      },
+    ]);
     expect(JSON.stringify(notices)).not.toContain(h.aws.users.get('told')?.profile?.password);
   });
 
@@ -396,7 +419,10 @@ describe('resend from the roster', () => {
   it('every call these tests made is granted by the synthesized role', async () => {
     const tagging = grants.filter((g) => g.action === 'iam:TagUser');
     expect(tagging.map((g) => g.context?.['aws:TagKeys'])).toEqual(
-      expect.arrayContaining([[RESENT_TAG_KEY], [WELCOMED_TAG_KEY, RESENT_TAG_KEY]]),
+      expect.arrayContaining([
+        [RESENT_TAG_KEY, SENT_TO_TAG_KEY],
+        [WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY],
+      ]),
     );
     const config = JSON.parse(synthStack(trailNoZone(), fixtureCode()).json) as RehearsalConfig;
     expect(await deniedCalls(config, grants)).toEqual([]);

@@ -18,8 +18,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
 
 describe.each([
   // With admin notices by email and Slack (config/settings.json), and with none.
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 119],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 106],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 137],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 124],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -108,7 +108,8 @@ describe.each([
   it('refuses what the role must refuse: writes on users it does not manage, and misuse on one it does', () => {
     const writes = ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:TagUser'];
     expect(UNMANAGED_USERS).toContain('iam-onboarding/untagged');
-    expect(names(verdicts, 'refused')).toEqual([
+    const ofTheFunction = names(verdicts, 'refused').filter((n) => n.startsWith(ROLE));
+    expect(ofTheFunction).toEqual([
       ...writes.flatMap((action) => UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u}: ${action}`)),
       ...UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u} (expired tag): iam:TagUser`),
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag): iam:TagUser`,
@@ -123,6 +124,14 @@ describe.each([
       'rewrite the email tag along with a tag it may write',
       'send as another address',
     ]);
+  });
+
+  it('refuses anyone but the deploy role the tags that steer a resend (the shipped SCP)', () => {
+    const others = names(verdicts, 'refused').filter((n) => !n.startsWith(ROLE));
+    expect(others).toHaveLength(8);
+    expect(others.every((n) => n.startsWith('role another-tagger '))).toBe(true);
+    const deploy = verdicts.filter((v) => v.hop.name.startsWith('role iam-onboarding-deploy '));
+    expect(deploy.map((v) => v.status)).toEqual(Array(9).fill('allowed'));
   });
 
   it('KMS requests carry the encryption context of the topic or queue they are for', () => {

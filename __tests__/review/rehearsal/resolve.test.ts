@@ -91,6 +91,8 @@ describe('references', () => {
     ['arn:aws:iam::${data.aws_caller_identity.me.account_id}:root', `arn:aws:iam::${ACCOUNT}:root`],
     ['${data.aws_region.here.name}', 'us-east-1'],
     ['user/$${aws:username}', 'user/${aws:username}'],
+    ['policy/%%{if x}/p', 'policy/%{if x}/p'],
+    ['policy/a%%{b}$${c}/${aws_s3_bucket.b.id}', `policy/a%{b}\${c}/logs-${ACCOUNT}`],
   ])('%s is %s', (text, value) => {
     expect(r.text(text)).toEqual({ value, unresolved: [] });
   });

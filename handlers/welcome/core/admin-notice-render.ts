@@ -53,10 +53,21 @@ function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
     resent: {
       headline: `New welcome email sent to ${user}`,
       lines: [
-        `The roster raised "resend" for ${user}: a new temporary password and email went out${to}; earlier passwords no longer work.`,
+        `"resend" was raised for ${user}: a new temporary password and email went out${to}; earlier passwords no longer work.`,
         ...why,
       ],
-      todo: 'Nothing.',
+      todo: `Nothing, if the roster asked for it. If nobody did, check CloudTrail's TagUser calls on ${user}.`,
+    },
+    'resend-held': {
+      headline: `Resend for ${user} held`,
+      lines: [
+        `A raised "resend" for ${user} was not served: no password or email went out${to}.`,
+        ...why,
+      ],
+      todo:
+        `If the roster asked for it, let the deploy raise "resend" for ${user} again (with resendAfterSignIn ` +
+        `for a person who has signed in). If nobody did, someone who may tag IAM users changed the tags: ` +
+        `check CloudTrail's TagUser calls on ${user}, and attach docs/roles/deny-tagging-managed-users.json.`,
     },
     failed: {
       headline: `Welcome of ${user} failed`,

@@ -12,6 +12,8 @@ export type AdminNoticeKind =
   | 'welcomed'
   /** A new password and email went out because the roster raised `resend`. */
   | 'resent'
+  /** A raised `resend` was not served: not the deploy role's, or a password in use (core/resend.ts). */
+  | 'resend-held'
   /** A welcome failed in a way retries will not fix: a person must act. */
   | 'failed'
   /** SES reported that the welcome email bounced (permanently). */
@@ -27,7 +29,7 @@ export interface AdminNotice {
   readonly kind: AdminNoticeKind;
   /** The IAM user the notice is about. */
   readonly userName: string;
-  /** The person's email address, when it matters to the notice (bounces). */
+  /** The person's email address, when it matters to the notice (bounces, where a resend went or would have gone). */
   readonly address?: string;
   /** One line on what happened, for people (no secrets, no stack traces). */
   readonly detail?: string;

@@ -4,7 +4,7 @@
  * way, so it is reported as a failure (events land in the failure
  * destination and can be replayed once fixed), never as a silent skip.
  */
-import { WELCOME_ENV } from '../../../shared/contract';
+import { UNUSED_PASSWORD_DAYS, WELCOME_ENV } from '../../../shared/contract';
 import { checkAccountAlias, checkMailbox } from '../../../shared/rules';
 import { formatMailbox, singleLine } from './text';
 import { ssmParameterNameProblem } from '../../../shared/ssm-parameter';
@@ -26,10 +26,25 @@ export interface WelcomeConfig {
   slackWebhookParameter?: string;
   /** SES configuration set every welcome email is sent with (bounce and complaint events). */
   sesConfigurationSet?: string;
+  /**
+   * The deploy role (settings `security.deployRoleArn`): only its TagUser may
+   * send a resend to a changed address or to a person who signed in. Unset:
+   * every resend is unattributed (core/resend.ts judgeResendAuthority).
+   */
+  deployRoleArn?: string;
+  /**
+   * Days an unused temporary password lives (UNUSED_PASSWORD_DAYS), for the
+   * date the email gives; unset when expiry is off. A malformed value is left
+   * out here and reported by the expiry run, which fails on it: then nothing
+   * expires, and the email rightly names no date.
+   */
+  unusedPasswordDays?: number;
 }
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const SES_CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+/** As inputs/settings.ts accepts it: a role ARN with its path, never an sts one. */
+const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\x21-\x7e]{1,576}$/;
 
 /** The notification and feedback settings (all optional); a malformed one is a FunctionEnvironmentError. */
 function readNotificationConfig(
@@ -95,6 +110,11 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     );
   }
   const identityArn = env[WELCOME_ENV.senderIdentityArn]?.trim();
+  const deployRole = env[WELCOME_ENV.deployRoleArn]?.trim();
+  // A malformed value would hold every resend without a word: fail instead.
+  if (deployRole && !ROLE_ARN.test(deployRole)) {
+    throw new FunctionEnvironmentError(`${WELCOME_ENV.deployRoleArn} is not an IAM role ARN`);
+  }
   const queueUrl = env[WELCOME_ENV.welcomeQueueUrl]?.trim();
   return {
     source: formatMailbox(sender.address, sender.displayName),
@@ -104,6 +124,34 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     helpContact: singleLine(required(env, WELCOME_ENV.helpContact), 200),
     ...(queueUrl ? { welcomeQueueUrl: queueUrl } : {}),
     mfaRequired: env[WELCOME_ENV.requireMfa]?.trim() === 'true',
+    ...(deployRole ? { deployRoleArn: deployRole } : {}),
     ...readNotificationConfig(env),
+    ...expiryDays(env),
   };
+}
+
+function expiryDays(env: NodeJS.ProcessEnv): Pick<WelcomeConfig, 'unusedPasswordDays'> {
+  try {
+    const days = readUnusedPasswordDays(env);
+    return days === undefined ? {} : { unusedPasswordDays: days };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The function's limit (UNUSED_PASSWORD_DAYS): undefined when unset (the
+ * expiry is off); a value outside the settings' bounds is a FunctionEnvironmentError.
+ */
+export function readUnusedPasswordDays(env: NodeJS.ProcessEnv): number | undefined {
+  const name = WELCOME_ENV.unusedPasswordDays;
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < UNUSED_PASSWORD_DAYS.min || days > UNUSED_PASSWORD_DAYS.max) {
+    throw new FunctionEnvironmentError(
+      `${name} must be a whole number of days from ${UNUSED_PASSWORD_DAYS.min} to ${UNUSED_PASSWORD_DAYS.max}`,
+    );
+  }
+  return days;
 }

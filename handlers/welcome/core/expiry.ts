@@ -13,11 +13,8 @@ import {
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
   MANAGED_USER_PATH,
-  UNUSED_PASSWORD_DAYS,
-  WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../../../shared/contract';
-import { FunctionEnvironmentError } from './config';
 import type { IamTag } from './policy';
 
 export const DAY_MS = 86_400_000;
@@ -107,19 +104,5 @@ export function decideExpiry(facts: ExpiryFacts): ExpiryDecision {
   return verdict;
 }
 
-/**
- * The function's limit (UNUSED_PASSWORD_DAYS): undefined when unset (the
- * expiry is off); a value outside the settings' bounds is a FunctionEnvironmentError.
- */
-export function readUnusedPasswordDays(env: NodeJS.ProcessEnv): number | undefined {
-  const name = WELCOME_ENV.unusedPasswordDays;
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  const days = Number(raw);
-  if (!/^\d+$/.test(raw) || days < UNUSED_PASSWORD_DAYS.min || days > UNUSED_PASSWORD_DAYS.max) {
-    throw new FunctionEnvironmentError(
-      `${name} must be a whole number of days from ${UNUSED_PASSWORD_DAYS.min} to ${UNUSED_PASSWORD_DAYS.max}`,
-    );
-  }
-  return days;
-}
+// Read with the rest of the function's settings; kept importable from here.
+export { readUnusedPasswordDays } from './config';

@@ -8,6 +8,7 @@ import {
   DISPLAY_NAME_TAG_KEY,
   EMAIL_TAG_KEY,
   MANAGED_BY_TAG_KEY,
+  RENAMED_FROM_TAG_KEY,
   WELCOMED_TAG_KEY,
 } from '../../../shared/contract';
 import {
@@ -16,6 +17,7 @@ import {
   checkManagedPath,
   reasonOf,
 } from '../../../shared/rules';
+import { DISPLAY_NAME_MAX } from './message';
 import { singleLine } from './text';
 
 // The welcomed tag (and the prefix the provider ignores) are shared with the stack.
@@ -39,7 +41,7 @@ export type PolicySkipReason =
   | 'missing-or-invalid-email-tag';
 
 export type Decision =
-  | { kind: 'welcome'; email: string; displayName?: string }
+  | { kind: 'welcome'; email: string; displayName?: string; renamedFrom?: string }
   | { kind: 'skip'; reason: PolicySkipReason; detail: string };
 
 function tagValue(tags: readonly IamTag[], key: string): string | undefined {
@@ -106,6 +108,12 @@ export function decide(expectedUserId: string | undefined, user: IamUserFacts): 
     };
   }
   const rawName = tagValue(user.tags, DISPLAY_NAME_TAG_KEY);
-  const displayName = rawName === undefined ? '' : singleLine(rawName, 100);
-  return displayName === '' ? { kind: 'welcome', email } : { kind: 'welcome', email, displayName };
+  const displayName = rawName === undefined ? '' : singleLine(rawName, DISPLAY_NAME_MAX);
+  const renamedFrom = singleLine(tagValue(user.tags, RENAMED_FROM_TAG_KEY) ?? '', 64);
+  return {
+    kind: 'welcome',
+    email,
+    ...(displayName === '' ? {} : { displayName }),
+    ...(renamedFrom === '' ? {} : { renamedFrom }),
+  };
 }

@@ -6,11 +6,11 @@
  * an earlier one); their tags are still read, for a resend the roster asked
  * for and whose TagUser event never arrived (core/resend.ts decides).
  */
-import { MANAGED_BY_TAG_KEY, WELCOMED_TAG_KEY } from '../../../shared/contract';
+import { EMAIL_TAG_KEY, MANAGED_BY_TAG_KEY, WELCOMED_TAG_KEY } from '../../../shared/contract';
 import { checkManagedByTag, checkManagedPath } from '../../../shared/rules';
 import { GRACE_PERIOD_MS } from './consistency';
 import type { IamTag } from './policy';
-import { judgeResendRequest } from './resend';
+import { judgeResendAuthority, judgeResendRequest, lastSentTo } from './resend';
 
 /** What ListUsers says of a user. */
 export interface ListedUser {
@@ -31,7 +31,13 @@ export type ReconcileState =
   | 'needs-welcome'
   | 'gone'
   /** Welcomed, and the resend tag is above the value served: its event was missed. */
-  | 'needs-resend';
+  | 'needs-resend'
+  /**
+   * As needs-resend, but nobody can say who raised it (the reconcile sees no
+   * caller), and serving it would send to an address other than the last
+   * email's, or replace a password in use: left to the deploy role's TagUser.
+   */
+  | 'resend-held';
 
 /**
  * Created within the grace period: its CreateUser event is most likely still
@@ -62,7 +68,20 @@ export function reconcileState(
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
   if (!checkManagedByTag(tag(MANAGED_BY_TAG_KEY)).ok) return 'not-managed';
   const signedIn = user.passwordLastUsed !== undefined;
-  if (judgeResendRequest(tags, signedIn).kind === 'due') return 'needs-resend';
+  if (judgeResendRequest(tags, signedIn).kind === 'due') {
+    // The same rule as a TagUser from anyone but the deploy role
+    // (core/resend.ts judgeResendAuthority), or the reconcile would be the
+    // way around it. ListUsers gives no profile date: any sign-in counts.
+    const sentTo = lastSentTo(tags);
+    const authority = judgeResendAuthority({
+      byDeployRole: false,
+      to: tag(EMAIL_TAG_KEY) ?? '',
+      ...(sentTo === undefined ? {} : { lastSentTo: sentTo }),
+      replacesPasswordInUse: signedIn,
+      afterSignInAsked: false,
+    });
+    return authority.kind === 'serve' ? 'needs-resend' : 'resend-held';
+  }
   if (signedIn) return 'signed-in';
   return tag(WELCOMED_TAG_KEY) === undefined ? 'needs-welcome' : 'welcomed';
 }
@@ -86,6 +105,7 @@ export function summarise(
     'needs-welcome': 0,
     gone: 0,
     'needs-resend': 0,
+    'resend-held': 0,
   };
   for (const { state } of states) counts[state] += 1;
   return {

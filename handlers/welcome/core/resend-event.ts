@@ -3,9 +3,10 @@
  * request to "check this user's resend counter". Like core/event.ts: zod/mini,
  * and nothing throws; every record is a resend check or a skip with a reason.
  *
- * The event only says which user to look at. Whether a resend is due, and
- * which value, comes from IAM's tags (core/resend.ts): anyone may call
- * TagUser, and the counter in IAM is the one the roster wrote.
+ * The event only says which user to look at, and who asked. Whether a
+ * resend is due, and which value, comes from IAM's tags (core/resend.ts);
+ * the caller decides what it may do (anyone with iam:TagUser can raise the
+ * counter: core/resend.ts judgeResendAuthority).
  */
 import * as z from 'zod/mini';
 import { RESEND_TAG_KEY, type WelcomeRequestReason } from '../../../shared/contract';
@@ -23,6 +24,12 @@ export interface ResendEvent {
   eventTimeMs?: number;
   /** Set when the reconcile run (or an operator) queued it. */
   requested?: WelcomeRequestReason;
+  /**
+   * Who called TagUser, from CloudTrail's `userIdentity`: for an assumed role
+   * the role's ARN (`sessionContext.sessionIssuer.arn`), else the caller's
+   * own ARN. Undefined on a queued request, or when the record names nobody.
+   */
+  caller?: string;
 }
 
 export type ResendEventSkipReason =
@@ -31,6 +38,27 @@ export type ResendEventSkipReason =
 export type ResendClassification =
   | { kind: 'resend'; event: ResendEvent }
   | { kind: 'skip'; reason: ResendEventSkipReason; detail: string; userName?: string };
+
+const UserIdentitySchema = z.object({
+  type: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  sessionContext: z.optional(
+    z.object({ sessionIssuer: z.optional(z.object({ arn: z.optional(z.string()) })) }),
+  ),
+});
+
+/**
+ * The caller CloudTrail names. An assumed role's own ARN (`sts::…:assumed-role/
+ * NAME/SESSION`) has no path and a session name anyone assuming it picks, so
+ * the issuer's IAM role ARN is what is compared with the deploy role.
+ */
+function callerOf(identity: unknown): string | undefined {
+  const parsed = UserIdentitySchema.safeParse(identity);
+  if (!parsed.success) return undefined;
+  const { type, arn, sessionContext } = parsed.data;
+  if (type === 'AssumedRole') return sessionContext?.sessionIssuer?.arn;
+  return arn;
+}
 
 const TagUserDetailSchema = z.object({
   eventTime: z.optional(z.string()),
@@ -91,6 +119,7 @@ export function classifyTagUser(
   const eventTimeMs = [call.eventTime, time]
     .map((t) => (t === undefined ? Number.NaN : Date.parse(t)))
     .find((ms) => Number.isFinite(ms));
+  const caller = callerOf((detail as { userIdentity?: unknown }).userIdentity);
   return {
     kind: 'resend',
     event: {
@@ -98,6 +127,7 @@ export function classifyTagUser(
       ...(call.eventID === undefined ? {} : { cloudTrailEventId: call.eventID }),
       userName,
       ...(eventTimeMs === undefined ? {} : { eventTimeMs }),
+      ...(caller === undefined ? {} : { caller }),
     },
   };
 }

@@ -11,7 +11,13 @@
  * - a profile created after the request (or, without a request time, a young
  *   one) belongs to a run serving it: it is left alone until that run is done.
  */
-import { RESEND_TAG_KEY, RESENT_TAG_KEY, WELCOMED_TAG_KEY } from '../../../shared/contract';
+import {
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
+  RESEND_TAG_KEY,
+  RESENT_TAG_KEY,
+  SENT_TO_TAG_KEY,
+  WELCOMED_TAG_KEY,
+} from '../../../shared/contract';
 import { IN_FLIGHT_WINDOW_MS } from './consistency';
 import type { IamTag } from './policy';
 
@@ -125,4 +131,87 @@ export function judgeResendProfile(facts: ResendProfileFacts): ResendProfileVerd
     return { kind: 'served' };
   }
   return ageMs < IN_FLIGHT_WINDOW_MS ? { kind: 'in-flight', ageMs } : { kind: 'orphaned', ageMs };
+}
+
+/**
+ * Who may have a resend served, and where (docs/design.md,
+ * "Whoever may tag a user must not get their password"). `iam:TagUser` on a managed user lets a
+ * principal rewrite its `email` tag and raise its counter in one call; the
+ * only caller trusted to do that is the deploy role, which writes what a
+ * reviewed roster says. Everyone else, and every request nobody can
+ * attribute (the reconcile's, an operator's, a deploy role not configured),
+ * may have a resend served only where it cannot hand anyone a console: to
+ * the address the last email went to, for a person who has not signed in.
+ */
+export interface ResendAuthorityFacts {
+  /** A TagUser event whose caller is the configured deploy role. */
+  byDeployRole: boolean;
+  /** Where the resend would go: the user's email tag now. */
+  to: string;
+  /** Where the last email went (the sent-to tag); undefined when none is recorded. */
+  lastSentTo?: string;
+  /** The profile the resend would replace has been signed in with (PasswordLastUsed at or after its CreateDate). */
+  replacesPasswordInUse: boolean;
+  /** The roster asks for it explicitly (its resendAfterSignIn: the resend-after-sign-in tag). */
+  afterSignInAsked: boolean;
+}
+
+export type ResendHoldReason = 'resend-address-unattributed' | 'resend-signed-in';
+
+export type ResendAuthority =
+  /** `previousAddress`: the last email went elsewhere; that address is told. */
+  | { kind: 'serve'; previousAddress?: string }
+  | { kind: 'hold'; reason: ResendHoldReason; detail: string };
+
+export function judgeResendAuthority(facts: ResendAuthorityFacts): ResendAuthority {
+  if (!facts.byDeployRole) {
+    if (facts.lastSentTo === undefined || facts.lastSentTo !== facts.to) {
+      return {
+        kind: 'hold',
+        reason: 'resend-address-unattributed',
+        detail:
+          facts.lastSentTo === undefined
+            ? 'no address is recorded for the last email, and the deploy role did not ask'
+            : 'the address differs from the one the last email went to, and the deploy role did not ask',
+      };
+    }
+    if (facts.replacesPasswordInUse) {
+      return {
+        kind: 'hold',
+        reason: 'resend-signed-in',
+        detail: 'the person has signed in with their password, and the deploy role did not ask',
+      };
+    }
+    return { kind: 'serve' };
+  }
+  if (facts.replacesPasswordInUse && !facts.afterSignInAsked) {
+    return {
+      kind: 'hold',
+      reason: 'resend-signed-in',
+      detail:
+        'the person has signed in with their password; the roster did not set resendAfterSignIn',
+    };
+  }
+  return facts.lastSentTo !== undefined && facts.lastSentTo !== facts.to
+    ? { kind: 'serve', previousAddress: facts.lastSentTo }
+    : { kind: 'serve' };
+}
+
+/** The address the last email went to (the sent-to tag), if recorded. */
+export function lastSentTo(tags: readonly IamTag[]): string | undefined {
+  const value = tags.find((tag) => tag.Key === SENT_TO_TAG_KEY)?.Value;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The roster's explicit ask to replace a password in use. */
+export function asksAfterSignIn(tags: readonly IamTag[]): boolean {
+  return tags.some((tag) => tag.Key === RESEND_AFTER_SIGN_IN_TAG_KEY && tag.Value === 'true');
+}
+
+/** Whether the caller CloudTrail named is the deploy role; never when none is configured. */
+export function isDeployRole(
+  caller: string | undefined,
+  deployRoleArn: string | undefined,
+): boolean {
+  return caller !== undefined && deployRoleArn !== undefined && caller === deployRoleArn;
 }

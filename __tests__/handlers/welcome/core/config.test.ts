@@ -20,6 +20,18 @@ describe('readConfig', () => {
     expect(readConfig(welcomeEnv({ REQUIRE_MFA: undefined })).mfaRequired).toBe(false);
   });
 
+  it('reads UNUSED_PASSWORD_DAYS for the date the email gives, leaving a malformed one to the expiry run', () => {
+    expect(readConfig(welcomeEnv({ UNUSED_PASSWORD_DAYS: '7' })).unusedPasswordDays).toBe(7);
+    expect(readConfig(welcomeEnv({ UNUSED_PASSWORD_DAYS: undefined }))).not.toHaveProperty(
+      'unusedPasswordDays',
+    );
+    // The expiry run fails on these, so nothing expires: the email names no date.
+    for (const bad of ['0', '46', '7.5', 'seven'])
+      expect(readConfig(welcomeEnv({ UNUSED_PASSWORD_DAYS: bad }))).not.toHaveProperty(
+        'unusedPasswordDays',
+      );
+  });
+
   it.each([
     [{ SENDER_ADDRESS: undefined }, 'environment variable SENDER_ADDRESS is not set'],
     [
