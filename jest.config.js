@@ -6,6 +6,8 @@
  *   (init/validate/plan, `terraform providers schema`, or a script that does);
  * - process: `*.proc.test.ts`, the tests that start another process (a
  *   script, jest, the bundled function) or run esbuild, but not Terraform;
+ * - emulator: `*.emu.test.ts`, the tests that deploy the stack into a local
+ *   moto server (emulator/) with the real Terraform and run the flow there;
  * - fast: every other `*.test.ts`, in-process, including new folders.
  *
  * `npm run test:fast` / `npm run test:process` / `npm run test:terraform` run one tier (their
@@ -15,6 +17,7 @@
  */
 const TERRAFORM_TESTS = '\\.tf\\.test\\.ts$';
 const PROCESS_TESTS = '\\.proc\\.test\\.ts$';
+const EMULATOR_TESTS = '\\.emu\\.test\\.ts$';
 
 /** @type {import('jest').Config} */
 const common = {
@@ -33,7 +36,7 @@ module.exports = {
       ...common,
       displayName: 'fast',
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', TERRAFORM_TESTS, PROCESS_TESTS],
+      testPathIgnorePatterns: ['/node_modules/', TERRAFORM_TESTS, PROCESS_TESTS, EMULATOR_TESTS],
       // Starting a process there throws (see the file).
       setupFilesAfterEnv: [
         ...common.setupFilesAfterEnv,
@@ -46,5 +49,7 @@ module.exports = {
       testMatch: ['**/*.proc.test.ts'],
     },
     { ...common, displayName: 'terraform', testMatch: ['**/*.tf.test.ts'] },
+    // One moto server per file, and Terraform applies that take minutes.
+    { ...common, displayName: 'emulator', testMatch: ['**/*.emu.test.ts'] },
   ],
 };

@@ -18,9 +18,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   stacks: ['shared', 'inputs'],
   review: ['shared', 'inputs', 'stacks', 'handlers'],
   operations: ['shared', 'inputs', 'stacks', 'handlers'],
+  emulator: ['shared', 'inputs', 'stacks', 'handlers', 'review'],
   // The entry points: commands people and CI run.
-  scripts: ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations'],
-  bench: ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations'],
+  scripts: ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations', 'emulator'],
+  bench: ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations', 'emulator'],
   'main.ts': ['shared', 'inputs', 'stacks'],
 };
 
@@ -65,7 +66,7 @@ function readmeTable(): Map<string, string[]> {
       const path = /`([^`]+)`/.exec(cells[0])![1];
       const mayImport = cells[cells.length - 1];
       const parts = /all of the above/.test(mayImport)
-        ? ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations']
+        ? ['shared', 'inputs', 'stacks', 'handlers', 'review', 'operations', 'emulator']
         : [...mayImport.matchAll(/`([^`/]+)\/`/g)].map((m) => m[1]);
       return [path.replace(/\/$/, ''), parts];
     }),

@@ -2,9 +2,12 @@
  * The three test tiers (jest.config.js), named by the file's suffix:
  * - `*.tf.test.ts`, the `terraform` tier: the test runs Terraform (itself,
  *   through the code it imports, or through a script it starts);
+ * - `*.emu.test.ts`, the `emulator` tier: it runs moto (the local AWS
+ *   emulator, emulator/), as a server or in-process in Python;
  * - `*.proc.test.ts`, the `process` tier: it starts another process or runs
  *   esbuild, but never Terraform;
  * - every other `*.test.ts`, the `fast` tier: in-process only.
+ * (The moto tier's tests also run Terraform; they are judged as emulator tests.)
  * Checked here against what jest itself selects, so that a new test file can
  * neither fall out of every tier nor bring a process into the fast one.
  */
@@ -40,6 +43,9 @@ async function tier(project: string): Promise<string[]> {
 /** A child process whose command is terraform: spawnSync('terraform', ...), execFile("terraform"). */
 const STARTS_TERRAFORM =
   /\b(?:spawn|spawnSync|exec|execSync|execFile|execFileSync)\(\s*['"`]terraform\b/;
+
+/** Code that runs moto: its server module or Python that imports it. */
+const RUNS_MOTO = /['"`]moto\.server['"`]|\bfrom moto(?:\.[\w.]+)? import\b/;
 
 /**
  * Code that can start a process, run esbuild (whose service is a child
@@ -125,11 +131,13 @@ describe('test tiers', () => {
   let fast: string[];
   let processes: string[];
   let terraform: string[];
+  let emulator: string[];
   beforeAll(async () => {
-    [fast, processes, terraform] = await Promise.all([
+    [fast, processes, terraform, emulator] = await Promise.all([
       tier('fast'),
       tier('process'),
       tier('terraform'),
+      tier('emulator'),
     ]);
   });
 
@@ -142,11 +150,12 @@ describe('test tiers', () => {
         fast.includes(file) && 'fast',
         processes.includes(file) && 'process',
         terraform.includes(file) && 'terraform',
+        emulator.includes(file) && 'emulator',
       ].filter(Boolean),
     });
     // A file listed here matches no tier (say *.spec.ts) or several.
     expect(files.map(tiersOf).filter((t) => t.tiers.length !== 1)).toEqual([]);
-    expect([...fast, ...processes, ...terraform].sort()).toEqual(files);
+    expect([...fast, ...processes, ...terraform, ...emulator].sort()).toEqual(files);
   });
 
   it('run Terraform only in the terraform tier, and there only the files named *.tf.test.ts', () => {
@@ -161,6 +170,19 @@ describe('test tiers', () => {
     expect(terraform.filter((f) => !/\.tf\.test\.ts$/.test(f))).toEqual([]);
     // A test listed here runs no Terraform: it belongs in another tier.
     expect(terraform.filter((f) => !runsTerraform(join(ROOT, f)))).toEqual([]);
+  });
+
+  it('run moto only in the emulator tier, and there only the files named *.emu.test.ts', () => {
+    const runsMoto = (f: string) => reaches(RUNS_MOTO, join(ROOT, f));
+    // Rename a test listed here to *.emu.test.ts (see jest.config.js).
+    expect([...fast, ...processes, ...terraform].filter(runsMoto)).toEqual([]);
+    expect(emulator.length).toBeGreaterThan(0);
+    expect(emulator.filter((f) => !/\.emu\.test\.ts$/.test(f))).toEqual([]);
+    // A test listed here runs no moto: it belongs in another tier.
+    expect(emulator.filter((f) => !runsMoto(f))).toEqual([]);
+    // Through emulator/flow.ts, which starts moto's pattern matcher.
+    expect(runsMoto('__tests__/emulator/welcome.emu.test.ts')).toBe(true);
+    expect(runsMoto('__tests__/stacks/backend.tf.test.ts')).toBe(false);
   });
 
   it('keep the fast tier in-process: a test that starts a process or esbuild is *.proc.test.ts', () => {

@@ -99,7 +99,8 @@ export const OFFLINE_OVERRIDE = {
   },
 } as const;
 
-function terraformEnv(workDir: string, offline: boolean): NodeJS.ProcessEnv {
+/** Terraform's environment: the local provider mirror when there is one; placeholder credentials offline. */
+export function terraformEnv(workDir: string, offline: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
   const mirror = findProviderMirror();
   if (mirror) env.TF_CLI_CONFIG_FILE = writeMirrorCliConfig(workDir, mirror);
@@ -116,7 +117,14 @@ function terraformEnv(workDir: string, offline: boolean): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(step: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, verbose: boolean) {
+/** Runs one Terraform command; a TerraformError carries its output when it fails. */
+export function runTerraform(
+  step: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  verbose: boolean,
+) {
   const result = spawnSync('terraform', [...args], {
     cwd,
     env,
@@ -137,13 +145,23 @@ function run(step: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, 
   return result.stdout ?? '';
 }
 
-/** Copies the synthesized stack (configuration and assets) into the scratch directory. */
-function stageConfiguration(stackDir: string, workDir: string, offline: boolean): void {
+/**
+ * Copies the synthesized stack (configuration and assets) into the scratch
+ * directory. `keep` names more of the directory's entries to leave in place
+ * (a local state the emulator's deploys build on).
+ */
+export function stageConfiguration(
+  stackDir: string,
+  workDir: string,
+  offline: boolean,
+  keep: (entry: string) => boolean = () => false,
+): void {
   mkdirSync(workDir, { recursive: true });
   for (const entry of readdirSync(workDir)) {
     // Keep the provider install and the lock file between runs; replace the rest.
     if (entry === '.terraform' || entry === '.terraform.lock.hcl' || entry === 'terraform.rc')
       continue;
+    if (keep(entry)) continue;
     rmSync(join(workDir, entry), { recursive: true, force: true });
   }
   for (const entry of readdirSync(stackDir)) {
@@ -191,9 +209,9 @@ export function planStack(options: PlanOptions): PlanResult {
     );
   }
   const env = terraformEnv(workDir, offline);
-  run('init', ['init', '-input=false', '-no-color'], workDir, env, verbose);
-  run('validate', ['validate', '-no-color'], workDir, env, verbose);
-  run(
+  runTerraform('init', ['init', '-input=false', '-no-color'], workDir, env, verbose);
+  runTerraform('validate', ['validate', '-no-color'], workDir, env, verbose);
+  runTerraform(
     'plan',
     [
       'plan',
@@ -208,7 +226,7 @@ export function planStack(options: PlanOptions): PlanResult {
     env,
     verbose,
   );
-  const json = run('show', ['show', '-json', 'tfplan'], workDir, env, false);
+  const json = runTerraform('show', ['show', '-json', 'tfplan'], workDir, env, false);
   const plan = JSON.parse(json) as TerraformPlan;
   writeFileSync(planFile, JSON.stringify(plan, null, 2) + '\n');
   return { offline, plan, planFile };

@@ -1,6 +1,7 @@
 // `npm test`: the fast test tier first, so that a mistake fails within a
 // minute; then the type-check and lint; then the tier that starts processes
-// (scripts, esbuild) and the tier that runs the real Terraform (jest.config.js says which test is in which). Stops at the first
+// (scripts, esbuild), the tier that runs the real Terraform, and the tier that deploys into a local
+// moto server (jest.config.js says which test is in which). Stops at the first
 // failure. Ends with the line CI reads, "jest: N passed, N failed, N
 // skipped", summed over the tiers that ran (each tier prints its own counts
 // in other words: scripts/jest-summary-reporter.js).
@@ -50,6 +51,7 @@ const steps = [
   ['lint', () => run('npm', ['run', '--silent', 'lint'])],
   ['the process tests', () => tier('process')],
   ['the Terraform tests', () => tier('terraform')],
+  ['the emulator tests', () => tier('emulator')],
 ];
 
 let status = 0;

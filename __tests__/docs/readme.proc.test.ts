@@ -30,6 +30,7 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'test:fast': 'a whole tier (npm test runs it); run here only when narrowed to a path',
   'test:process': 'a whole tier (npm test runs it), this test included',
   'test:terraform': 'a whole tier (npm test runs it)',
+  'test:emulator': 'a whole tier (npm test runs it): deploys into moto for minutes',
   lint: 'npm test runs it over the whole repository',
   format: 'rewrites files in the working tree',
   bench: 'measures for minutes on purpose',

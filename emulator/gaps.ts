@@ -1,0 +1,52 @@
+/**
+ * moto's gaps that the harness works around, each with the evidence and what
+ * the harness does instead. The product follows AWS; nothing here changes
+ * it. Each gap has a canary in __tests__/emulator/gaps.emu.test.ts that fails
+ * once moto closes it, so that the workaround is then removed. The README's
+ * emulator table lists the same rows.
+ */
+import type { Resources } from './deploy';
+
+/** Environment for moto itself. */
+export const MOTO_ENV = {
+  // AWS-managed policies (ReadOnlyAccess, IAMUserChangePassword...) exist only with this.
+  MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+} as const;
+
+/**
+ * Attribute overrides for resources of the stack, by type: written into the
+ * scratch copy's override file only.
+ */
+const RESOURCE_OVERRIDES: Record<string, Record<string, unknown>> = {
+  // moto's StartLogging looks the trail up by name, the provider passes its ARN: HTTP 500, retried for minutes.
+  aws_cloudtrail: { enable_logging: false },
+  // moto without Docker receives and returns the queue's messages on every arrival; the harness's poller plays the mapping.
+  aws_lambda_event_source_mapping: { enabled: false },
+  // moto reads the RedrivePolicy back as Python's json.dumps writes it ("a": 1), AWS as given: a
+  // "whitespace" update on every plan, and applying it clears the queue's policy (moto's
+  // SetQueueAttributes drops the Policy it is not given).
+  aws_sqs_queue: { lifecycle: { ignore_changes: ['redrive_policy'] } },
+  // moto's Lambda keeps no LoggingConfig: it reads back none, an update on every plan.
+  aws_lambda_function: { lifecycle: { ignore_changes: ['logging_config'] } },
+};
+
+export function resourceOverrides(resources: Resources): Resources {
+  const out: Resources = {};
+  for (const [type, attributes] of Object.entries(RESOURCE_OVERRIDES)) {
+    for (const name of Object.keys(resources[type] ?? {})) {
+      (out[type] ??= {})[name] = attributes;
+    }
+  }
+  return out;
+}
+
+/**
+ * IAM actions moto does not implement, answered by the proxy in front of it
+ * (emulator/moto-server.ts) as AWS answers for a user that never had any:
+ * the provider's force_destroy lists them before DeleteUser, and moto's
+ * "not implemented" is retried for minutes.
+ */
+export const MISSING_ACTIONS: Readonly<Record<string, string>> = {
+  ListServiceSpecificCredentials:
+    '<ListServiceSpecificCredentialsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListServiceSpecificCredentialsResult><ServiceSpecificCredentials/></ListServiceSpecificCredentialsResult><ResponseMetadata><RequestId>emulator-proxy</RequestId></ResponseMetadata></ListServiceSpecificCredentialsResponse>',
+};
