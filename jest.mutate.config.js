@@ -12,10 +12,10 @@ const fast = projects.find((p) => p.displayName === 'fast');
 module.exports = {
   ...fast,
   displayName: undefined,
-  // MUTATE_TESTS (comma-separated paths under __tests__/) narrows it further,
-  // e.g. to the one test file of the one file mutated.
+  // MUTATE_TESTS (comma-separated test files, from the repository's root)
+  // narrows it further, e.g. to the one test file of the one file mutated.
   testMatch: process.env.MUTATE_TESTS
-    ? process.env.MUTATE_TESTS.split(',').map((p) => `<rootDir>/__tests__/${p.trim()}`)
+    ? process.env.MUTATE_TESTS.split(',').map((p) => `<rootDir>/${p.trim()}`)
     : [
         '<rootDir>/__tests__/handlers/welcome/core/*.test.ts',
         '<rootDir>/__tests__/shared/rules*.test.ts',
