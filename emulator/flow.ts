@@ -55,11 +55,42 @@ export interface BusEvent {
   readonly detail: Record<string, unknown>;
 }
 
+/** The role the apply runs as when the settings name none (then no caller is the deploy role). */
+const UNNAMED_DEPLOY_ROLE = 'iam-onboarding-deploy';
+
+/**
+ * `userIdentity` as CloudTrail records a call made through an assumed role:
+ * the session's ARN, and the role's own IAM ARN in
+ * `sessionContext.sessionIssuer` (what the function compares with its
+ * DEPLOY_ROLE_ARN). The apply is the deploy: it runs as `roleArn`.
+ */
+export function assumedRoleIdentity(account: string, roleArn?: string) {
+  const role = roleArn ?? `arn:aws:iam::${account}:role/${UNNAMED_DEPLOY_ROLE}`;
+  const roleName = role.split('/').pop()!;
+  return {
+    type: 'AssumedRole',
+    principalId: 'AROAEMULATORDEPLOY:terraform',
+    arn: `arn:aws:sts::${account}:assumed-role/${roleName}/terraform`,
+    accountId: account,
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEMULATORDEPLOY',
+        arn: role,
+        accountId: account,
+        userName: roleName,
+      },
+      attributes: { creationDate: new Date().toISOString(), mfaAuthenticated: 'false' },
+    },
+  };
+}
+
 function cloudTrailEvent(
   account: string,
   eventName: string,
   requestParameters: unknown,
   responseElements: unknown,
+  callerRoleArn?: string,
 ): BusEvent {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return {
@@ -73,7 +104,7 @@ function cloudTrailEvent(
     resources: [],
     detail: {
       eventVersion: '1.09',
-      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${account}:assumed-role/deploy/ci` },
+      userIdentity: assumedRoleIdentity(account, callerRoleArn),
       eventTime: now,
       eventSource: 'iam.amazonaws.com',
       eventName,
@@ -96,7 +127,11 @@ function cloudTrailEvent(
 const accountOf = (arn: string) => arn.split(':')[4];
 
 /** The CreateUser event CloudTrail would record for a user, from what IAM answers about it. */
-export async function createUserEvent(iam: IAMClient, userName: string): Promise<BusEvent> {
+export async function createUserEvent(
+  iam: IAMClient,
+  userName: string,
+  callerRoleArn?: string,
+): Promise<BusEvent> {
   const { User } = await iam.send(new GetUserCommand({ UserName: userName }));
   const { Tags } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
   const user = User!;
@@ -117,6 +152,7 @@ export async function createUserEvent(iam: IAMClient, userName: string): Promise
         createDate: user.CreateDate?.toUTCString(),
       },
     },
+    callerRoleArn,
   );
 }
 
@@ -125,6 +161,7 @@ export async function tagUserEvent(
   iam: IAMClient,
   userName: string,
   keys: readonly string[],
+  callerRoleArn?: string,
 ): Promise<BusEvent> {
   const { User } = await iam.send(new GetUserCommand({ UserName: userName }));
   const { Tags } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
@@ -138,6 +175,7 @@ export async function tagUserEvent(
         .map((t) => ({ key: t.Key, value: t.Value })),
     },
     null,
+    callerRoleArn,
   );
 }
 
@@ -370,4 +408,46 @@ export function publishedTo(requests: readonly RecordedRequest[], topicArn: stri
   return requestsOf(requests, 'Publish')
     .filter((p) => p.get('TopicArn') === topicArn)
     .map((p) => p.get('Message') ?? '');
+}
+
+/** How the function ended one record, as its log says ("event done", "skipped", "deferred", "failed"). */
+export interface RecordEnd {
+  readonly userName: string;
+  readonly eventId?: string;
+  readonly outcome: string;
+  readonly reason?: string;
+  readonly detail?: string;
+  readonly step?: string;
+  readonly errorName?: string;
+}
+
+const RECORD_ENDS = ['event done', 'event skipped', 'event deferred', 'event failed'];
+
+/** Each record's end, in order, read from the function's JSON log lines of the batches. */
+export function recordEnds(batches: readonly Batch[]): RecordEnd[] {
+  return batches.flatMap((b) =>
+    b.invocation.logs.split('\n').flatMap((line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return [];
+      }
+      if (entry === null || typeof entry !== 'object') return [];
+      if (!RECORD_ENDS.includes(String(entry.message)) || typeof entry.userName !== 'string')
+        return [];
+      const text = (k: string) => (typeof entry[k] === 'string' ? { [k]: entry[k] } : {});
+      return [
+        {
+          userName: entry.userName,
+          outcome: String(entry.outcome),
+          ...text('eventId'),
+          ...text('reason'),
+          ...text('detail'),
+          ...text('step'),
+          ...text('errorName'),
+        },
+      ];
+    }),
+  );
 }
