@@ -9,7 +9,6 @@
  * Lambda's event source mapping with the deployed settings.
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { GetUserCommand, IAMClient, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -23,6 +22,9 @@ import {
 import { EMULATOR_CREDENTIALS } from './deploy';
 import type { DeployedFunction, EventSourceMapping, Invocation } from './function';
 import { motoPython, type RecordedRequest } from './moto-server';
+import { cloudTrailEvent, tagUserEventFor, type BusEvent } from './cloudtrail';
+
+export type { BusEvent } from './cloudtrail';
 
 export interface Clients {
   readonly iam: IAMClient;
@@ -40,88 +42,6 @@ export function clients(endpoint: string): Clients {
     },
   };
   return { iam: new IAMClient(config), sns: new SNSClient(config), sqs: new SQSClient(config) };
-}
-
-/** An EventBridge event as a rule's target receives it. */
-export interface BusEvent {
-  readonly version: '0';
-  readonly id: string;
-  readonly 'detail-type': string;
-  readonly source: string;
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: Record<string, unknown>;
-}
-
-/** The role the apply runs as when the settings name none (then no caller is the deploy role). */
-const UNNAMED_DEPLOY_ROLE = 'iam-onboarding-deploy';
-
-/**
- * `userIdentity` as CloudTrail records a call made through an assumed role:
- * the session's ARN, and the role's own IAM ARN in
- * `sessionContext.sessionIssuer` (what the function compares with its
- * DEPLOY_ROLE_ARN). The apply is the deploy: it runs as `roleArn`.
- */
-export function assumedRoleIdentity(account: string, roleArn?: string) {
-  const role = roleArn ?? `arn:aws:iam::${account}:role/${UNNAMED_DEPLOY_ROLE}`;
-  const roleName = role.split('/').pop()!;
-  return {
-    type: 'AssumedRole',
-    principalId: 'AROAEMULATORDEPLOY:terraform',
-    arn: `arn:aws:sts::${account}:assumed-role/${roleName}/terraform`,
-    accountId: account,
-    sessionContext: {
-      sessionIssuer: {
-        type: 'Role',
-        principalId: 'AROAEMULATORDEPLOY',
-        arn: role,
-        accountId: account,
-        userName: roleName,
-      },
-      attributes: { creationDate: new Date().toISOString(), mfaAuthenticated: 'false' },
-    },
-  };
-}
-
-function cloudTrailEvent(
-  account: string,
-  eventName: string,
-  requestParameters: unknown,
-  responseElements: unknown,
-  callerRoleArn?: string,
-): BusEvent {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'AWS API Call via CloudTrail',
-    source: 'aws.iam',
-    account,
-    time: now,
-    region: 'us-east-1',
-    resources: [],
-    detail: {
-      eventVersion: '1.09',
-      userIdentity: assumedRoleIdentity(account, callerRoleArn),
-      eventTime: now,
-      eventSource: 'iam.amazonaws.com',
-      eventName,
-      awsRegion: 'us-east-1',
-      sourceIPAddress: '127.0.0.1',
-      userAgent: 'terraform',
-      requestParameters,
-      responseElements,
-      requestID: randomUUID(),
-      eventID: randomUUID(),
-      readOnly: false,
-      eventType: 'AwsApiCall',
-      managementEvent: true,
-      recipientAccountId: account,
-      eventCategory: 'Management',
-    },
-  };
 }
 
 const accountOf = (arn: string) => arn.split(':')[4];
@@ -165,16 +85,12 @@ export async function tagUserEvent(
 ): Promise<BusEvent> {
   const { User } = await iam.send(new GetUserCommand({ UserName: userName }));
   const { Tags } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
-  return cloudTrailEvent(
+  return tagUserEventFor(
     accountOf(User!.Arn!),
-    'TagUser',
-    {
-      userName,
-      tags: (Tags ?? [])
-        .filter((t) => keys.includes(t.Key!))
-        .map((t) => ({ key: t.Key, value: t.Value })),
-    },
-    null,
+    userName,
+    (Tags ?? [])
+      .filter((t) => keys.includes(t.Key!))
+      .map((t) => ({ key: t.Key!, value: t.Value ?? '' })),
     callerRoleArn,
   );
 }
@@ -408,46 +324,4 @@ export function publishedTo(requests: readonly RecordedRequest[], topicArn: stri
   return requestsOf(requests, 'Publish')
     .filter((p) => p.get('TopicArn') === topicArn)
     .map((p) => p.get('Message') ?? '');
-}
-
-/** How the function ended one record, as its log says ("event done", "skipped", "deferred", "failed"). */
-export interface RecordEnd {
-  readonly userName: string;
-  readonly eventId?: string;
-  readonly outcome: string;
-  readonly reason?: string;
-  readonly detail?: string;
-  readonly step?: string;
-  readonly errorName?: string;
-}
-
-const RECORD_ENDS = ['event done', 'event skipped', 'event deferred', 'event failed'];
-
-/** Each record's end, in order, read from the function's JSON log lines of the batches. */
-export function recordEnds(batches: readonly Batch[]): RecordEnd[] {
-  return batches.flatMap((b) =>
-    b.invocation.logs.split('\n').flatMap((line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return [];
-      }
-      if (entry === null || typeof entry !== 'object') return [];
-      if (!RECORD_ENDS.includes(String(entry.message)) || typeof entry.userName !== 'string')
-        return [];
-      const text = (k: string) => (typeof entry[k] === 'string' ? { [k]: entry[k] } : {});
-      return [
-        {
-          userName: entry.userName,
-          outcome: String(entry.outcome),
-          ...text('eventId'),
-          ...text('reason'),
-          ...text('detail'),
-          ...text('step'),
-          ...text('errorName'),
-        },
-      ];
-    }),
-  );
 }

@@ -11,6 +11,7 @@
  * seed, which rebuilds the same state with the same ids; then only the
  * roster's change is applied. `--reset` starts over.
  */
+import './quiet-sdk';
 import {
   appendFileSync,
   existsSync,
@@ -32,10 +33,9 @@ import {
   ruleMatches,
   sendScheduledInput,
   tagUserEvent,
-  recordEnds,
   type BusEvent,
-  type RecordEnd,
 } from '../emulator/flow';
+import { recordEnds, unservedWhy, type RecordEnd } from '../emulator/function-log';
 import { MOTO_ENV } from '../emulator/gaps';
 import {
   freePort,
@@ -90,33 +90,6 @@ function deferralWhy(
     return `resend deferred: within the ${IN_FLIGHT_WINDOW_MS / 60_000}-minute in-flight window${age}`;
   }
   return `deferred at ${e.step ?? 'an unknown step'}: ${e.errorName ?? e.reason ?? 'no reason logged'}`;
-}
-
-/** The function's reasons for holding a resend (core/resend.ts ResendHoldReason). */
-const HELD: readonly string[] = ['resend-address-unattributed', 'resend-signed-in'];
-
-/** Why a raised resend sent no email, from the function's log; undefined when it was resent. */
-function unservedWhy(
-  userName: string,
-  ends: readonly RecordEnd[],
-  unmatched: readonly string[],
-): string | undefined {
-  const mine = ends.filter((e) => e.userName === userName);
-  if (mine.some((e) => e.outcome === 'resent')) return undefined;
-  const last = mine.at(-1);
-  if (last === undefined) {
-    return unmatched.includes(userName)
-      ? "the rule's pattern did not match its TagUser event"
-      : 'the function logged no outcome for it';
-  }
-  switch (last.outcome) {
-    case 'skipped':
-      return `${HELD.includes(last.reason ?? '') ? 'held' : 'skipped'} (${last.reason ?? 'no reason'}): ${last.detail ?? ''}`;
-    case 'deferred':
-      return `still deferred at ${last.step ?? '?'} (${last.errorName ?? '?'}); it stays on the queue`;
-    default:
-      return `${last.outcome} at ${last.step ?? '?'} (${last.errorName ?? last.reason ?? '?'})`;
-  }
 }
 
 async function main(argv: readonly string[]): Promise<number> {
