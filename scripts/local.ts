@@ -186,7 +186,7 @@ async function main(argv: readonly string[]): Promise<number> {
         for (const e of waiting)
           console.log(`  ${e.userName}: ${deferralWhy(e, created, waiting)}`);
         console.log(
-          `  waiting ${Math.round(wait / 1000)} s for the queue's next delivery (Ctrl-C stops; the next run serves it)...`,
+          `  waiting ${Math.round(wait / 1000)} s for the queue's next delivery (Ctrl-C gives up on it: the next run's replay does not bring queued messages back)...`,
         );
         await new Promise((r) => setTimeout(r, wait));
         await expireVisibility(c.sqs, d.queueUrl, failed);
