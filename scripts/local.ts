@@ -226,7 +226,15 @@ async function main(argv: readonly string[]): Promise<number> {
         console.log('  no email: nobody was created or resent.');
       if (failed.length > 0)
         console.log(`  ${failed.length} batch(es) failed and stay on the queue (${FUNCTION_LOG}).`);
-      return result.pending.length === 0 && failed.length === 0 && unserved.length === 0 ? 0 : 1;
+      // A hold or skip is the function's decision, said above; anything else left a resend undone.
+      const undone = resent
+        .map(name)
+        .filter(
+          (u) =>
+            unservedWhy(u, ends, unmatched) !== undefined &&
+            ends.filter((e) => e.userName === u).at(-1)?.outcome !== 'skipped',
+        );
+      return result.pending.length === 0 && failed.length === 0 && undone.length === 0 ? 0 : 1;
     } finally {
       d.fn.dispose();
     }
