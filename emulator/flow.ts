@@ -9,7 +9,6 @@
  * Lambda's event source mapping with the deployed settings.
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { GetUserCommand, IAMClient, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -23,6 +22,9 @@ import {
 import { EMULATOR_CREDENTIALS } from './deploy';
 import type { DeployedFunction, EventSourceMapping, Invocation } from './function';
 import { motoPython, type RecordedRequest } from './moto-server';
+import { cloudTrailEvent, tagUserEventFor, type BusEvent } from './cloudtrail';
+
+export type { BusEvent } from './cloudtrail';
 
 export interface Clients {
   readonly iam: IAMClient;
@@ -42,61 +44,14 @@ export function clients(endpoint: string): Clients {
   return { iam: new IAMClient(config), sns: new SNSClient(config), sqs: new SQSClient(config) };
 }
 
-/** An EventBridge event as a rule's target receives it. */
-export interface BusEvent {
-  readonly version: '0';
-  readonly id: string;
-  readonly 'detail-type': string;
-  readonly source: string;
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: Record<string, unknown>;
-}
-
-function cloudTrailEvent(
-  account: string,
-  eventName: string,
-  requestParameters: unknown,
-  responseElements: unknown,
-): BusEvent {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'AWS API Call via CloudTrail',
-    source: 'aws.iam',
-    account,
-    time: now,
-    region: 'us-east-1',
-    resources: [],
-    detail: {
-      eventVersion: '1.09',
-      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${account}:assumed-role/deploy/ci` },
-      eventTime: now,
-      eventSource: 'iam.amazonaws.com',
-      eventName,
-      awsRegion: 'us-east-1',
-      sourceIPAddress: '127.0.0.1',
-      userAgent: 'terraform',
-      requestParameters,
-      responseElements,
-      requestID: randomUUID(),
-      eventID: randomUUID(),
-      readOnly: false,
-      eventType: 'AwsApiCall',
-      managementEvent: true,
-      recipientAccountId: account,
-      eventCategory: 'Management',
-    },
-  };
-}
-
 const accountOf = (arn: string) => arn.split(':')[4];
 
 /** The CreateUser event CloudTrail would record for a user, from what IAM answers about it. */
-export async function createUserEvent(iam: IAMClient, userName: string): Promise<BusEvent> {
+export async function createUserEvent(
+  iam: IAMClient,
+  userName: string,
+  callerRoleArn?: string,
+): Promise<BusEvent> {
   const { User } = await iam.send(new GetUserCommand({ UserName: userName }));
   const { Tags } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
   const user = User!;
@@ -117,6 +72,7 @@ export async function createUserEvent(iam: IAMClient, userName: string): Promise
         createDate: user.CreateDate?.toUTCString(),
       },
     },
+    callerRoleArn,
   );
 }
 
@@ -125,19 +81,17 @@ export async function tagUserEvent(
   iam: IAMClient,
   userName: string,
   keys: readonly string[],
+  callerRoleArn?: string,
 ): Promise<BusEvent> {
   const { User } = await iam.send(new GetUserCommand({ UserName: userName }));
   const { Tags } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
-  return cloudTrailEvent(
+  return tagUserEventFor(
     accountOf(User!.Arn!),
-    'TagUser',
-    {
-      userName,
-      tags: (Tags ?? [])
-        .filter((t) => keys.includes(t.Key!))
-        .map((t) => ({ key: t.Key, value: t.Value })),
-    },
-    null,
+    userName,
+    (Tags ?? [])
+      .filter((t) => keys.includes(t.Key!))
+      .map((t) => ({ key: t.Key!, value: t.Value ?? '' })),
+    callerRoleArn,
   );
 }
 
