@@ -2,7 +2,9 @@
  * The layout's one rule: imports point one way. Each top-level folder may
  * import only the folders listed for it below, so no folder imports one that
  * imports it back, and the function (handlers/) never pulls in the build.
- * Read with TypeScript's own parser, so comments and strings do not count.
+ * Inside the parts, no file imports one that imports it back, by any path
+ * (an import cycle). Read with TypeScript's own parser, so comments and
+ * strings do not count.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -55,6 +57,62 @@ function crossings(): { from: string; to: string }[] {
   });
 }
 
+/** Every source file -> the source files it imports (relative imports, `import type` included). */
+function fileGraph(): Map<string, string[]> {
+  const files = [
+    ...Object.keys(MAY_IMPORT)
+      .filter((p) => !p.endsWith('.ts'))
+      .flatMap(sources),
+    'main.ts',
+  ];
+  const known = new Set(files);
+  return new Map(
+    files.map((file) => {
+      const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
+      const targets = importedFiles
+        .filter((i) => i.fileName.startsWith('.'))
+        .map((i) => relative(ROOT, resolve(ROOT, dirname(file), i.fileName)))
+        .map((t) => [`${t}.ts`, join(t, 'index.ts'), t].find((c) => known.has(c)))
+        .filter((t): t is string => t !== undefined);
+      return [file, [...new Set(targets)]];
+    }),
+  );
+}
+
+/** The import cycles: each strongly connected set of two or more files (Tarjan). */
+function importCycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (file: string): void => {
+    index.set(file, index.size);
+    low.set(file, index.get(file)!);
+    stack.push(file);
+    onStack.add(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(file, Math.min(low.get(file)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(file, Math.min(low.get(file)!, index.get(next)!));
+      }
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const set: string[] = [];
+    let top: string;
+    do {
+      top = stack.pop()!;
+      onStack.delete(top);
+      set.push(top);
+    } while (top !== file);
+    if (set.length > 1) cycles.push(set.sort());
+  };
+  for (const file of graph.keys()) if (!index.has(file)) visit(file);
+  return cycles;
+}
+
 /** The README's layout table: path -> the folders its last column names. */
 function readmeTable(): Map<string, string[]> {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -97,6 +155,30 @@ describe('the layout', () => {
       deps.filter((b) => (MAY_IMPORT[b] ?? []).includes(a)).map((b) => `${a} <-> ${b}`),
     );
     expect(both).toEqual([]);
+  });
+
+  it('has no import cycle between files: no file imports one that imports it back', () => {
+    const graph = fileGraph();
+    // The graph is real: the handler's entry reaches its handler module.
+    expect(graph.get(join('handlers', 'welcome', 'index.ts'))).toContain(
+      join('handlers', 'welcome', 'handler.ts'),
+    );
+    expect(importCycles(graph)).toEqual([]);
+  });
+
+  it('finds a cycle of two and a longer one (the check itself)', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['a.ts']],
+      ['c.ts', ['d.ts']],
+      ['d.ts', ['e.ts']],
+      ['e.ts', ['c.ts']],
+      ['f.ts', ['a.ts']],
+    ]);
+    expect(importCycles(graph)).toEqual([
+      ['a.ts', 'b.ts'],
+      ['c.ts', 'd.ts', 'e.ts'],
+    ]);
   });
 
   it("is the README's table: every folder in it, every row a folder, the same import rules", () => {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleWelcome, type WelcomeBundle } from '../../stacks/welcome-bundle';
-import { createUserEvent, lambdaContext, snsEvent, sqsEvent } from '../support/welcome-events';
+import { createUserEvent, lambdaContext, sqsEvent } from '../support/welcome-events';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -271,10 +271,9 @@ describe('the built bundle, end to end over HTTP', () => {
     expect(first.stdout).not.toContain(password);
 
     fake.calls.length = 0;
-    const second = await invokeBundle(bundle.entry, fake.url(), snsEvent(created));
-    expect(second.result).toMatchObject({
-      records: [{ outcome: 'skipped', reason: 'already-welcomed' }],
-    });
+    const second = await invokeBundle(bundle.entry, fake.url(), sqsEvent(created));
+    expect(second.result).toEqual({ batchItemFailures: [] });
+    expect(second.stdout).toContain('"reason":"already-welcomed"');
     // The welcomed tag answers: no CreateLoginProfile, no email.
     expect(fake.calls.map((c) => c.action)).toEqual(['GetUser', 'ListUserTags']);
   });

@@ -163,37 +163,13 @@ export function tagUserEvent(options: TagUserEventOptions): Record<string, unkno
   };
 }
 
-/** The SNS invocation event wrapping one or more messages. */
-export function snsEvent(
-  ...messages: (Record<string, unknown> | string)[]
-): Record<string, unknown> {
-  return {
-    Records: messages.map((message, index) => ({
-      EventSource: 'aws:sns',
-      EventVersion: '1.0',
-      EventSubscriptionArn: `arn:aws:sns:us-east-1:${ACCOUNT_ID}:iam-onboarding:sub-${index}`,
-      Sns: {
-        Type: 'Notification',
-        MessageId: `sns-${index}-${typeof message === 'string' ? 'raw' : String(message.id)}`,
-        TopicArn: `arn:aws:sns:us-east-1:${ACCOUNT_ID}:iam-onboarding`,
-        Subject: null,
-        Message: typeof message === 'string' ? message : JSON.stringify(message),
-        Timestamp: '2025-01-01T10:00:01.000Z',
-        SignatureVersion: '1',
-        Signature: 'EXAMPLE',
-        SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/cert.pem',
-        UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
-        MessageAttributes: {},
-      },
-    })),
-  };
-}
-
 export interface SqsRecordOptions {
   /** attributes.ApproximateReceiveCount; 1 by default (the first delivery). */
   receiveCount?: number;
   /** Defaults to one derived from the event's id, so a redelivery keeps it. */
   messageId?: string;
+  /** A string message is the SNS notification's Message, not the whole body. */
+  inNotification?: boolean;
 }
 
 let sqsCounter = 0;
@@ -224,7 +200,12 @@ export function sqsRecord(
   return {
     messageId: options.messageId ?? `sqs-${id}`,
     receiptHandle: `handle-${sqsCounter}`,
-    body: typeof message === 'string' ? message : JSON.stringify(notification),
+    body:
+      typeof message === 'string' && !options.inNotification
+        ? message
+        : JSON.stringify(
+            typeof message === 'string' ? { ...notification, Message: message } : notification,
+          ),
     attributes: {
       ApproximateReceiveCount: String(options.receiveCount ?? 1),
       SentTimestamp: '1735725601000',

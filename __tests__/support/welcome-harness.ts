@@ -2,12 +2,13 @@
  * Runs the welcome handler with the real module-scope SDK clients (intercepted
  * by aws-sdk-client-mock through FakeAws), a recording sleep and seeded jitter.
  */
-import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { iam, iamCreate, ses, sns, sqs, ssm } from '../../handlers/welcome/aws/clients';
 import {
   createWelcomeHandler,
+  type RecordOutcome,
+  type RecordResult,
   type RetrySettings,
-  type WelcomeSummary,
 } from '../../handlers/welcome/handler';
 import { logger } from '../../handlers/welcome/log';
 import { MANAGED_BY_TAG_VALUE } from '../../shared/contract';
@@ -35,8 +36,12 @@ export interface Harness {
   clock: { now: number };
   /** An ISO time `msAgo` before the clock: a fresh event's eventTime. */
   ago: (msAgo: number) => string;
-  /** Invokes with an SNS (old trigger) or other non-SQS event: a summary, or a throw. */
-  invoke: (event: unknown, context?: Context) => Promise<WelcomeSummary>;
+  /**
+   * Invokes with an SQS event: each record's outcome in order, or the first
+   * failed record's error thrown (each failed record checked to be in the
+   * batch response's failures, and only those).
+   */
+  invoke: (event: unknown, context?: Context) => Promise<{ records: RecordOutcome[] }>;
   /** Invokes with an SQS event: the batch response. */
   invokeSqs: (event: unknown, context?: Context) => Promise<SQSBatchResponse>;
 }
@@ -46,44 +51,54 @@ export function harness(options: HarnessOptions = {}): Harness {
   const sleeps: number[] = [];
   const clock = { now: HARNESS_START };
   aws.now = () => clock.now;
-  const handler = createWelcomeHandler({
-    iam,
-    iamCreate,
-    ses,
-    sqs,
-    sns,
-    ssm,
-    // No test reaches the network: an unexpected post fails like an unreachable host.
-    fetch: options.fetch ?? (() => Promise.reject(new TypeError('fetch failed (test)'))),
-    logger,
-    env: () => welcomeEnv(options.env),
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.now += ms;
-      options.onSleep?.(ms);
-      // Yield like a real timer would, so concurrent invocations interleave.
-      await new Promise((resolve) => setImmediate(resolve));
+  let results: { messageId: string; result: RecordResult }[] = [];
+  const handler = createWelcomeHandler(
+    {
+      iam,
+      iamCreate,
+      ses,
+      sqs,
+      sns,
+      ssm,
+      // No test reaches the network: an unexpected post fails like an unreachable host.
+      fetch: options.fetch ?? (() => Promise.reject(new TypeError('fetch failed (test)'))),
+      logger,
+      env: () => welcomeEnv(options.env),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.now += ms;
+        options.onSleep?.(ms);
+        // Yield like a real timer would, so concurrent invocations interleave.
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+      random: options.random ?? seededRandom(7),
+      now: () => clock.now,
+      ...(options.retry ? { retry: options.retry } : {}),
     },
-    random: options.random ?? seededRandom(7),
-    now: () => clock.now,
-    ...(options.retry ? { retry: options.retry } : {}),
-  });
+    { observe: (messageId, result) => results.push({ messageId, result }) },
+  );
+  const call = async (event: unknown, context: Context) => {
+    results = [];
+    const response = await handler(event as SQSEvent, context);
+    expect(Object.keys(response)).toEqual(['batchItemFailures']);
+    return response;
+  };
   return {
     aws,
     sleeps,
     clock,
     ago: (msAgo) => new Date(clock.now - msAgo).toISOString(),
     invoke: async (event, context = lambdaContext()) => {
-      const result = await handler(event, context);
-      if (!('records' in result)) throw new Error('expected a summary (SNS), got a batch response');
-      return result;
+      const response = await call(event, context);
+      const failed = results.filter((r) => r.result.outcome === 'failed');
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
+        failed.map((f) => f.messageId),
+      );
+      const first = failed[0]?.result;
+      if (first?.outcome === 'failed') throw first.error;
+      return { records: results.map((r) => r.result as RecordOutcome) };
     },
-    invokeSqs: async (event, context = lambdaContext()) => {
-      const result = await handler(event, context);
-      if (!('batchItemFailures' in result)) throw new Error('expected a batch response (SQS)');
-      expect(Object.keys(result)).toEqual(['batchItemFailures']);
-      return result;
-    },
+    invokeSqs: (event, context = lambdaContext()) => call(event, context),
   };
 }
 

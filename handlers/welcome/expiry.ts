@@ -11,10 +11,10 @@
  */
 import { expireRequest, EXPIRED_TAG_KEY, MANAGED_USER_PATH } from '../../shared/contract';
 import { isTemporarilyUnmodifiable, isThrottlingError } from './aws/faults';
-import { deleteLoginProfile, getLoginProfile, getUser, listUserTags, tagUser } from './aws/iam';
+import { deleteLoginProfile, getLoginProfile, getUser, listUserTags } from './aws/iam';
 import { queueRequest } from './aws/queue';
 import { listManagedUsers } from './aws/users';
-import { describeError, errorName, WelcomeError } from './core/errors';
+import { describeError, errorName, RecordError } from './core/errors';
 import {
   decideExpiry,
   judgeProfile,
@@ -24,7 +24,7 @@ import {
 } from './core/expiry';
 import type { ListedUser } from './core/reconcile';
 import { withRetries } from './core/retry';
-import { DEFAULT_RETRY, DELETE_RETRY, remainingMs, type RunContext } from './flow';
+import { DEFAULT_RETRY, DELETE_RETRY, remainingMs, type RunContext, writeTags } from './flow';
 import type { EventLog } from './log';
 
 /**
@@ -45,8 +45,8 @@ export type ExpiryRunResult =
       readonly continuesAfter?: string;
     };
 
-function failure(errorNameValue: string, action?: string, deferred = false): WelcomeError {
-  return new WelcomeError({
+function failure(errorNameValue: string, action?: string, deferred = false): RecordError {
+  return new RecordError({
     step: 'expire',
     errorName: errorNameValue,
     ...(action === undefined ? {} : { action }),
@@ -210,7 +210,8 @@ async function expireUser(
     profileAgeDays: decision.ageDays,
     unusedPasswordDays: days,
   });
-  await markExpired(run, name, at, log);
+  // Like the welcomed tag: the profile is gone, so a repeat would not come back to tag it.
+  await writeTags({ deps, log, userName: name }, 'expired', [{ key: EXPIRED_TAG_KEY, value: at }]);
   await run.notifyAdmins({
     kind: 'expired',
     userName: name,
@@ -219,22 +220,4 @@ async function expireUser(
       'console access removed. Raise "resend" for this person in the roster to send a new one.',
   });
   return 'expired';
-}
-
-/**
- * Like the welcomed tag: a failure is logged, never fails the run. The
- * profile is gone, so a repeat would not come back to tag it.
- */
-async function markExpired(run: RunContext, userName: string, at: string, log: EventLog) {
-  try {
-    await tagUser(run.deps.iam, userName, { key: EXPIRED_TAG_KEY, value: at });
-  } catch (error) {
-    log.error('expired tag not written', {
-      step: 'tag-user',
-      outcome: 'error',
-      userName,
-      error: describeError(error),
-      action: `aws iam tag-user --user-name ${userName} --tags Key=${EXPIRED_TAG_KEY},Value=${at}`,
-    });
-  }
 }

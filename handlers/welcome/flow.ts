@@ -1,15 +1,16 @@
 /**
- * The welcome flow for one CreateUser event, wired to injected dependencies so
- * that tests can pass fast sleeps, a fake clock and seeded jitter while using
- * the real SDK clients (intercepted in process).
+ * The one issuing flow, for the first welcome (welcome.ts) and a resend
+ * (resend.ts): a new temporary password for a managed user, its login
+ * profile, the email, and the tags that record it (issuePassword); with the
+ * steps both share, wired to injected dependencies so that tests can pass
+ * fast sleeps, a fake clock and seeded jitter while using the real SDK
+ * clients (intercepted in process).
  *
  * Exactly-once email rests on IAM: CreateLoginProfile succeeds for one run
- * only. That run sends the email, then tags the user as welcomed; if sending
- * fails it deletes the profile again and fails, so that the next delivery
- * starts from scratch. A profile found without the welcomed tag is judged by
- * its age and by whether the person has signed in (core/consistency.ts):
- * it may belong to a run still sending, or be an orphan that a failed
- * rollback (or a run that died) left, which is replaced.
+ * only. That run sends the email, then tags the user; if sending fails it
+ * deletes the profile again and fails, so that the next delivery starts from
+ * scratch. What a run does with a profile it finds is the caller's to judge
+ * (core/consistency.ts, core/resend.ts).
  *
  * Right after CreateUser, IAM may not show the user yet
  * (docs/design.md, "IAM is eventually consistent"):
@@ -28,32 +29,19 @@ import {
   createLoginProfile,
   type CreateProfileOutcome,
   deleteLoginProfile,
-  getLoginProfile,
   getPasswordPolicy,
-  getUser,
-  listUserTags,
   tagUserWith,
 } from './aws/iam';
 import { isTemporarilyUnmodifiable, isThrottlingError, mayHaveSucceeded } from './aws/faults';
 import { isSendThrottled, sendEmail } from './aws/ses';
 import type { WelcomeConfig } from './core/config';
-import { IN_FLIGHT_WINDOW_MS, judgeExistingProfile, withinGrace } from './core/consistency';
-import { describeError, errorName, WelcomeError, type WelcomeStep } from './core/errors';
-import type { CreatedUser } from './core/event';
+import { IN_FLIGHT_WINDOW_MS } from './core/consistency';
+import { describeError, errorName, RecordError, type RecordStep } from './core/errors';
 import { renderWelcomeEmail, type WelcomeEmail } from './core/message';
 import { generatePassword, type PasswordRules, rulesFromIamPolicy } from './core/password';
-import {
-  decide,
-  hasManagedByTag,
-  isManagedPath,
-  WELCOMED_TAG_KEY,
-  welcomedAt,
-} from './core/policy';
-import { lastSentTo, resendToCover } from './core/resend';
 import { type RetryOptions, type Sleep, withRetries } from './core/retry';
 import { signInUrl } from './core/signin';
-import { singleLine } from './core/text';
-import { RESENT_TAG_KEY, SENT_TO_TAG_KEY } from '../../shared/contract';
+import { SENT_TO_TAG_KEY } from '../../shared/contract';
 import type { EventLog } from './log';
 
 export interface RetrySettings {
@@ -66,7 +54,8 @@ export interface RetrySettings {
 
 /**
  * For throttled SES sends and IAM creates: at most ~8 s of waiting per step
- * (the sum of the back-off ceilings), so a Lambda timeout of 30 s leaves room.
+ * (the sum of the back-off ceilings), well inside the function's 60 s timeout
+ * (stacks/welcome-function.ts).
  */
 export const DEFAULT_RETRY: RetrySettings = {
   maxAttempts: 6,
@@ -127,37 +116,14 @@ export interface RunContext {
   notifyAdmins: NotifyAdmins;
 }
 
-/**
- * What this delivery knows about earlier attempts. Not whether an email went
- * out: a receive after a deferral or throttling sent nothing (IAM's tags and
- * profile say that, see welcomeUser).
- */
-export interface Attempt {
-  /** SQS ApproximateReceiveCount; 1 for the first delivery and for SNS. */
-  receiveCount: number;
-}
-
-/** What became of one CreateUser event, before it is logged and summarised. */
-export type UserOutcome =
-  | { outcome: 'welcomed'; messageId?: string; replacesEarlier: boolean }
-  | { outcome: 'skipped'; reason: string; detail: string };
-
-const skip = (reason: string, detail: string): UserOutcome => ({
-  outcome: 'skipped',
-  reason,
-  detail,
-});
-
-/** Everything one event's steps share (the resend flow, resend.ts, runs on the same steps). */
+/** Everything the steps for one user share: whose run it is, and how to log and wait. */
 export interface EventRun extends RunContext {
-  event: CreatedUser;
+  userName: string;
+  /** The key of the request's logs and failure reports. */
+  eventId: string;
   log: EventLog;
+  /** Inside the grace period after CreateUser: IAM's "no such user" is not final yet. */
   inGrace: () => boolean;
-  /**
-   * The user's resend counter when the welcome started: the first email is
-   * newer than that request, so sending it serves the request too.
-   */
-  resendToCover?: number;
 }
 
 export function remainingMs(context: Context): number {
@@ -166,42 +132,42 @@ export function remainingMs(context: Context): number {
     : Number.POSITIVE_INFINITY;
 }
 
-/** Runs one step; a failure becomes a WelcomeError (logged without secrets). */
+/** Runs one step; a failure becomes a RecordError (logged without secrets). */
 export async function step<T>(
   r: EventRun,
-  name: WelcomeStep,
+  name: RecordStep,
   run: () => Promise<T>,
   secrets: readonly string[] = [],
 ): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof WelcomeError) throw error;
+    if (error instanceof RecordError) throw error;
     r.log.error('step failed', {
       step: name,
       outcome: 'error',
       error: describeError(error, secrets),
     });
-    throw new WelcomeError({
+    throw new RecordError({
       step: name,
       errorName: errorName(error),
-      userName: r.event.userName,
-      eventId: r.event.eventId,
+      userName: r.userName,
+      eventId: r.eventId,
     });
   }
 }
 
 export function deferred(
   r: EventRun,
-  stepName: WelcomeStep,
+  stepName: RecordStep,
   name: string,
   action: string,
-): WelcomeError {
-  return new WelcomeError({
+): RecordError {
+  return new RecordError({
     step: stepName,
     errorName: name,
-    userName: r.event.userName,
-    eventId: r.event.eventId,
+    userName: r.userName,
+    eventId: r.eventId,
     action,
     deferred: true,
   });
@@ -214,9 +180,9 @@ class NotVisible extends Error {}
  * visible is retried in process, then becomes a deferred failure; after it,
  * the last read is returned as IAM's final word.
  */
-async function untilVisible<T>(
+export async function untilVisible<T>(
   r: EventRun,
-  stepName: WelcomeStep,
+  stepName: RecordStep,
   read: () => Promise<T>,
   visible: (value: T) => boolean,
 ): Promise<T> {
@@ -260,7 +226,7 @@ async function untilVisible<T>(
 
 function retryOptions(
   r: EventRun,
-  stepName: WelcomeStep,
+  stepName: RecordStep,
   isRetryable: (error: unknown) => boolean,
   secrets: readonly string[],
   settings: Partial<RetrySettings> = {},
@@ -284,81 +250,114 @@ function retryOptions(
   };
 }
 
-export async function welcomeUser(
-  run: RunContext,
-  event: CreatedUser,
-  log: EventLog,
-  _attempt: Attempt,
-): Promise<UserOutcome> {
-  const { deps } = run;
-  const r: EventRun = {
-    ...run,
-    event,
-    log,
-    inGrace: () => withinGrace(event.eventTimeMs, deps.now()),
-  };
-  if (!isManagedPath(event.path)) {
-    return skip('not-managed-path', `created with path ${event.path}`);
+/** CreateLoginProfile with throttling retries; a maybe-created profile is rolled back. */
+async function createOnce(
+  r: EventRun,
+  password: string,
+  secrets: readonly string[],
+): Promise<CreateProfileOutcome> {
+  try {
+    return await withRetries(
+      () => createLoginProfile(r.deps.iamCreate, r.userName, password),
+      retryOptions(r, 'create-login-profile', isThrottlingError, secrets),
+    );
+  } catch (error) {
+    // No answer, or a server fault: the profile may exist now. Remove it so
+    // that the retry can create one and send. A refusal (4xx) created
+    // nothing, and deleting then could remove a profile an earlier run
+    // created and emailed (a duplicate event), so it is left alone.
+    if (mayHaveSucceeded(error)) await rollback(r, 'create-login-profile');
+    throw error;
   }
+}
 
-  const user = await step(r, 'get-user', () =>
-    untilVisible(
+async function send(
+  r: EventRun,
+  email: {
+    to: string;
+    message: WelcomeEmail;
+    secrets: readonly string[];
+    /** Called before the rollback when SES may have sent the email though the call failed. */
+    onMaybeSent?: () => Promise<void>;
+  },
+): Promise<string | undefined> {
+  const { deps, config, log } = r;
+  try {
+    return await withRetries(
+      () =>
+        sendEmail(deps.ses, {
+          source: config.source,
+          to: email.to,
+          message: email.message,
+          userName: r.userName,
+          ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
+        }),
+      retryOptions(r, 'send-email', isSendThrottled, email.secrets),
+    );
+  } catch (error) {
+    log.error('step failed', {
+      step: 'send-email',
+      outcome: 'error',
+      error: describeError(error, email.secrets),
+    });
+    if (email.onMaybeSent && mayHaveSucceeded(error)) await email.onMaybeSent();
+    await rollback(r, 'send-email');
+    throw new RecordError({
+      step: 'send-email',
+      errorName: errorName(error),
+      userName: r.userName,
+      eventId: r.eventId,
+    });
+  }
+}
+
+/**
+ * DeleteLoginProfile, retried while IAM answers EntityTemporarilyUnmodifiable
+ * (common right after the profile was created) or throttles.
+ */
+export async function removeProfile(
+  r: EventRun,
+  why: { failedStep: RecordStep } | { replacing: 'orphaned-profile' | 'resend' },
+): Promise<'deleted' | 'absent'> {
+  const outcome = await withRetries(
+    () => deleteLoginProfile(r.deps.iam, r.userName),
+    retryOptions(
       r,
-      'get-user',
-      () => getUser(deps.iam, event.userName),
-      (found) => found !== undefined,
+      'delete-login-profile',
+      (error) => isTemporarilyUnmodifiable(error) || isThrottlingError(error),
+      [],
+      DELETE_RETRY,
     ),
   );
-  if (!user) return skip('user-deleted', 'GetUser: NoSuchEntity');
-  log.info('step done', { step: 'get-user', outcome: 'found', path: user.path });
+  r.log.info('step done', { step: 'delete-login-profile', outcome, ...why });
+  return outcome;
+}
 
-  const tags = await step(r, 'list-user-tags', () =>
-    untilVisible(
-      r,
-      'list-user-tags',
-      () => listUserTags(deps.iam, event.userName),
-      (found) => found !== undefined && hasManagedByTag(found),
-    ),
-  );
-  if (!tags) return skip('user-deleted', 'ListUserTags: NoSuchEntity');
-  log.info('step done', { step: 'list-user-tags', outcome: 'found', tagCount: tags.length });
-  const covers = resendToCover(tags);
-  if (covers !== undefined) r.resendToCover = covers;
-
-  const decision = decide(event.userId, { ...user, tags });
-  if (decision.kind === 'skip') return skip(decision.reason, decision.detail);
-  log.info('step done', { step: 'decide', outcome: 'managed' });
-
-  // Checked before CreateLoginProfile, not only when it finds a profile: if
-  // someone removed a welcomed person's console access on purpose, a replayed
-  // event must not give it back.
-  const welcomed = welcomedAt(tags);
-  if (welcomed !== undefined) {
-    return skip('already-welcomed', `tag ${WELCOMED_TAG_KEY} is ${singleLine(welcomed, 40)}`);
+/** Deletes the profile this run created, so that a retry can create it and send. */
+async function rollback(r: EventRun, failedStep: RecordStep): Promise<void> {
+  try {
+    await removeProfile(r, { failedStep });
+  } catch (error) {
+    r.log.error('step failed', {
+      step: 'delete-login-profile',
+      outcome: 'error',
+      failedStep,
+      error: describeError(error),
+    });
+    // Left as is, the profile has a password nobody received and no welcomed
+    // tag: a later delivery finds it older than the in-flight window, judges
+    // it orphaned and replaces it. A person can also clear it at once.
+    throw new RecordError({
+      step: 'delete-login-profile',
+      errorName: errorName(error),
+      userName: r.userName,
+      eventId: r.eventId,
+      action:
+        `The user has a login profile but no email. A delivery of this message more than ` +
+        `${IN_FLIGHT_WINDOW_MS / 60_000} minutes from now replaces it; if none is left, delete it ` +
+        `(aws iam delete-login-profile --user-name ${r.userName}) and replay the event`,
+    });
   }
-
-  const policy = await step(r, 'get-password-policy', () => getPasswordPolicy(deps.iam));
-  const rules = rulesFromIamPolicy(policy);
-  log.info('step done', {
-    step: 'get-password-policy',
-    outcome: policy ? 'account-policy' : 'iam-default',
-    minimumLength: rules.minimumLength,
-  });
-  const url = await step(r, 'resolve-sign-in-url', async () => signInUrl(await run.signInHost()));
-  const recipient: Recipient = {
-    to: decision.email,
-    ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
-    ...(decision.renamedFrom === undefined ? {} : { renamedFrom: decision.renamedFrom }),
-    signInUrl: url,
-    rules,
-  };
-
-  // The profile could be created, so no earlier one is left; an earlier email
-  // went out only if a run recorded where it (may have) sent one, never
-  // because this is a later receive (issue 21).
-  const first = await createAndSend(r, recipient, lastSentTo(tags) !== undefined);
-  if (first !== 'already-exists') return first;
-  return handleExistingProfile(r, recipient);
 }
 
 export interface Recipient {
@@ -370,19 +369,63 @@ export interface Recipient {
   rules: PasswordRules;
 }
 
-/** A new password, the login profile, the email, the welcomed tag; or why not. */
-async function createAndSend(
+/** Where the email goes and what the password must satisfy: the account's policy, the sign-in URL. */
+export async function recipientFor(
   r: EventRun,
-  recipient: Recipient,
-  replacesEarlier: boolean,
-): Promise<UserOutcome | 'already-exists'> {
-  const { deps, config, event, log } = r;
+  to: { email: string; displayName?: string; renamedFrom?: string },
+): Promise<Recipient> {
+  const policy = await step(r, 'get-password-policy', () => getPasswordPolicy(r.deps.iam));
+  const rules = rulesFromIamPolicy(policy);
+  r.log.info('step done', {
+    step: 'get-password-policy',
+    outcome: policy ? 'account-policy' : 'iam-default',
+    minimumLength: rules.minimumLength,
+  });
+  const url = await step(r, 'resolve-sign-in-url', async () => signInUrl(await r.signInHost()));
+  return {
+    to: to.email,
+    ...(to.displayName === undefined ? {} : { displayName: to.displayName }),
+    ...(to.renamedFrom === undefined ? {} : { renamedFrom: to.renamedFrom }),
+    signInUrl: url,
+    rules,
+  };
+}
+
+export type Tag = { key: string; value: string };
+
+/** What differs between a first welcome and a resend. */
+export interface Issue {
+  recipient: Recipient;
+  /** The email says it replaces an earlier one (only when one went, or may have: issue 21). */
+  replacesEarlier: boolean;
+  /** The resend wording. */
+  resend?: true;
+  /** The tags that record the email, made once SES accepted it (a tag may carry the time). */
+  record: () => {
+    what: 'welcomed' | 'resent';
+    tags: readonly Tag[];
+    logged: Record<string, unknown>;
+  };
+  /** Tag where the email may have gone when SES's answer was lost (the first welcome). */
+  recordMaybeSent?: true;
+}
+
+/**
+ * A new password, the login profile, the email, the tags that record it; or
+ * what CreateLoginProfile found instead, for the caller to judge.
+ */
+export async function issuePassword(
+  r: EventRun,
+  issue: Issue,
+): Promise<{ messageId?: string } | 'already-exists' | 'no-such-user'> {
+  const { deps, config, log } = r;
+  const { recipient } = issue;
   const password = await step(r, 'generate-password', () =>
     Promise.resolve(generatePassword(recipient.rules)),
   );
   const secrets = [password];
   const message = renderWelcomeEmail({
-    userName: event.userName,
+    userName: r.userName,
     ...(recipient.displayName === undefined ? {} : { displayName: recipient.displayName }),
     ...(recipient.renamedFrom === undefined ? {} : { renamedFrom: recipient.renamedFrom }),
     email: recipient.to,
@@ -396,7 +439,8 @@ async function createAndSend(
     ...(config.unusedPasswordDays === undefined
       ? {}
       : { unusedPasswordDays: config.unusedPasswordDays }),
-    replacesEarlier,
+    replacesEarlier: issue.replacesEarlier,
+    ...(issue.resend ? { resend: true } : {}),
     mfaRequired: config.mfaRequired,
   });
 
@@ -412,12 +456,8 @@ async function createAndSend(
       ),
     secrets,
   );
-  if (created === 'already-exists') {
-    log.info('step done', { step: 'create-login-profile', outcome: 'already-exists' });
-    return 'already-exists';
-  }
-  if (created === 'no-such-user') return skip('user-deleted', 'CreateLoginProfile: NoSuchEntity');
-  log.info('step done', { step: 'create-login-profile', outcome: 'created' });
+  log.info('step done', { step: 'create-login-profile', outcome: created });
+  if (created !== 'created') return created;
 
   const messageId = await send(r, {
     to: recipient.to,
@@ -425,259 +465,58 @@ async function createAndSend(
     secrets,
     // SES's answer was lost: the email may have gone. The next delivery's
     // email then says it replaces it, and a later change of address tells this one.
-    onMaybeSent: () => recordSentTo(r, recipient.to),
+    ...(issue.recordMaybeSent
+      ? {
+          onMaybeSent: () =>
+            writeTags(r, 'sent-to', [{ key: SENT_TO_TAG_KEY, value: recipient.to }], {
+              sentTo: 'maybe-sent',
+            }),
+        }
+      : {}),
   });
-  log.info('step done', { step: 'send-email', outcome: 'sent', messageId, replacesEarlier });
-  await markWelcomed(r, new Date(deps.now()).toISOString(), secrets, {
-    sentTo: recipient.to,
-    ...(r.resendToCover === undefined ? {} : { resent: r.resendToCover }),
+  log.info('step done', {
+    step: 'send-email',
+    outcome: 'sent',
+    messageId,
+    replacesEarlier: issue.replacesEarlier,
   });
-  return {
-    outcome: 'welcomed',
-    replacesEarlier,
-    ...(messageId === undefined ? {} : { messageId }),
-  };
-}
-
-/** CreateLoginProfile with throttling retries; a maybe-created profile is rolled back. */
-export async function createOnce(
-  r: EventRun,
-  password: string,
-  secrets: readonly string[],
-): Promise<CreateProfileOutcome> {
-  try {
-    return await withRetries(
-      () => createLoginProfile(r.deps.iamCreate, r.event.userName, password),
-      retryOptions(r, 'create-login-profile', isThrottlingError, secrets),
-    );
-  } catch (error) {
-    // No answer, or a server fault: the profile may exist now. Remove it so
-    // that the retry can create one and send. A refusal (4xx) created
-    // nothing, and deleting then could remove a profile an earlier run
-    // created and emailed (a duplicate event), so it is left alone.
-    if (mayHaveSucceeded(error)) await rollback(r, 'create-login-profile');
-    throw error;
-  }
+  const { what, tags, logged } = issue.record();
+  await writeTags(r, what, tags, logged, secrets);
+  return messageId === undefined ? {} : { messageId };
 }
 
 /**
- * CreateLoginProfile found a profile. Read again, fresh (the tags read before
- * may predate a concurrent run's tag), and judge it.
+ * Writes the tags that record what a run did, after the fact they record (an
+ * email SES accepted, a profile deleted). A failure is logged as an ERROR
+ * "<what> tag not written", with the command that writes them by hand, and
+ * never fails the record, on purpose: the fact stands, and a redelivery
+ * would act on it again. For the welcomed tag, that delivery would find a
+ * profile without the tag: inside IN_FLIGHT_WINDOW_MS it would fail again,
+ * after it would judge the profile orphaned and replace it, killing the
+ * password just sent. What is left is narrow: a later duplicate or replay,
+ * before the person signs in, replaces the profile and sends again (with the
+ * "replaces" notice); once they have signed in, PasswordLastUsed marks them
+ * welcomed. (The client's own SDK retries already cover throttling and
+ * server faults: TagUser is idempotent.)
  */
-async function handleExistingProfile(r: EventRun, recipient: Recipient): Promise<UserOutcome> {
-  const { deps, event, log } = r;
-  const tags = await step(r, 'list-user-tags', () => listUserTags(deps.iam, event.userName));
-  const user = await step(r, 'get-user', () => getUser(deps.iam, event.userName));
-  const profile = await step(r, 'get-login-profile', () =>
-    getLoginProfile(deps.iam, event.userName),
-  );
-  if (!tags || !user || !profile) {
-    // CreateLoginProfile just said both exist: this is a lagging replica or a
-    // concurrent delete; either way the next delivery sees it settled.
-    throw deferred(
-      r,
-      'check-existing-profile',
-      'NotVisibleYet',
-      'CreateLoginProfile found a login profile that IAM does not show; the next delivery tries again',
-    );
-  }
-  const welcomed = welcomedAt(tags);
-  const verdict = judgeExistingProfile({
-    ...(welcomed === undefined ? {} : { welcomedAt: welcomed }),
-    ...(user.passwordLastUsed ? { passwordLastUsed: user.passwordLastUsed } : {}),
-    ...(profile.createDate ? { profileCreatedMs: profile.createDate.getTime() } : {}),
-    nowMs: deps.now(),
-  });
-  log.info('step done', { step: 'check-existing-profile', outcome: verdict.kind });
-
-  switch (verdict.kind) {
-    case 'welcomed':
-      return skip(
-        'already-welcomed',
-        `tag ${WELCOMED_TAG_KEY} is ${singleLine(welcomed ?? '', 40)}`,
-      );
-    case 'signed-in': {
-      // Welcomed before the tag existed (or the tagging failed): record it,
-      // with the profile's creation time as the best known time of the email.
-      const at = (profile.createDate ?? new Date(deps.now())).toISOString();
-      await markWelcomed(r, at, []);
-      return skip('already-welcomed', 'the user has a login profile and has signed in with it');
-    }
-    case 'in-flight':
-      throw deferred(
-        r,
-        'check-existing-profile',
-        'ProfileInFlight',
-        `a login profile ${Math.round(verdict.ageMs / 1000)} s old and no ${WELCOMED_TAG_KEY} tag: ` +
-          'another delivery may still be sending; the next delivery looks again',
-      );
-    case 'orphaned': {
-      log.warn('orphaned login profile, replacing it', {
-        step: 'check-existing-profile',
-        outcome: 'orphaned',
-        profileAgeSeconds: Math.round(verdict.ageMs / 1000),
-      });
-      await step(r, 'delete-login-profile', () =>
-        removeProfile(r, { replacing: 'orphaned-profile' }),
-      );
-      const again = await createAndSend(r, recipient, true);
-      if (again !== 'already-exists') return again;
-      // Someone else created one in between: theirs to send.
-      throw deferred(
-        r,
-        'create-login-profile',
-        'EntityAlreadyExists',
-        'another delivery created a login profile while this one replaced an orphaned one; ' +
-          'the next delivery looks again',
-      );
-    }
-  }
-}
-
-/**
- * Tags the user as welcomed after SES accepted the email.
- *
- * A failure here is logged as an error but does NOT fail the record, on
- * purpose. The email went out: the person holds the one working password.
- * Failing the record would make SQS deliver it again, and that delivery would
- * find a profile without the tag: inside IN_FLIGHT_WINDOW_MS it would fail
- * again, after it would judge the profile orphaned and replace it, killing
- * the password just sent. Acknowledging sends nothing more. What is left is
- * narrow: a later duplicate or replay of this event, before the person signs
- * in, would replace the profile and send again (with the "replaces" notice);
- * once they have signed in, PasswordLastUsed marks them welcomed. The log
- * line carries the command that writes the tag by hand. (The client's own
- * SDK retries already cover throttling and server faults: TagUser is
- * idempotent.)
- */
-async function markWelcomed(
-  r: EventRun,
-  at: string,
-  secrets: readonly string[],
-  sent: { sentTo?: string; resent?: number } = {},
+export async function writeTags(
+  r: Pick<EventRun, 'deps' | 'log' | 'userName'>,
+  what: 'welcomed' | 'resent' | 'expired' | 'sent-to',
+  tags: readonly Tag[],
+  logged: Record<string, unknown> = {},
+  secrets: readonly string[] = [],
 ): Promise<void> {
-  const { sentTo, resent } = sent;
   try {
-    // With the resend value this email also serves, in the same call: the
-    // reconcile must never see "welcomed" without it and mail a second password.
-    await tagUserWith(r.deps.iam, r.event.userName, [
-      { key: WELCOMED_TAG_KEY, value: at },
-      ...(resent === undefined ? [] : [{ key: RESENT_TAG_KEY, value: String(resent) }]),
-      ...(sentTo === undefined ? [] : [{ key: SENT_TO_TAG_KEY, value: sentTo }]),
-    ]);
-    r.log.info('step done', {
-      step: 'tag-user',
-      outcome: 'tagged',
-      welcomedAt: at,
-      ...(resent === undefined ? {} : { resent }),
-    });
+    await tagUserWith(r.deps.iam, r.userName, tags);
+    r.log.info('step done', { step: 'tag-user', outcome: 'tagged', ...logged });
   } catch (error) {
-    r.log.error('welcomed tag not written', {
+    const byHand = tags.map((t) => `Key=${t.key},Value=${t.value}`).join(' ');
+    r.log.error(`${what} tag not written`, {
       step: 'tag-user',
       outcome: 'error',
+      userName: r.userName,
       error: describeError(error, secrets),
-      action:
-        `tag the user by hand: aws iam tag-user --user-name ${r.event.userName} ` +
-        `--tags Key=${WELCOMED_TAG_KEY},Value=${at}`,
-    });
-  }
-}
-
-/** Best effort: where an email may have gone when SES's answer was lost (see send). */
-async function recordSentTo(r: EventRun, to: string): Promise<void> {
-  try {
-    await tagUserWith(r.deps.iam, r.event.userName, [{ key: SENT_TO_TAG_KEY, value: to }]);
-    r.log.info('step done', { step: 'tag-user', outcome: 'tagged', sentTo: 'maybe-sent' });
-  } catch (error) {
-    r.log.error('step failed', { step: 'tag-user', outcome: 'error', error: describeError(error) });
-  }
-}
-
-export async function send(
-  r: EventRun,
-  email: {
-    to: string;
-    message: WelcomeEmail;
-    secrets: readonly string[];
-    /** Called before the rollback when SES may have sent the email though the call failed. */
-    onMaybeSent?: () => Promise<void>;
-  },
-): Promise<string | undefined> {
-  const { deps, config, event, log } = r;
-  try {
-    return await withRetries(
-      () =>
-        sendEmail(deps.ses, {
-          source: config.source,
-          to: email.to,
-          message: email.message,
-          userName: event.userName,
-          ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
-        }),
-      retryOptions(r, 'send-email', isSendThrottled, email.secrets),
-    );
-  } catch (error) {
-    log.error('step failed', {
-      step: 'send-email',
-      outcome: 'error',
-      error: describeError(error, email.secrets),
-    });
-    if (email.onMaybeSent && mayHaveSucceeded(error)) await email.onMaybeSent();
-    await rollback(r, 'send-email');
-    throw new WelcomeError({
-      step: 'send-email',
-      errorName: errorName(error),
-      userName: event.userName,
-      eventId: event.eventId,
-    });
-  }
-}
-
-/**
- * DeleteLoginProfile, retried while IAM answers EntityTemporarilyUnmodifiable
- * (common right after the profile was created) or throttles.
- */
-export async function removeProfile(
-  r: EventRun,
-  why: { failedStep: WelcomeStep } | { replacing: 'orphaned-profile' | 'resend' },
-): Promise<'deleted' | 'absent'> {
-  const outcome = await withRetries(
-    () => deleteLoginProfile(r.deps.iam, r.event.userName),
-    retryOptions(
-      r,
-      'delete-login-profile',
-      (error) => isTemporarilyUnmodifiable(error) || isThrottlingError(error),
-      [],
-      DELETE_RETRY,
-    ),
-  );
-  r.log.info('step done', { step: 'delete-login-profile', outcome, ...why });
-  return outcome;
-}
-
-/** Deletes the profile this run created, so that a retry can create it and send. */
-async function rollback(r: EventRun, failedStep: WelcomeStep): Promise<void> {
-  try {
-    await removeProfile(r, { failedStep });
-  } catch (error) {
-    r.log.error('step failed', {
-      step: 'delete-login-profile',
-      outcome: 'error',
-      failedStep,
-      error: describeError(error),
-    });
-    // Left as is, the profile has a password nobody received and no welcomed
-    // tag: a later delivery finds it older than the in-flight window, judges
-    // it orphaned and replaces it. A person can also clear it at once.
-    throw new WelcomeError({
-      step: 'delete-login-profile',
-      errorName: errorName(error),
-      userName: r.event.userName,
-      eventId: r.event.eventId,
-      action:
-        `The user has a login profile but no email. A delivery of this event more than ` +
-        `${IN_FLIGHT_WINDOW_MS / 60_000} minutes from now replaces it; if none is left, delete it ` +
-        `(aws iam delete-login-profile --user-name ${r.event.userName}) and replay the event`,
+      action: `aws iam tag-user --user-name ${r.userName} --tags ${byHand}`,
     });
   }
 }

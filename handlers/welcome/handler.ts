@@ -1,38 +1,41 @@
 /**
- * The Lambda handler: reads the settings, tells the trigger apart, and hands
- * the records to the batch runner (batch.ts), which runs the welcome flow
- * (flow.ts) for each CreateUser event.
+ * The Lambda handler: reads the settings, then runs each SQS record
+ * (runners.ts) under Powertools' batch processor, which answers
+ * `{ batchItemFailures }` (the mapping sets ReportBatchItemFailures): SQS
+ * delivers just the failed records again after the visibility timeout, and
+ * moves one to the dead-letter queue after its last receive.
  *
- * Triggers: an SQS event source mapping with ReportBatchItemFailures (the
- * answer is `{ batchItemFailures }`), and, while events sent before the
- * switch drain, the SNS topic directly (the answer is a summary; failures
- * are thrown).
+ * The mapping's batch size is 1 (stacks/welcome-function.ts), so each record
+ * starts with the whole timeout; the in-record budgets (the retries' reserve,
+ * the expiry run's per-user minimum) keep a record inside it. Records of a
+ * larger batch run one after the other, never in parallel: two records about
+ * one user must not race each other's IAM reads.
  */
-import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { runSnsRecords, runSqsBatch, type WelcomeSummary } from './batch';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readConfig, type WelcomeConfig } from './core/config';
-import { describeError, errorName, WelcomeError } from './core/errors';
-import { parseInvocation } from './core/event';
+import { describeError, errorName, RecordError } from './core/errors';
 import type { RunContext, WelcomeDeps } from './flow';
+import { type RecordResult, runRecord } from './runners';
 import { type AliasCache, signInHostResolver } from './sign-in-host';
 import { adminNotifier, type WebhookCache } from './admin-notifier';
 
 export { DEFAULT_RETRY, type RetrySettings, type WelcomeDeps } from './flow';
-export {
-  MIN_RECORD_START_MS,
-  type RecordOutcome,
-  WelcomeBatchError,
-  type WelcomeSummary,
-} from './batch';
+export type { RecordOutcome, RecordResult } from './runners';
 
-export type WelcomeResult = SQSBatchResponse | WelcomeSummary;
+export interface HandlerOptions {
+  /** Sees each record's result as it ends (tests, the local run); the logs say the same. */
+  observe?: (messageId: string, result: RecordResult) => void;
+}
 
 export function createWelcomeHandler(
   deps: WelcomeDeps,
-): (event: unknown, context: Context) => Promise<WelcomeResult> {
+  options: HandlerOptions = {},
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const aliasCache: AliasCache = {};
   // Per execution environment, like the clients: one SSM read serves every warm invocation.
   const webhookCache: WebhookCache = {};
+  const processor = new BatchProcessor(EventType.SQS);
 
   return async (event, context) => {
     deps.logger.addContext(context);
@@ -40,10 +43,9 @@ export function createWelcomeHandler(
     try {
       config = readConfig(deps.env());
     } catch (error) {
-      // Thrown for either trigger: from SQS the whole batch comes back, every
-      // record fails the same way until the setting is fixed.
+      // The whole batch comes back: every record fails the same way until the setting is fixed.
       deps.logger.error('configuration invalid', { step: 'config', error: describeError(error) });
-      throw new WelcomeError({
+      throw new RecordError({
         step: 'config',
         errorName: errorName(error),
         action: error instanceof Error ? error.message : undefined,
@@ -56,9 +58,17 @@ export function createWelcomeHandler(
       signInHost: signInHostResolver(deps, config, context, aliasCache),
       notifyAdmins: adminNotifier(deps, config, webhookCache),
     };
-    const invocation = parseInvocation(event);
-    return invocation.trigger === 'sqs'
-      ? runSqsBatch(run, invocation.items)
-      : runSnsRecords(run, invocation.records);
+    const recordHandler = async (record: SQSRecord) => {
+      const result = await runRecord(run, record);
+      options.observe?.(record.messageId, result);
+      if (result.outcome === 'failed') throw result.error;
+      return result;
+    };
+    return processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel: false,
+      // A batch of one that failed is a batch item failure like any other, not an invocation error.
+      throwOnFullBatchFailure: false,
+    });
   };
 }

@@ -1,6 +1,6 @@
 /**
  * When the admins are told, and what (core/admin-notice.ts). Decided here so
- * that batch.ts only says where:
+ * that runners.ts only says where:
  *
  * - every welcome that sent an email (`welcomed`, noting a replacement or
  *   who queued it);
@@ -18,10 +18,11 @@
  */
 import { WELCOME_QUEUE_MAX_RECEIVES } from '../../shared/contract';
 import type { AdminNotice } from './core/admin-notice';
-import type { WelcomeError } from './core/errors';
-import type { CreatedUser, ParsedRecord } from './core/event';
+import type { RecordError } from './core/errors';
+import type { CreatedUser, InboundRequest } from './core/request';
 import type { SesFeedback } from './core/ses-event';
-import type { RunContext, UserOutcome } from './flow';
+import type { RunContext } from './flow';
+import type { UserOutcome } from './welcome';
 import type { EventLog } from './log';
 
 /** The log message the welcome-email-problems alarm counts (at level ERROR). */
@@ -51,14 +52,14 @@ export function welcomedNotice(
 
 /** The `failed` notice, when this was the message's last receive; undefined otherwise. */
 export function lastTryNotice(
-  parsed: ParsedRecord,
+  request: InboundRequest,
   receiveCount: number,
-  failure: Pick<WelcomeError, 'step' | 'errorName'>,
+  failure: Pick<RecordError, 'step' | 'errorName'>,
 ): AdminNotice | undefined {
-  if (parsed.kind !== 'create-user' || receiveCount < WELCOME_QUEUE_MAX_RECEIVES) return undefined;
+  if (request.kind !== 'welcome' || receiveCount < WELCOME_QUEUE_MAX_RECEIVES) return undefined;
   return {
     kind: 'failed',
-    userName: parsed.event.userName,
+    userName: request.event.userName,
     detail: `failed ${receiveCount} times; last at step ${failure.step} (${failure.errorName})`,
   };
 }

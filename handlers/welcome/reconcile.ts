@@ -8,7 +8,7 @@
 import { WELCOME_ENV } from '../../shared/contract';
 import { queueResend, queueWelcome, reconcileUsers } from './aws/users';
 import { FunctionEnvironmentError } from './core/config';
-import { errorName, WelcomeError } from './core/errors';
+import { errorName, RecordError } from './core/errors';
 import type { RunContext } from './flow';
 import type { EventLog } from './log';
 
@@ -19,7 +19,7 @@ export async function runReconcile(run: RunContext, log: EventLog): Promise<{ qu
     const missing = new FunctionEnvironmentError(
       `${WELCOME_ENV.welcomeQueueUrl} is not set: deploy the current stack`,
     );
-    throw new WelcomeError({
+    throw new RecordError({
       step: 'reconcile',
       errorName: errorName(missing),
       action: missing.message,
@@ -43,6 +43,6 @@ export async function runReconcile(run: RunContext, log: EventLog): Promise<{ qu
     return { queued: report.toWelcome.length + report.toResend.length };
   } catch (error) {
     log.error('step failed', { step: 'reconcile', outcome: 'error', errorName: errorName(error) });
-    throw new WelcomeError({ step: 'reconcile', errorName: errorName(error) });
+    throw new RecordError({ step: 'reconcile', errorName: errorName(error) });
   }
 }

@@ -24,19 +24,11 @@
  * flight within one IAM round trip of each other; SQS's duplicates and the
  * hourly reconcile are minutes apart.
  */
-import type { CreatedUser } from './core/event';
-import {
-  MANAGED_USER_PATH,
-  RESEND_TAG_KEY,
-  RESENT_TAG_KEY,
-  SENT_TO_TAG_KEY,
-} from '../../shared/contract';
-import { getLoginProfile, getPasswordPolicy, getUser, listUserTags, tagUserWith } from './aws/iam';
+import { RESENT_TAG_KEY, SENT_TO_TAG_KEY } from '../../shared/contract';
+import { getLoginProfile, getUser, listUserTags } from './aws/iam';
 import { sendEmail } from './aws/ses';
 import { renderAddressChangeEmail } from './core/address-change-message';
 import { describeError } from './core/errors';
-import { renderWelcomeEmail } from './core/message';
-import { generatePassword, rulesFromIamPolicy } from './core/password';
 import { decide } from './core/policy';
 import {
   asksAfterSignIn,
@@ -48,16 +40,15 @@ import {
   type ResendAuthority,
 } from './core/resend';
 import type { ResendEvent } from './core/resend-event';
-import { signInUrl } from './core/signin';
 import {
-  type Attempt,
-  createOnce,
   deferred,
   type EventRun,
+  issuePassword,
+  recipientFor,
   removeProfile,
   type RunContext,
-  send,
   step,
+  writeTags,
 } from './flow';
 import type { EventLog } from './log';
 
@@ -71,27 +62,20 @@ const skip = (reason: string, detail: string): ResendOutcome => ({
   detail,
 });
 
-/** The shared steps speak of a CreatedUser; a resend is about a user long created. */
-function asEventRun(run: RunContext, event: ResendEvent, log: EventLog): EventRun {
-  const created: CreatedUser = {
-    eventId: event.eventId,
-    snsMessageId: event.snsMessageId,
-    userName: event.userName,
-    ...(event.userId === undefined ? {} : { userId: event.userId }),
-    path: MANAGED_USER_PATH,
-  };
-  // No grace period: the user is not new, so IAM's "no such user" is final.
-  return { ...run, event: created, log, inGrace: () => false };
-}
-
 export async function resendWelcome(
   run: RunContext,
   event: ResendEvent,
   log: EventLog,
-  _attempt: Attempt,
 ): Promise<ResendOutcome> {
   const { deps } = run;
-  const r = asEventRun(run, event, log);
+  // No grace period: the user is not new, so IAM's "no such user" is final.
+  const r: EventRun = {
+    ...run,
+    userName: event.userName,
+    eventId: event.eventId,
+    log,
+    inGrace: () => false,
+  };
   const user = await step(r, 'get-user', () => getUser(deps.iam, event.userName));
   if (!user) return skip('user-deleted', 'GetUser: NoSuchEntity');
   const tags = await step(r, 'list-user-tags', () => listUserTags(deps.iam, event.userName));
@@ -171,7 +155,7 @@ export async function resendWelcome(
           `tag of ${request.requested}: another delivery may still be sending; the next delivery looks again`,
       );
     case 'served':
-      await markResent(r, request.requested, undefined, []);
+      await markResent(r, request.requested);
       return skip(
         'resend-already-served',
         'the person signed in with a password created for this resend',
@@ -184,38 +168,18 @@ export async function resendWelcome(
       break;
   }
 
-  const policy = await step(r, 'get-password-policy', () => getPasswordPolicy(deps.iam));
-  const rules = rulesFromIamPolicy(policy);
-  const url = await step(r, 'resolve-sign-in-url', async () => signInUrl(await run.signInHost()));
-  const password = await step(r, 'generate-password', () =>
-    Promise.resolve(generatePassword(rules)),
-  );
-  const secrets = [password];
-  const message = renderWelcomeEmail({
-    userName: event.userName,
-    ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
+  const recipient = await recipientFor(r, {
     email: decision.email,
-    signInUrl: url,
-    organisationName: run.config.organisationName,
-    helpContact: run.config.helpContact,
-    password,
-    issuedAtMs: deps.now(),
-    ...(run.config.unusedPasswordDays === undefined
-      ? {}
-      : { unusedPasswordDays: run.config.unusedPasswordDays }),
+    ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
+  });
+  const issued = await issuePassword(r, {
+    recipient,
     replacesEarlier: true,
     resend: true,
-    mfaRequired: run.config.mfaRequired,
+    record: () => markResentTags(request.requested, decision.email),
   });
-
-  const created = await step(
-    r,
-    'create-login-profile',
-    () => createOnce(r, password, secrets),
-    secrets,
-  );
-  if (created === 'no-such-user') return skip('user-deleted', 'CreateLoginProfile: NoSuchEntity');
-  if (created === 'already-exists') {
+  if (issued === 'no-such-user') return skip('user-deleted', 'CreateLoginProfile: NoSuchEntity');
+  if (issued === 'already-exists') {
     // Another delivery created one since this one looked: it is theirs to send.
     throw deferred(
       r,
@@ -224,11 +188,6 @@ export async function resendWelcome(
       'another delivery created a login profile for this resend; the next delivery looks again',
     );
   }
-  log.info('step done', { step: 'create-login-profile', outcome: 'created' });
-
-  const messageId = await send(r, { to: decision.email, message, secrets });
-  log.info('step done', { step: 'send-email', outcome: 'sent', messageId, replacesEarlier: true });
-  await markResent(r, request.requested, decision.email, secrets);
   const moved =
     authority.previousAddress === undefined
       ? undefined
@@ -249,11 +208,7 @@ export async function resendWelcome(
           ]),
     ].join(' '),
   });
-  return {
-    outcome: 'resent',
-    resend: request.requested,
-    ...(messageId === undefined ? {} : { messageId }),
-  };
+  return { outcome: 'resent', resend: request.requested, ...issued };
 }
 
 /** Who asked, for the admins: the deploy role, another caller, or the run that queued it. */
@@ -271,18 +226,18 @@ function askedBy(event: ResendEvent, byDeployRole: boolean): string {
  * make a later delivery replace it; the admins' notice says it failed.
  */
 async function tellOldAddress(r: EventRun, oldAddress: string): Promise<'told' | 'failed'> {
-  const { deps, config, event, log } = r;
+  const { deps, config, userName, log } = r;
   try {
     await sendEmail(deps.ses, {
       source: config.source,
       to: oldAddress,
       message: renderAddressChangeEmail({
-        userName: event.userName,
+        userName,
         oldAddress,
         organisationName: config.organisationName,
         helpContact: config.helpContact,
       }),
-      userName: event.userName,
+      userName,
       ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
     });
     log.info('step done', { step: 'tell-old-address', outcome: 'sent' });
@@ -298,31 +253,22 @@ async function tellOldAddress(r: EventRun, oldAddress: string): Promise<'told' |
 }
 
 /**
- * Records the value served, and where it went (the next resend to another
- * address tells this one). Like the welcomed tag (flow.ts markWelcomed), a
- * failure is logged, not thrown: the email went out, and failing the record
- * would make a later delivery replace the password just sent.
+ * The value served, and where it went (the next resend to another address
+ * tells this one). Like the welcomed tag, written or logged, never thrown
+ * (flow.ts writeTags): the email went out.
  */
-async function markResent(
-  r: EventRun,
-  value: number,
-  sentTo: string | undefined,
-  secrets: readonly string[],
-): Promise<void> {
-  try {
-    await tagUserWith(r.deps.iam, r.event.userName, [
+function markResentTags(value: number, sentTo?: string) {
+  return {
+    what: 'resent' as const,
+    tags: [
       { key: RESENT_TAG_KEY, value: String(value) },
       ...(sentTo === undefined ? [] : [{ key: SENT_TO_TAG_KEY, value: sentTo }]),
-    ]);
-    r.log.info('step done', { step: 'tag-user', outcome: 'tagged', resent: value });
-  } catch (error) {
-    r.log.error('resent tag not written', {
-      step: 'tag-user',
-      outcome: 'error',
-      error: describeError(error, secrets),
-      action:
-        `tag the user by hand: aws iam tag-user --user-name ${r.event.userName} ` +
-        `--tags Key=${RESENT_TAG_KEY},Value=${value} (the value of its ${RESEND_TAG_KEY} tag served)`,
-    });
-  }
+    ],
+    logged: { resent: value },
+  };
+}
+
+async function markResent(r: EventRun, value: number): Promise<void> {
+  const { what, tags, logged } = markResentTags(value);
+  await writeTags(r, what, tags, logged);
 }

@@ -15,13 +15,12 @@ import {
 } from '@aws-sdk/client-iam';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { iam, iamCreate, ses, sqs } from '../../../handlers/welcome/aws/clients';
-import { runSqsBatch } from '../../../handlers/welcome/batch';
 import type { AdminNotice } from '../../../handlers/welcome/core/admin-notice';
 import { readConfig } from '../../../handlers/welcome/core/config';
-import { parseInvocation } from '../../../handlers/welcome/core/event';
 import { DAY_MS } from '../../../handlers/welcome/core/expiry';
 import type { RunContext } from '../../../handlers/welcome/flow';
 import { logger } from '../../../handlers/welcome/log';
+import { runRecord } from '../../../handlers/welcome/runners';
 import {
   EXPIRE_REQUEST,
   EXPIRED_TAG_KEY,
@@ -113,16 +112,12 @@ function expiryHarness(env: Record<string, string | undefined> = {}): ExpiryHarn
         },
       };
       const text = typeof body === 'string' ? body : JSON.stringify(body);
-      const invocation = parseInvocation(
-        sqsEvent(
-          sqsRecord(text, {
-            messageId: options.messageId ?? 'm-expire',
-            receiveCount: options.receiveCount ?? 1,
-          }),
-        ),
-      );
-      if (invocation.trigger !== 'sqs') throw new Error('expected an SQS invocation');
-      return runSqsBatch(run, invocation.items);
+      const messageId = options.messageId ?? 'm-expire';
+      const record = sqsRecord(text, { messageId, receiveCount: options.receiveCount ?? 1 });
+      const result = await runRecord(run, record);
+      return {
+        batchItemFailures: result.outcome === 'failed' ? [{ itemIdentifier: messageId }] : [],
+      };
     },
   };
 }

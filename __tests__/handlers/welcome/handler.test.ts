@@ -15,10 +15,10 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
-import type { SQSBatchResponse } from 'aws-lambda';
-import { DEFAULT_RETRY, MIN_RECORD_START_MS } from '../../../handlers/welcome/handler';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DEFAULT_RETRY } from '../../../handlers/welcome/handler';
 import { GRACE_PERIOD_MS, IN_FLIGHT_WINDOW_MS } from '../../../handlers/welcome/core/consistency';
-import { WelcomeError } from '../../../handlers/welcome/core/errors';
+import { RecordError } from '../../../handlers/welcome/core/errors';
 import { PASSWORD_ALPHABET } from '../../../handlers/welcome/core/password';
 import { WELCOMED_TAG_KEY } from '../../../handlers/welcome/core/policy';
 import { RECONCILE_REQUEST, SENT_TO_TAG_KEY, welcomeRequest } from '../../../shared/contract';
@@ -40,7 +40,6 @@ import {
   captureOutput,
   createUserEvent,
   lambdaContext,
-  snsEvent,
   sqsEvent,
   sqsRecord,
   ACCOUNT_ID,
@@ -153,7 +152,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     options: { env: { UNUSED_PASSWORD_DAYS: '7' } },
     run: async (h) => {
       addManagedUser(h.aws, 'ada.lovelace', { displayName: 'Ada Lovelace' });
-      await h.invoke(snsEvent(createUserEvent({ userName: 'ada.lovelace' })));
+      await h.invoke(sqsEvent(createUserEvent({ userName: 'ada.lovelace' })));
       const password = expectWelcomedOnce(h, 'ada.lovelace', 'ada.lovelace@example.com');
       expect(password).not.toBe('');
       const created = h.aws.users.get('ada.lovelace')?.profile?.createDate?.getTime() ?? NaN;
@@ -172,7 +171,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       run: async (h) => {
         const user = addManagedUser(h.aws, 'ada.king', { displayName: 'Ada King' });
         user.tags.push({ Key: 'renamed-from', Value: 'ada.lovelace' });
-        await h.invoke(snsEvent(createUserEvent({ userName: 'ada.king' })));
+        await h.invoke(sqsEvent(createUserEvent({ userName: 'ada.king' })));
         expectWelcomedOnce(h, 'ada.king', 'ada.king@example.com');
         const message = h.aws.sent[0].input.Message;
         expect(message?.Subject?.Data).toBe('Your new user name for the Example Corp AWS account');
@@ -188,7 +187,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     run: async (h) => {
       const name = `Ada ${'Lovelace-Byron '.repeat(17)}`.slice(0, 256);
       addManagedUser(h.aws, 'ada.lovelace', { displayName: name });
-      await h.invoke(snsEvent(createUserEvent({ userName: 'ada.lovelace' })));
+      await h.invoke(sqsEvent(createUserEvent({ userName: 'ada.lovelace' })));
       expectWelcomedOnce(h, 'ada.lovelace', 'ada.lovelace@example.com');
       expect(h.aws.sent[0].input.Message?.Body?.Text?.Data).toContain(`Hello ${name.trim()},`);
     },
@@ -197,7 +196,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     options: { env: { UNUSED_PASSWORD_DAYS: '0' } },
     run: async (h) => {
       addManagedUser(h.aws, 'ada.lovelace');
-      await h.invoke(snsEvent(createUserEvent({ userName: 'ada.lovelace' })));
+      await h.invoke(sqsEvent(createUserEvent({ userName: 'ada.lovelace' })));
       expectWelcomedOnce(h, 'ada.lovelace', 'ada.lovelace@example.com');
       expect(h.aws.sent[0].input.Message?.Body?.Text?.Data).not.toContain('stops working on');
     },
@@ -208,7 +207,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       h.aws.accountAliases = ['example-corp'];
       const event = createUserEvent({ userName: 'ada.lovelace' });
 
-      const summary = await h.invoke(snsEvent(event));
+      const summary = await h.invoke(sqsEvent(event));
 
       expect(summary.records).toEqual([
         {
@@ -294,7 +293,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
   'the same event twice: one profile, one email; the repeat is acknowledged': {
     run: async (h) => {
       addManagedUser(h.aws, 'grace');
-      const event = snsEvent(createUserEvent({ userName: 'grace' }));
+      const event = sqsEvent(createUserEvent({ userName: 'grace' }));
 
       const first = await h.invoke(event);
       const second = await h.invoke(event);
@@ -307,12 +306,12 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       // Two deliveries racing each other: one sends; the other finds a profile
       // seconds old and, unless the winner's tag is already visible, defers.
       addManagedUser(h.aws, 'alan');
-      const raced = snsEvent(createUserEvent({ userName: 'alan' }));
+      const raced = sqsEvent(createUserEvent({ userName: 'alan' }));
       const racing = await Promise.allSettled([h.invoke(raced), h.invoke(raced)]);
       const outcomes = racing.map((r) =>
         r.status === 'fulfilled'
           ? r.value.records[0].outcome
-          : `${(r.reason as WelcomeError).errorName}${(r.reason as WelcomeError).deferred ? ' (deferred)' : ''}`,
+          : `${(r.reason as RecordError).errorName}${(r.reason as RecordError).deferred ? ' (deferred)' : ''}`,
       );
       expect(outcomes.filter((o) => o === 'welcomed')).toHaveLength(1);
       expect(outcomes.filter((o) => o !== 'welcomed')[0]).toMatch(
@@ -334,7 +333,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     run: async (h) => {
       addManagedUser(h.aws, 'mallory');
       const summary = await h.invoke(
-        snsEvent(createUserEvent({ userName: 'mallory', errorCode: 'AccessDenied' })),
+        sqsEvent(createUserEvent({ userName: 'mallory', errorCode: 'AccessDenied' })),
       );
       expect(summary.records[0]).toMatchObject({
         outcome: 'skipped',
@@ -364,21 +363,21 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       });
       addManagedUser(h.aws, 'elsewhere', { path: '/service/' });
 
-      const tagged = await h.invoke(snsEvent(createUserEvent({ userName: 'console-made' })));
-      const otherOwner = await h.invoke(snsEvent(createUserEvent({ userName: 'other-team' })));
+      const tagged = await h.invoke(sqsEvent(createUserEvent({ userName: 'console-made' })));
+      const otherOwner = await h.invoke(sqsEvent(createUserEvent({ userName: 'other-team' })));
       expect(tagged.records[0]).toMatchObject({ reason: 'not-managed-by-this-project' });
       expect(otherOwner.records[0]).toMatchObject({ reason: 'not-managed-by-this-project' });
       expect(calls.getUser()).toBe(2);
 
       // Created at another path: skipped before asking IAM (permissions are path-scoped).
       const pathed = await h.invoke(
-        snsEvent(createUserEvent({ userName: 'elsewhere', path: '/service/' })),
+        sqsEvent(createUserEvent({ userName: 'elsewhere', path: '/service/' })),
       );
       expect(pathed.records[0]).toMatchObject({ reason: 'not-managed-path' });
       expect(calls.getUser()).toBe(2);
 
       // The event claims the managed path, IAM says otherwise: IAM wins.
-      const lying = await h.invoke(snsEvent(createUserEvent({ userName: 'elsewhere' })));
+      const lying = await h.invoke(sqsEvent(createUserEvent({ userName: 'elsewhere' })));
       expect(lying.records[0]).toMatchObject({ reason: 'not-managed-path' });
       expect(calls.getUser()).toBe(3);
 
@@ -399,7 +398,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       };
       for (const [userName, email] of Object.entries(bad)) {
         addManagedUser(h.aws, userName, { email });
-        const summary = await h.invoke(snsEvent(createUserEvent({ userName })));
+        const summary = await h.invoke(sqsEvent(createUserEvent({ userName })));
         expect(summary.records[0]).toMatchObject({
           outcome: 'skipped',
           reason: 'missing-or-invalid-email-tag',
@@ -415,7 +414,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
 
   'a user deleted before the function runs is a logged skip': {
     run: async (h) => {
-      const summary = await h.invoke(snsEvent(createUserEvent({ userName: 'gone' })));
+      const summary = await h.invoke(sqsEvent(createUserEvent({ userName: 'gone' })));
       expect(summary.records[0]).toMatchObject({ outcome: 'skipped', reason: 'user-deleted' });
       expect(calls.getUser()).toBe(1);
       expect(calls.create()).toHaveLength(0);
@@ -425,14 +424,14 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       // Deleted between the checks and CreateLoginProfile.
       addManagedUser(h.aws, 'racing');
       iamMock.on(CreateLoginProfileCommand).rejects(noSuchEntity('The user with name racing'));
-      const late = await h.invoke(snsEvent(createUserEvent({ userName: 'racing' })));
+      const late = await h.invoke(sqsEvent(createUserEvent({ userName: 'racing' })));
       expect(late.records[0]).toMatchObject({ outcome: 'skipped', reason: 'user-deleted' });
       expect(calls.send()).toHaveLength(0);
 
       // Deleted and created again under the same name: the old event is not for this user.
       addManagedUser(h.aws, 'reborn', { userId: 'AIDANEWIDENTITY' });
       const stale = await h.invoke(
-        snsEvent(createUserEvent({ userName: 'reborn', userId: 'AIDAOLDIDENTITY' })),
+        sqsEvent(createUserEvent({ userName: 'reborn', userId: 'AIDAOLDIDENTITY' })),
       );
       expect(stale.records[0]).toMatchObject({ reason: 'user-replaced' });
       expect(calls.send()).toHaveLength(0);
@@ -443,7 +442,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     run: async (h) => {
       addManagedUser(h.aws, 'nopolicy');
       h.aws.passwordPolicy = undefined;
-      await h.invoke(snsEvent(createUserEvent({ userName: 'nopolicy' })));
+      await h.invoke(sqsEvent(createUserEvent({ userName: 'nopolicy' })));
       expect(calls.policy()).toBe(1);
       const password = expectWelcomedOnce(h, 'nopolicy', 'nopolicy@example.com');
       expect(satisfiesIamPolicy(password, undefined)).toBe(true);
@@ -468,7 +467,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
         PasswordReusePrevention: 24,
         HardExpiry: false,
       };
-      await h.invoke(snsEvent(createUserEvent({ userName: 'strict' })));
+      await h.invoke(sqsEvent(createUserEvent({ userName: 'strict' })));
       const password = expectWelcomedOnce(h, 'strict', 'strict@example.com');
       expect(password).toHaveLength(72);
       expect(satisfiesIamPolicy(password, h.aws.passwordPolicy)).toBe(true);
@@ -481,17 +480,17 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       h.aws.sesBehaviour = () => {
         throw sesRejected();
       };
-      const event = snsEvent(createUserEvent({ userName: 'rejected', eventId: 'evt-rejected' }));
+      const event = sqsEvent(createUserEvent({ userName: 'rejected', eventId: 'evt-rejected' }));
 
       const error: unknown = await h.invoke(event).then(
         () => undefined,
         (e: unknown) => e,
       );
 
-      expect(error).toBeInstanceOf(WelcomeError);
-      const welcomeError = error as WelcomeError;
+      expect(error).toBeInstanceOf(RecordError);
+      const welcomeError = error as RecordError;
       expect(welcomeError).toMatchObject({
-        name: 'WelcomeError',
+        name: 'RecordError',
         step: 'send-email',
         errorName: 'MessageRejected',
         userName: 'rejected',
@@ -525,7 +524,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       h.aws.sesBehaviour = (_input, attempt) => {
         if (attempt <= 3) throw sesThrottling();
       };
-      const summary = await h.invoke(snsEvent(createUserEvent({ userName: 'throttled' })));
+      const summary = await h.invoke(sqsEvent(createUserEvent({ userName: 'throttled' })));
       expect(summary.records[0].outcome).toBe('welcomed');
       expect(calls.send()).toHaveLength(4);
       expect(calls.delete()).toHaveLength(0);
@@ -547,7 +546,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
         throw sesThrottling();
       };
       await expect(
-        h.invoke(snsEvent(createUserEvent({ userName: 'always-throttled' }))),
+        h.invoke(sqsEvent(createUserEvent({ userName: 'always-throttled' }))),
       ).rejects.toMatchObject({ step: 'send-email', errorName: 'Throttling' });
       expect(calls.send()).toHaveLength(DEFAULT_RETRY.maxAttempts);
       expect(h.sleeps).toHaveLength(DEFAULT_RETRY.maxAttempts - 1);
@@ -560,7 +559,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       h.sleeps.length = 0;
       await expect(
         h.invoke(
-          snsEvent(createUserEvent({ userName: 'always-throttled' })),
+          sqsEvent(createUserEvent({ userName: 'always-throttled' })),
           lambdaContext(DEFAULT_RETRY.reserveMs),
         ),
       ).rejects.toMatchObject({ step: 'send-email' });
@@ -570,46 +569,63 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     },
   },
 
-  'a malformed SNS message is logged and acknowledged': {
-    run: async (h) => {
-      addManagedUser(h.aws, 'ada');
-      const garbage: unknown[] = [
-        undefined,
-        {},
-        { Records: [] },
-        { Records: [{ EventSource: 'aws:sqs', body: '{}' }] },
-        snsEvent('this is not json'),
-        snsEvent('{"version":"0"}'),
-        snsEvent(JSON.stringify([1, 2, 3])),
-        snsEvent({ ...createUserEvent({ userName: 'ada' }), detail: 'oops' }),
-        snsEvent({ ...createUserEvent({ userName: 'ada' }), source: 'aws.s3' }),
-        snsEvent(createUserEvent({ userName: 'ada', eventName: 'DeleteUser' })),
-      ];
-      const reasons: string[] = [];
-      for (const event of garbage) {
-        const summary = await h.invoke(event);
-        expect(summary.records).toHaveLength(1);
-        expect(summary.records[0].outcome).toBe('skipped');
-        reasons.push((summary.records[0] as { reason: string }).reason);
-      }
-      expect(reasons).toEqual([
-        'malformed-sns-event',
-        'malformed-sns-event',
-        'malformed-sns-event',
-        'malformed-sns-event',
-        'malformed-message',
-        'malformed-message',
-        'malformed-message',
-        'not-a-cloudtrail-api-call',
-        'not-a-cloudtrail-api-call',
-        'not-create-user',
-      ]);
-      expectNoAwsCalls();
-      expect(logLines().filter((line) => line.message === 'event skipped')).toHaveLength(
-        garbage.length,
-      );
+  'a message that asks for nothing is acknowledged; a body no writer sends fails, for the dead-letter queue':
+    {
+      run: async (h) => {
+        addManagedUser(h.aws, 'ada');
+        const asksNothing = [
+          sqsEvent({ ...createUserEvent({ userName: 'ada' }), detail: 'oops' }),
+          sqsEvent({ ...createUserEvent({ userName: 'ada' }), source: 'aws.s3' }),
+          sqsEvent(createUserEvent({ userName: 'ada', eventName: 'DeleteUser' })),
+        ];
+        const reasons: string[] = [];
+        for (const event of asksNothing) {
+          const summary = await h.invoke(event);
+          expect(summary.records).toHaveLength(1);
+          expect(summary.records[0].outcome).toBe('skipped');
+          reasons.push((summary.records[0] as { reason: string }).reason);
+        }
+        expect(reasons).toEqual([
+          'not-a-cloudtrail-api-call',
+          'not-a-cloudtrail-api-call',
+          'not-create-user',
+        ]);
+        const unreadable = [
+          ['this is not json', 'malformed-message'],
+          ['{"version":"0"}', 'malformed-message'],
+          [JSON.stringify([1, 2, 3]), 'malformed-message'],
+        ].map(([message, reason], i) => ({
+          record: sqsRecord(message, { messageId: `m-bad-${i}`, inNotification: true }),
+          reason,
+        }));
+        unreadable.push({
+          record: sqsRecord('not a notification', { messageId: 'm-body' }),
+          reason: 'malformed-sns-notification',
+        });
+        for (const { record, reason } of unreadable) {
+          const response = await h.invokeSqs(sqsEvent(record));
+          expect(failedIds(response)).toEqual([record.messageId]);
+          await expect(h.invoke(sqsEvent(record))).rejects.toMatchObject({
+            step: 'read-message',
+            errorName: reason,
+          });
+        }
+        expect(
+          logLines()
+            .filter((line) => line.message === 'event failed')
+            .map((line) => line.errorName),
+        ).toEqual(unreadable.flatMap(({ reason }) => [reason, reason]));
+        // An invocation that is no SQS event at all is refused as a whole, and no record runs.
+        for (const event of [undefined, {}]) {
+          await expect(h.invokeSqs(event)).rejects.toThrow(/Unexpected batch type/);
+        }
+        expect(await h.invoke({ Records: [] })).toEqual({ records: [] });
+        expectNoAwsCalls();
+        expect(logLines().filter((line) => line.message === 'event skipped')).toHaveLength(
+          asksNothing.length,
+        );
+      },
     },
-  },
 
   'many users at once against a throttling SES: each gets exactly one email': {
     options: {
@@ -635,9 +651,9 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       };
       const names = Array.from({ length: 24 }, (_, i) => `user${String(i).padStart(2, '0')}`);
       names.forEach((name) => addManagedUser(h.aws, name));
-      const events = names.map((name) => snsEvent(createUserEvent({ userName: name })));
+      const events = names.map((name) => sqsEvent(createUserEvent({ userName: name })));
 
-      // Lambda's async invocation: a failed run is retried up to twice.
+      // SQS delivers a failed record again (here: up to twice more).
       const runWithLambdaRetries = async (event: unknown): Promise<string> => {
         for (let attempt = 1; ; attempt += 1) {
           try {
@@ -662,7 +678,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     run: async (h) => {
       addManagedUser(h.aws, 'aliased');
       h.aws.accountAliases = ['iam-alias'];
-      await h.invoke(snsEvent(createUserEvent({ userName: 'aliased' })));
+      await h.invoke(sqsEvent(createUserEvent({ userName: 'aliased' })));
       expect(calls.aliases()).toBe(0);
       expect(h.aws.sent[0].input.Message?.Body?.Text?.Data).toContain(
         'https://configured-alias.signin.aws.amazon.com/console',
@@ -1023,29 +1039,30 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     },
   },
 
-  'SQS: records are not started without enough time left; they are failed for redelivery': {
+  'SQS: every record of a batch runs, in order; only the unreadable one fails': {
     run: async (h) => {
       for (const name of ['early', 'late-1', 'late-2']) addManagedUser(h.aws, name);
-      let left = 60_000;
-      // Time runs short while the first record is being sent.
-      h.aws.sesBehaviour = () => {
-        left = MIN_RECORD_START_MS - 1;
-      };
       const batch = sqsEvent(
         sqsRecord(createUserEvent({ userName: 'early' }), { messageId: 'm-early' }),
         sqsRecord(createUserEvent({ userName: 'late-1' }), { messageId: 'm-late-1' }),
         sqsRecord('garbage', { messageId: 'm-garbage' }),
         sqsRecord(createUserEvent({ userName: 'late-2' }), { messageId: 'm-late-2' }),
       );
-      const response = await h.invokeSqs(
-        batch,
-        lambdaContext(() => left),
-      );
-      expect(failedIds(response)).toEqual(['m-late-1', 'm-late-2']);
-      expectWelcomedOnce(h, 'early', 'early@example.com');
-      expect(outcomeLine('late-1')).toMatchObject({ message: 'event deferred', step: 'deadline' });
-      expectSkipLogged('malformed-sns-notification');
-      expect(calls.create()).toHaveLength(1);
+      const response = await h.invokeSqs(batch);
+      expect(failedIds(response)).toEqual(['m-garbage']);
+      for (const name of ['early', 'late-1', 'late-2']) {
+        expectWelcomedOnce(h, name, `${name}@example.com`);
+      }
+      expect(h.aws.sent.map((s) => s.input.Destination?.ToAddresses?.[0])).toEqual([
+        'early@example.com',
+        'late-1@example.com',
+        'late-2@example.com',
+      ]);
+      expect(logLines().find((line) => line.message === 'event failed')).toMatchObject({
+        step: 'read-message',
+        errorName: 'malformed-sns-notification',
+        sqsMessageId: 'm-garbage',
+      });
     },
   },
   'reconcile request: queues a welcome for each managed user never welcomed, nobody else': {
@@ -1131,7 +1148,7 @@ describe('welcome handler', () => {
   it('sign-in address falls back to the account ID from the function ARN', async () => {
     const h = harness();
     addManagedUser(h.aws, 'noalias');
-    await h.invoke(snsEvent(createUserEvent({ userName: 'noalias' })));
+    await h.invoke(sqsEvent(createUserEvent({ userName: 'noalias' })));
     expect(calls.aliases()).toBe(1);
     expect(h.aws.sent[0].input.Message?.Body?.Text?.Data).toContain(
       `https://${ACCOUNT_ID}.signin.aws.amazon.com/console`,
@@ -1141,8 +1158,8 @@ describe('welcome handler', () => {
   it('a missing setting fails loudly, before any AWS call', async () => {
     const h = harness({ env: { SENDER_ADDRESS: undefined } });
     addManagedUser(h.aws, 'ada');
-    await expect(h.invoke(snsEvent(createUserEvent({ userName: 'ada' })))).rejects.toMatchObject({
-      name: 'WelcomeError',
+    await expect(h.invoke(sqsEvent(createUserEvent({ userName: 'ada' })))).rejects.toMatchObject({
+      name: 'RecordError',
       step: 'config',
       errorName: 'FunctionEnvironmentError',
       message: expect.stringContaining('SENDER_ADDRESS') as unknown,
@@ -1152,7 +1169,7 @@ describe('welcome handler', () => {
 
   it('a sender with CR/LF is refused as configuration', async () => {
     const h = harness({ env: { SENDER_ADDRESS: 'it@example.com\r\nBcc: x@evil.example' } });
-    await expect(h.invoke(snsEvent(createUserEvent({ userName: 'ada' })))).rejects.toMatchObject({
+    await expect(h.invoke(sqsEvent(createUserEvent({ userName: 'ada' })))).rejects.toMatchObject({
       step: 'config',
     });
     expectNoAwsCalls();
@@ -1166,7 +1183,7 @@ describe('welcome handler', () => {
       $metadata: { httpStatusCode: 403 },
     });
     iamMock.on(GetAccountPasswordPolicyCommand).rejects(accessDenied);
-    await expect(h.invoke(snsEvent(createUserEvent({ userName: 'denied' })))).rejects.toMatchObject(
+    await expect(h.invoke(sqsEvent(createUserEvent({ userName: 'denied' })))).rejects.toMatchObject(
       { step: 'get-password-policy', errorName: 'AccessDenied', userName: 'denied' },
     );
     expect(calls.create()).toHaveLength(0);
@@ -1183,7 +1200,7 @@ describe('welcome handler', () => {
       throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
     });
     await expect(
-      h.invoke(snsEvent(createUserEvent({ userName: 'timeout' }))),
+      h.invoke(sqsEvent(createUserEvent({ userName: 'timeout' }))),
     ).rejects.toMatchObject({ step: 'create-login-profile', errorName: 'TimeoutError' });
     expect(calls.delete()).toHaveLength(1);
     expect(h.aws.users.get('timeout')?.profile).toBeUndefined();
@@ -1200,7 +1217,7 @@ describe('welcome handler', () => {
     });
     iamMock.on(CreateLoginProfileCommand).rejects(throttled);
     await expect(
-      h.invoke(snsEvent(createUserEvent({ userName: 'limited' }))),
+      h.invoke(sqsEvent(createUserEvent({ userName: 'limited' }))),
     ).rejects.toMatchObject({ step: 'create-login-profile', errorName: 'Throttling' });
     expect(calls.create()).toHaveLength(DEFAULT_RETRY.maxAttempts);
     expect(calls.delete()).toHaveLength(0);
@@ -1215,30 +1232,30 @@ describe('welcome handler', () => {
     iamMock
       .on(DeleteLoginProfileCommand)
       .rejects(Object.assign(new Error('boom'), { name: 'ServiceFailure' }));
-    await expect(h.invoke(snsEvent(createUserEvent({ userName: 'stuck' })))).rejects.toMatchObject({
+    await expect(h.invoke(sqsEvent(createUserEvent({ userName: 'stuck' })))).rejects.toMatchObject({
       step: 'delete-login-profile',
       errorName: 'ServiceFailure',
       message: expect.stringContaining('delete-login-profile --user-name stuck') as unknown,
     });
   });
 
-  it('several records in one invocation: every failure is raised, a retry finishes the job', async () => {
+  it('several records in one invocation: each failure is reported for SQS, a retry finishes the job', async () => {
     const h = harness();
     for (const name of ['multi-a', 'multi-b', 'multi-c']) addManagedUser(h.aws, name);
     h.aws.sesBehaviour = (input) => {
       if (!input.Destination?.ToAddresses?.[0].startsWith('multi-a')) throw sesRejected();
     };
-    const event = snsEvent(
-      createUserEvent({ userName: 'multi-a' }),
-      createUserEvent({ userName: 'multi-b' }),
-      createUserEvent({ userName: 'multi-c' }),
+    const event = sqsEvent(
+      ...['multi-a', 'multi-b', 'multi-c'].map((userName) =>
+        sqsRecord(createUserEvent({ userName }), { messageId: `m-${userName}` }),
+      ),
     );
-    const error = await h.invoke(event).then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
-    expect(error?.name).toBe('WelcomeBatchError');
-    expect(error?.message).toMatch(/^2 records failed: .*multi-b.*multi-c/);
+    const response = await h.invokeSqs(event);
+    expect(failedIds(response)).toEqual(['m-multi-b', 'm-multi-c']);
+    await expect(h.invoke(event)).rejects.toMatchObject({
+      step: 'send-email',
+      userName: 'multi-b',
+    });
     expect(h.aws.users.get('multi-b')?.profile).toBeUndefined();
     expect(h.aws.users.get('multi-c')?.profile).toBeUndefined();
 
@@ -1261,11 +1278,11 @@ describe('welcome handler', () => {
       HELP_CONTACT: '#it-help',
     });
     try {
-      const summary = await handler(
-        snsEvent(createUserEvent({ userName: 'wired' })),
+      const response = await handler(
+        sqsEvent(createUserEvent({ userName: 'wired' })) as unknown as SQSEvent,
         lambdaContext(),
       );
-      expect(summary).toMatchObject({ records: [{ outcome: 'welcomed' }] });
+      expect(response).toEqual({ batchItemFailures: [] });
     } finally {
       process.env = previous;
     }

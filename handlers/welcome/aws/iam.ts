@@ -1,7 +1,7 @@
 /**
  * The IAM calls the function makes. Expected outcomes (a user that is gone, a
  * profile that already exists) come back as values; anything else is thrown
- * for the handler to turn into a WelcomeError.
+ * for the handler to turn into a RecordError.
  */
 import {
   CreateLoginProfileCommand,

@@ -1,13 +1,13 @@
 /**
- * Errors that end the work on one record. From SQS, the record is reported as
- * a batch item failure (SQS delivers it again); from SNS (the old trigger) it
- * is thrown and lands in the Lambda on-failure destination, which records the
- * thrown error's type and message. SDK errors can carry request details (and
- * `cause` chains), so what we report is always a fresh WelcomeError built from
- * names and identifiers only.
+ * The error that ends the work on one queue record, whatever it asked for (a
+ * welcome, a resend, the reconcile or expiry run): the record is reported as
+ * a batch item failure, so SQS delivers it again, and after the queue's last
+ * receive the dead-letter queue keeps it. SDK errors can carry request
+ * details (and `cause` chains), so what is logged and reported is always a
+ * fresh RecordError built from names and identifiers only.
  */
 
-export type WelcomeStep =
+export type RecordStep =
   | 'config'
   | 'get-user'
   | 'list-user-tags'
@@ -20,13 +20,13 @@ export type WelcomeStep =
   | 'send-email'
   | 'delete-login-profile'
   | 'tag-user'
-  | 'deadline'
+  | 'read-message'
   | 'reconcile'
   | 'expire'
   | 'unexpected';
 
-export interface WelcomeErrorContext {
-  step: WelcomeStep;
+export interface RecordErrorContext {
+  step: RecordStep;
   /** Name of the underlying error (e.g. `MessageRejected`), never its message. */
   errorName: string;
   userName?: string;
@@ -40,14 +40,14 @@ export interface WelcomeErrorContext {
   deferred?: boolean;
 }
 
-export class WelcomeError extends Error {
-  readonly step: WelcomeStep;
+export class RecordError extends Error {
+  readonly step: RecordStep;
   readonly errorName: string;
   readonly userName?: string;
   readonly eventId?: string;
   readonly deferred: boolean;
 
-  constructor(context: WelcomeErrorContext) {
+  constructor(context: RecordErrorContext) {
     const who = [
       context.userName === undefined ? undefined : `user ${context.userName}`,
       context.eventId === undefined ? undefined : `event ${context.eventId}`,
@@ -55,10 +55,10 @@ export class WelcomeError extends Error {
       .filter((part) => part !== undefined)
       .join(', ');
     super(
-      `welcome failed at step ${context.step}${who === '' ? '' : ` (${who})`}: ${context.errorName}` +
+      `record failed at step ${context.step}${who === '' ? '' : ` (${who})`}: ${context.errorName}` +
         (context.action === undefined ? '' : `. ${context.action}`),
     );
-    this.name = 'WelcomeError';
+    this.name = 'RecordError';
     this.step = context.step;
     this.errorName = context.errorName;
     this.deferred = context.deferred === true;

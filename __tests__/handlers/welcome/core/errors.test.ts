@@ -3,7 +3,7 @@
  * may quote the request, password included, so describeError must leave no
  * form of a secret in what it returns.
  */
-import { describeError, redact, WelcomeError } from '../../../../handlers/welcome/core/errors';
+import { describeError, redact, RecordError } from '../../../../handlers/welcome/core/errors';
 import { leaksOf } from '../../../support/secret-leaks';
 
 /** Symbols that URL-encoding and JSON change, as generated passwords may hold. */
@@ -63,10 +63,10 @@ describe('describeError', () => {
     expect(d.message).toBe(`${'x'.repeat(490)}[REDACTED]`);
   });
 
-  it('keeps a WelcomeError, which carries names only, as it is', () => {
-    const e = new WelcomeError({ step: 'send-email', errorName: 'Throttling', userName: 'a' });
+  it('keeps a RecordError, which carries names only, as it is', () => {
+    const e = new RecordError({ step: 'send-email', errorName: 'Throttling', userName: 'a' });
     expect(describeError(e, [PASSWORD]).message).toBe(
-      'welcome failed at step send-email (user a): Throttling',
+      'record failed at step send-email (user a): Throttling',
     );
   });
 });

@@ -8,9 +8,9 @@ import {
   readUnusedPasswordDays,
 } from '../../../../handlers/welcome/core/expiry';
 import { FunctionEnvironmentError } from '../../../../handlers/welcome/core/config';
-import { parseInvocation } from '../../../../handlers/welcome/core/event';
+import { readRecord } from '../../../../handlers/welcome/core/request';
 import { EXPIRE_REQUEST, expireRequest } from '../../../../shared/contract';
-import { sqsEvent, sqsRecord } from '../../../support/welcome-events';
+import { sqsRecord } from '../../../support/welcome-events';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW - d * DAY_MS);
@@ -121,9 +121,7 @@ describe('UNUSED_PASSWORD_DAYS', () => {
 
 describe('the expire request in the queue (core/event.ts)', () => {
   const parsed = (body: string) => {
-    const invocation = parseInvocation(sqsEvent(sqsRecord(body, { messageId: 'm' })));
-    if (invocation.trigger !== 'sqs') throw new Error('expected SQS');
-    return invocation.items[0].parsed;
+    return readRecord(sqsRecord(body, { messageId: 'm' })).request;
   };
 
   test('the schedule’s fixed body, and a continuation naming where to resume', () => {

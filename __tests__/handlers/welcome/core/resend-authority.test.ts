@@ -4,7 +4,7 @@
  * (core/resend-event.ts); and the deploy role's setting (core/config.ts).
  */
 import { FunctionEnvironmentError, readConfig } from '../../../../handlers/welcome/core/config';
-import { parseInvocation } from '../../../../handlers/welcome/core/event';
+import { readRecord } from '../../../../handlers/welcome/core/request';
 import {
   isDeployRole,
   judgeResendAuthority,
@@ -86,9 +86,8 @@ describe('judgeResendAuthority', () => {
 
 describe('the caller of a TagUser event', () => {
   const callerOf = (event: Record<string, unknown>) => {
-    const inv = parseInvocation(sqsEvent(event));
-    const parsed = inv.trigger === 'sqs' ? inv.items[0].parsed : undefined;
-    return parsed?.kind === 'resend' ? parsed.event.caller : 'not a resend';
+    const { request } = readRecord(sqsEvent(event).Records[0]);
+    return request.kind === 'resend' ? request.event.caller : 'not a resend';
   };
   const tags = [{ key: RESEND_TAG_KEY, value: '2' }];
 

@@ -1,6 +1,6 @@
 /** The resend's pure rules: when a value is due, what a found profile means, parsing its events. */
 import { IN_FLIGHT_WINDOW_MS } from '../../../../handlers/welcome/core/consistency';
-import { parseInvocation } from '../../../../handlers/welcome/core/event';
+import { readRecord } from '../../../../handlers/welcome/core/request';
 import {
   counterOf,
   judgeResendProfile,
@@ -149,8 +149,7 @@ describe('parsing resend events', () => {
       tags: [{ key: RESEND_TAG_KEY, value: '2' }],
       eventTime: '2025-01-01T11:00:00Z',
     });
-    const inv = parseInvocation(sqsEvent(event));
-    expect(inv.trigger === 'sqs' && inv.items[0].parsed).toMatchObject({
+    expect(readRecord(sqsEvent(event).Records[0]).request).toMatchObject({
       kind: 'resend',
       event: {
         userName: 'ada',
@@ -167,8 +166,8 @@ describe('parsing resend events', () => {
       errorCode: 'AccessDenied',
     });
     const other = tagUserEvent({ userName: 'ada', tags: [{ key: 'team', value: 'x' }] });
-    const inv = parseInvocation(sqsEvent(failed, other));
-    expect(inv.trigger === 'sqs' && inv.items.map((i) => i.parsed)).toMatchObject([
+    const requests = sqsEvent(failed, other).Records.map((r) => readRecord(r).request);
+    expect(requests).toMatchObject([
       { kind: 'skip', reason: 'tag-user-failed', userName: 'ada', eventId: failed.id },
       { kind: 'skip', reason: 'not-a-resend-tag-change', userName: 'ada' },
     ]);
@@ -180,15 +179,13 @@ describe('parsing resend events', () => {
       { Key: RESEND_TAG_KEY, Value: '2' },
       { something: 'else' },
     ];
-    const inv = parseInvocation(sqsEvent(odd));
-    expect(inv.trigger === 'sqs' && inv.items[0].parsed.kind).toBe('resend');
+    expect(readRecord(sqsEvent(odd).Records[0]).request.kind).toBe('resend');
   });
 
   it('skips a TagUser without a user name', () => {
     const event = tagUserEvent({ userName: 'ada', tags: [] });
     (event.detail as { requestParameters: unknown }).requestParameters = {};
-    const inv = parseInvocation(sqsEvent(event));
-    expect(inv.trigger === 'sqs' && inv.items[0].parsed).toMatchObject({
+    expect(readRecord(sqsEvent(event).Records[0]).request).toMatchObject({
       kind: 'skip',
       reason: 'no-user-in-tag-event',
     });
@@ -197,8 +194,8 @@ describe('parsing resend events', () => {
   it('reads a queued resend request, and rejects a malformed one as not a request', () => {
     const body = JSON.stringify(resendRequest({ userName: 'ada', userId: 'AIDAADA' }, 'reconcile'));
     const bad = JSON.stringify({ 'iam-onboarding': 'resend', userName: '', reason: 'reconcile' });
-    const inv = parseInvocation(sqsEvent(body, bad));
-    expect(inv.trigger === 'sqs' && inv.items.map((i) => i.parsed)).toMatchObject([
+    const requests = sqsEvent(body, bad).Records.map((r) => readRecord(r).request);
+    expect(requests).toMatchObject([
       {
         kind: 'resend',
         event: { userName: 'ada', userId: 'AIDAADA', requested: 'reconcile' },

@@ -5,7 +5,7 @@ import {
   encodeTagValue,
   parseSesEvent,
 } from '../../../../handlers/welcome/core/ses-event';
-import { parseInvocation } from '../../../../handlers/welcome/core/event';
+import { readRecord } from '../../../../handlers/welcome/core/request';
 import { sqsEvent, sqsRecord } from '../../../support/welcome-events';
 
 const mail = (userTag?: string) => ({
@@ -117,8 +117,8 @@ describe('in an SQS record', () => {
       TopicArn: 'arn:aws:sns:us-east-1:123456789012:iam-onboarding-ses-feedback',
       Message: 'Successfully validated SNS topic for Amazon SES event publishing.',
     });
-    const invocation = parseInvocation(sqsEvent(feedback, check));
-    expect(invocation.trigger === 'sqs' && invocation.items.map((i) => i.parsed)).toEqual([
+    const requests = sqsEvent(feedback, check).Records.map((r) => readRecord(r).request);
+    expect(requests).toEqual([
       expect.objectContaining({
         kind: 'ses-feedback',
         event: expect.objectContaining({ userName: 'bob' }),

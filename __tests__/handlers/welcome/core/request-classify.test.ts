@@ -1,48 +1,50 @@
 /**
  * Every way a record is read, with the exact result: the skip reason and its
  * detail (what an operator reads in the log), the requests the pipeline
- * queues itself, the receive count, and which trigger an invocation is.
+ * queues itself, and the receive count.
  */
-import { parseInvocation, parseSnsEvent } from '../../../../handlers/welcome/core/event';
-import {
-  createUserEvent,
-  snsEvent,
-  sqsEvent,
-  sqsRecord,
-  tagUserEvent,
-} from '../../../support/welcome-events';
+import { readRecord } from '../../../../handlers/welcome/core/request';
+import { createUserEvent, sqsRecord, tagUserEvent } from '../../../support/welcome-events';
 
 const ev = createUserEvent({ userName: 'ada', eventId: 'e1' });
 const detailOf = (e: Record<string, unknown>) => e.detail as Record<string, unknown>;
 
-/** The one record of a direct SNS invocation carrying `message`. */
+/** The request of an SQS record whose body is the SNS notification carrying `message`. */
 const viaSns = (message: Record<string, unknown> | string) => {
-  const records = parseSnsEvent(snsEvent(message));
-  expect(records).toHaveLength(1);
-  return records[0];
+  const id = typeof message === 'string' ? 'raw' : String(message.id);
+  const body = JSON.stringify({
+    Type: 'Notification',
+    MessageId: `sns-0-${id}`,
+    TopicArn: 'arn:aws:sns:us-east-1:123456789012:iam-onboarding',
+    Message: typeof message === 'string' ? message : JSON.stringify(message),
+  });
+  return readRecord(sqsRecord(body, { messageId: 'm-1' })).request;
 };
 
 /** The one item of an SQS invocation whose record body is `body` (a string: as is). */
 const viaSqs = (body: Record<string, unknown> | string, receiveCount?: string) => {
   const record = sqsRecord(body, { messageId: 'm-1' });
   if (receiveCount !== undefined) record.attributes = { ApproximateReceiveCount: receiveCount };
-  const inv = parseInvocation({ Records: [record] });
-  if (inv.trigger !== 'sqs') throw new Error('not read as SQS');
-  return inv.items[0];
+  return readRecord(record);
 };
 
-describe('a CloudTrail event that is not a successful CreateUser is a named skip', () => {
+describe('a CloudTrail event that is not a successful CreateUser is a named skip (or unreadable)', () => {
   it.each([
     [
       'a message that is not JSON',
       'not json',
-      { kind: 'skip', reason: 'malformed-message', detail: 'not JSON', snsMessageId: 'sns-0-raw' },
+      {
+        kind: 'unreadable',
+        reason: 'malformed-message',
+        detail: 'not JSON',
+        snsMessageId: 'sns-0-raw',
+      },
     ],
     [
       'an envelope with missing fields (five named at most)',
       { id: 'x' },
       {
-        kind: 'skip',
+        kind: 'unreadable',
         reason: 'malformed-message',
         detail:
           'version: invalid_type (expected string); source: invalid_type (expected string); account: invalid_type (expected string); time: invalid_type (expected string); region: invalid_type (expected string)',
@@ -148,7 +150,7 @@ describe('a CloudTrail event that is not a successful CreateUser is a named skip
     const e = createUserEvent({ userName: long, eventId: 'e4' });
     expect(viaSns(e)).toMatchObject({ reason: 'no-created-user-in-event' });
     expect(viaSns(createUserEvent({ userName: 'a'.repeat(64), eventId: 'e5' }))).toMatchObject({
-      kind: 'create-user',
+      kind: 'welcome',
     });
   });
 });
@@ -161,7 +163,7 @@ describe('a successful CreateUser', () => {
       eventTime: '2025-01-01T09:00:00Z',
     });
     expect(viaSns({ ...e, time: '2025-01-01T09:05:00Z' })).toEqual({
-      kind: 'create-user',
+      kind: 'welcome',
       event: {
         eventId: 'e1',
         cloudTrailEventId: (e.detail as { eventID: string }).eventID,
@@ -179,7 +181,7 @@ describe('a successful CreateUser', () => {
     const read = viaSns({ ...ev, time: 'never', detail: { ...detail, eventTime: 'never' } });
     // Strict: left out, not present as undefined (a key the logs would print).
     expect(read).toStrictEqual({
-      kind: 'create-user',
+      kind: 'welcome',
       event: {
         eventId: 'e1',
         snsMessageId: 'sns-0-e1',
@@ -199,7 +201,7 @@ describe('a successful CreateUser', () => {
 
   it('an empty event id or user id is no event', () => {
     expect(viaSns({ ...ev, id: '' })).toEqual({
-      kind: 'skip',
+      kind: 'unreadable',
       reason: 'malformed-message',
       detail: 'id: too_small',
       snsMessageId: 'sns-0-',
@@ -257,28 +259,27 @@ describe('SQS records', () => {
     if (count === undefined) {
       const record = sqsRecord(createUserEvent({ userName: 'ada' }));
       delete record.attributes;
-      const inv = parseInvocation({ Records: [record] });
-      expect(inv.trigger === 'sqs' && inv.items[0].receiveCount).toBe(expected);
+      expect(readRecord(record).receiveCount).toBe(expected);
     } else {
       expect(item.receiveCount).toBe(expected);
     }
   });
 
   it('reads the requests the pipeline queues itself', () => {
-    expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'reconcile' })).parsed).toEqual({
+    expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'reconcile' })).request).toEqual({
       kind: 'reconcile',
     });
-    expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'expire' })).parsed).toStrictEqual({
+    expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'expire' })).request).toStrictEqual({
       kind: 'expire',
     });
-    expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'expire', startAfter: 'bo' })).parsed).toEqual(
-      { kind: 'expire', startAfter: 'bo' },
-    );
+    expect(
+      viaSqs(JSON.stringify({ 'iam-onboarding': 'expire', startAfter: 'bo' })).request,
+    ).toEqual({ kind: 'expire', startAfter: 'bo' });
     for (const reason of ['reconcile', 'redrive', 'operator'] as const) {
       expect(
-        viaSqs(JSON.stringify({ 'iam-onboarding': 'welcome', userName: 'ada', reason })).parsed,
+        viaSqs(JSON.stringify({ 'iam-onboarding': 'welcome', userName: 'ada', reason })).request,
       ).toStrictEqual({
-        kind: 'create-user',
+        kind: 'welcome',
         event: {
           eventId: `${reason}-request`,
           snsMessageId: 'm-1',
@@ -296,8 +297,8 @@ describe('SQS records', () => {
           userId: 'AIDA1',
           reason: 'operator',
         }),
-      ).parsed,
-    ).toMatchObject({ kind: 'create-user', event: { userId: 'AIDA1' } });
+      ).request,
+    ).toMatchObject({ kind: 'welcome', event: { userId: 'AIDA1' } });
   });
 
   it.each([
@@ -324,39 +325,41 @@ describe('SQS records', () => {
       { 'iam-onboarding': 'expire', startAfter: 'a'.repeat(65) },
     ],
   ])('%s is no request: a malformed notification', (_label, body) => {
-    expect(viaSqs(JSON.stringify(body)).parsed).toMatchObject({
-      kind: 'skip',
+    expect(viaSqs(JSON.stringify(body)).request).toMatchObject({
+      kind: 'unreadable',
       reason: 'malformed-sns-notification',
     });
   });
 
   it('names what is wrong with a record, a body and a notification', () => {
-    expect(parseInvocation({ Records: [{ eventSource: 'aws:sqs', body: 1 }] })).toEqual({
-      trigger: 'sqs',
-      items: [
-        {
-          receiveCount: 1,
-          parsed: {
-            kind: 'skip',
-            reason: 'malformed-sqs-record',
-            detail:
-              'messageId: invalid_type (expected string); body: invalid_type (expected string)',
-          },
-        },
-      ],
+    expect(readRecord({ eventSource: 'aws:sqs', body: 1 })).toEqual({
+      messageId: '',
+      receiveCount: 1,
+      request: {
+        kind: 'unreadable',
+        reason: 'malformed-sqs-record',
+        detail: 'messageId: invalid_type (expected string); body: invalid_type (expected string)',
+      },
     });
-    expect(
-      parseInvocation({ Records: [{ eventSource: 'aws:sqs', messageId: '', body: '{}' }] }),
-    ).toMatchObject({
-      items: [{ parsed: { reason: 'malformed-sqs-record', detail: 'messageId: too_small' } }],
+    expect(readRecord({ eventSource: 'aws:sqs', messageId: '', body: '{}' })).toMatchObject({
+      request: { reason: 'malformed-sqs-record', detail: 'messageId: too_small' },
+    });
+    // Not an SQS record at all (a direct SNS record): unreadable, never run.
+    expect(readRecord({ EventSource: 'aws:sns', Sns: {} }).request).toMatchObject({
+      kind: 'unreadable',
+      reason: 'malformed-sqs-record',
     });
     expect(viaSqs('not json')).toEqual({
       messageId: 'm-1',
       receiveCount: 1,
-      parsed: { kind: 'skip', reason: 'malformed-sns-notification', detail: 'body is not JSON' },
+      request: {
+        kind: 'unreadable',
+        reason: 'malformed-sns-notification',
+        detail: 'body is not JSON',
+      },
     });
-    expect(viaSqs(JSON.stringify({ Type: 'Notification', MessageId: '' })).parsed).toEqual({
-      kind: 'skip',
+    expect(viaSqs(JSON.stringify({ Type: 'Notification', MessageId: '' })).request).toEqual({
+      kind: 'unreadable',
       reason: 'malformed-sns-notification',
       detail:
         'MessageId: too_small; TopicArn: invalid_type (expected string); Message: invalid_type (expected string)',
@@ -373,7 +376,7 @@ describe('SQS records', () => {
       });
     expect(
       viaSqs(notification('Successfully validated SNS topic for Amazon SES event publishing.'))
-        .parsed,
+        .request,
     ).toEqual({
       kind: 'skip',
       reason: 'ses-event-ignored',
@@ -385,68 +388,16 @@ describe('SQS records', () => {
       mail: { messageId: 'ses-1', destination: ['a@example.com'], tags: {} },
       bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [] },
     });
-    expect(viaSqs(notification(bounce)).parsed).toMatchObject({
+    expect(viaSqs(notification(bounce)).request).toMatchObject({
       kind: 'ses-feedback',
       snsMessageId: 'n-1',
       event: { feedback: 'bounce' },
     });
-    // Neither SES nor EventBridge: read as an event, and skipped as one.
-    expect(viaSqs(notification('{}')).parsed).toMatchObject({
-      kind: 'skip',
+    // Neither SES nor EventBridge: read as an event, and unreadable as one.
+    expect(viaSqs(notification('{}')).request).toMatchObject({
+      kind: 'unreadable',
       reason: 'malformed-message',
       snsMessageId: 'n-1',
     });
-  });
-});
-
-describe('the trigger', () => {
-  it('is SQS when any record comes from SQS, each record read on its own', () => {
-    const inv = parseInvocation({
-      Records: [{ eventSource: 'aws:sns' }, sqsRecord(createUserEvent({ userName: 'ada' }))],
-    });
-    expect(inv.trigger).toBe('sqs');
-    expect(inv.trigger === 'sqs' && inv.items.map((i) => i.parsed.kind)).toEqual([
-      'skip',
-      'create-user',
-    ]);
-  });
-
-  it('is SNS otherwise, and anything else is one malformed SNS event', () => {
-    expect(parseInvocation(snsEvent(ev, 'x'))).toMatchObject({
-      trigger: 'sns',
-      records: [{ kind: 'create-user' }, { kind: 'skip', reason: 'malformed-message' }],
-    });
-    expect(parseInvocation({ Records: [] })).toEqual({
-      trigger: 'sns',
-      records: [{ kind: 'skip', reason: 'malformed-sns-event', detail: 'Records: too_small' }],
-    });
-    expect(parseInvocation('nonsense')).toEqual({
-      trigger: 'sns',
-      records: [
-        {
-          kind: 'skip',
-          reason: 'malformed-sns-event',
-          detail: '(root): invalid_type (expected object)',
-        },
-      ],
-    });
-    expect(parseInvocation(sqsEvent()).trigger).toBe('sns');
-  });
-
-  it('an SNS record must be a notification from SNS with every field', () => {
-    const good = snsEvent(ev) as { Records: Record<string, unknown>[] };
-    const record = good.Records[0];
-    const sns = record.Sns as Record<string, unknown>;
-    for (const broken of [
-      { ...record, EventSource: 'aws:sqs' },
-      { ...record, EventSubscriptionArn: 1 },
-      { ...record, Sns: { ...sns, Type: 'SubscriptionConfirmation' } },
-      { ...record, Sns: { ...sns, TopicArn: undefined } },
-      { ...record, Sns: { ...sns, Timestamp: undefined } },
-    ]) {
-      expect(parseSnsEvent({ Records: [broken] })).toMatchObject([
-        { kind: 'skip', reason: 'malformed-sns-event' },
-      ]);
-    }
   });
 });

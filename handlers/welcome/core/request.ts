@@ -1,18 +1,20 @@
 /**
- * From the invocation to "a user was created" (docs/design.md,
- * "The event pattern for a successful CreateUser" and "What a CreateUser event carries"). Two
- * triggers: an SQS event (the queue subscribed to the topic, raw message
- * delivery off, so each record's body is the SNS notification JSON) and,
- * while events sent before the switch drain, a direct SNS event.
+ * From one SQS record to the request it carries, parsed once
+ * (docs/design.md, "The event pattern for a successful CreateUser" and "What
+ * a CreateUser event carries"). The queue is subscribed to the topic with
+ * raw message delivery off, so a body is either the SNS notification JSON
+ * (an EventBridge event, or SES feedback) or a request the pipeline queued
+ * itself (shared/contract.ts).
  *
  * Schemas use `zod/mini`, modelled on Powertools' SnsSchema and
  * EventBridgeSchema: those import the full `zod` namespace, which drags every
  * zod locale into the bundle (~450 KB minified, over the size budget), while
  * zod/mini tree-shakes to what is used.
  *
- * Nothing here throws on bad input: every record is either a CreateUser to act
- * on or a skip with a reason, because a malformed or foreign message fails the
- * same way on every retry and must be acknowledged, not retried.
+ * Nothing here throws: a record is a request to run, a `skip` (a well-formed
+ * message that asks for nothing, acknowledged) or `unreadable` (a body none
+ * of the pipeline's writers sends; its record fails, so after the queue's
+ * last receive the dead-letter queue keeps it for someone to read).
  */
 import * as z from 'zod/mini';
 import { MANAGED_USER_PATH, type WelcomeRequestReason } from '../../../shared/contract';
@@ -23,28 +25,6 @@ import {
   type ResendEventSkipReason,
 } from './resend-event';
 import { parseSesEvent, type SesFeedback } from './ses-event';
-
-const SnsRecordSchema = z.object({
-  EventSource: z.literal('aws:sns'),
-  EventSubscriptionArn: z.string(),
-  Sns: z.object({
-    Type: z.literal('Notification'),
-    MessageId: z.string(),
-    TopicArn: z.string(),
-    Message: z.string(),
-    Timestamp: z.string(),
-  }),
-});
-
-const SnsEventSchema = z.object({ Records: z.array(SnsRecordSchema).check(z.minLength(1)) });
-
-/**
- * An SQS event is one with any record from `aws:sqs`. Records are then checked
- * one by one, so that one bad record cannot turn the batch into a single skip
- * (which would acknowledge, unprocessed, every good record with it).
- */
-const SqsEventSchema = z.object({ Records: z.array(z.unknown()).check(z.minLength(1)) });
-const SqsMarkerSchema = z.object({ eventSource: z.literal('aws:sqs') });
 
 const SqsRecordSchema = z.object({
   messageId: z.string().check(z.minLength(1)),
@@ -114,11 +94,13 @@ export interface CreatedUser {
   requested?: WelcomeRequestReason;
 }
 
-export type SkipReason =
-  | 'malformed-sns-event'
+/** Why a body is none of the requests: no writer of the queue sends it. */
+export type UnreadableReason =
   | 'malformed-sqs-record'
   | 'malformed-sns-notification'
-  | 'malformed-message'
+  | 'malformed-message';
+
+export type SkipReason =
   | 'not-a-cloudtrail-api-call'
   | 'not-create-user'
   | 'create-user-failed'
@@ -127,8 +109,9 @@ export type SkipReason =
   /** An SES event the function does not act on (its topic check, a delivery). */
   | 'ses-event-ignored';
 
-export type ParsedRecord =
-  | { kind: 'create-user'; event: CreatedUser }
+export type InboundRequest =
+  /** A CreateUser event, or a welcome queued for one user: the first email. */
+  | { kind: 'welcome'; event: CreatedUser }
   /** The reconcile schedule's request (RECONCILE_REQUEST): look for users never welcomed. */
   | { kind: 'reconcile' }
   /** A TagUser event or a queued resend: check the user's resend counter (core/resend.ts). */
@@ -147,7 +130,8 @@ export type ParsedRecord =
       eventId?: string;
       snsMessageId?: string;
       userName?: string;
-    };
+    }
+  | { kind: 'unreadable'; reason: UnreadableReason; detail: string; snsMessageId?: string };
 
 /** Where validation failed, without echoing the offending values into logs. */
 function describeIssues(error: z.core.$ZodError): string {
@@ -168,15 +152,15 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function classify(snsMessageId: string, message: string): ParsedRecord {
+function classify(snsMessageId: string, message: string): InboundRequest {
   const json = parseJson(message);
   if (!json.ok) {
-    return { kind: 'skip', reason: 'malformed-message', detail: 'not JSON', snsMessageId };
+    return { kind: 'unreadable', reason: 'malformed-message', detail: 'not JSON', snsMessageId };
   }
   const parsed = EventBridgeEventSchema.safeParse(json.value);
   if (!parsed.success) {
     return {
-      kind: 'skip',
+      kind: 'unreadable',
       reason: 'malformed-message',
       detail: describeIssues(parsed.error),
       snsMessageId,
@@ -236,7 +220,7 @@ function classify(snsMessageId: string, message: string): ParsedRecord {
     .map((time) => (time === undefined ? Number.NaN : Date.parse(time)))
     .find((ms) => Number.isFinite(ms));
   return {
-    kind: 'create-user',
+    kind: 'welcome',
     event: {
       eventId: envelope.id,
       ...(call.eventID === undefined ? {} : { cloudTrailEventId: call.eventID }),
@@ -249,43 +233,46 @@ function classify(snsMessageId: string, message: string): ParsedRecord {
   };
 }
 
-/** One SQS record: its ID (what a batch item failure names) and what it carries. */
-export interface SqsItem {
-  /** Undefined only for a record too malformed to name; it is skipped. */
-  messageId?: string;
+/** One SQS record: its ID (what a batch item failure names) and the request it carries. */
+export interface InboundRecord {
+  messageId: string;
   /** `attributes.ApproximateReceiveCount`: 1 on the first delivery. */
   receiveCount: number;
-  parsed: ParsedRecord;
+  request: InboundRequest;
 }
-
-export type Invocation =
-  { trigger: 'sqs'; items: SqsItem[] } | { trigger: 'sns'; records: ParsedRecord[] };
 
 function receiveCountOf(value: string | undefined): number {
   const count = value === undefined ? Number.NaN : Number(value);
   return Number.isInteger(count) && count >= 1 ? count : 1;
 }
 
-function classifySqsRecord(record: unknown): SqsItem {
+/** One SQS record, read once; never throws. */
+export function readRecord(record: unknown): InboundRecord {
   const sqs = SqsRecordSchema.safeParse(record);
   if (!sqs.success) {
+    const id = (record as { messageId?: unknown } | null)?.messageId;
     return {
+      messageId: typeof id === 'string' ? id : '',
       receiveCount: 1,
-      parsed: { kind: 'skip', reason: 'malformed-sqs-record', detail: describeIssues(sqs.error) },
+      request: {
+        kind: 'unreadable',
+        reason: 'malformed-sqs-record',
+        detail: describeIssues(sqs.error),
+      },
     };
   }
   const { messageId, body, attributes } = sqs.data;
   const receiveCount = receiveCountOf(attributes?.ApproximateReceiveCount);
   const json = parseJson(body);
   const request = json.ok ? classifyRequest(messageId, json.value) : undefined;
-  if (request) return { messageId, receiveCount, parsed: request };
+  if (request) return { messageId, receiveCount, request };
   const notification = json.ok ? SnsNotificationSchema.safeParse(json.value) : undefined;
   if (!notification?.success) {
     return {
       messageId,
       receiveCount,
-      parsed: {
-        kind: 'skip',
+      request: {
+        kind: 'unreadable',
         reason: 'malformed-sns-notification',
         detail: notification ? describeIssues(notification.error) : 'body is not JSON',
       },
@@ -297,14 +284,14 @@ function classifySqsRecord(record: unknown): SqsItem {
     return {
       messageId,
       receiveCount,
-      parsed: { kind: 'ses-feedback', event: ses.event, snsMessageId: MessageId },
+      request: { kind: 'ses-feedback', event: ses.event, snsMessageId: MessageId },
     };
   }
   if (ses.kind === 'ignored') {
     return {
       messageId,
       receiveCount,
-      parsed: {
+      request: {
         kind: 'skip',
         reason: 'ses-event-ignored',
         detail: ses.detail,
@@ -312,7 +299,7 @@ function classifySqsRecord(record: unknown): SqsItem {
       },
     };
   }
-  return { messageId, receiveCount, parsed: classify(MessageId, Message) };
+  return { messageId, receiveCount, request: classify(MessageId, Message) };
 }
 
 const ReconcileRequestSchema = z.object({ 'iam-onboarding': z.literal('reconcile') });
@@ -334,7 +321,7 @@ const WelcomeRequestSchema = z.object({
  * checked against IAM like an event's, and it has no event time (IAM's
  * answer is final: the user is not new).
  */
-function classifyRequest(messageId: string, body: unknown): ParsedRecord | undefined {
+function classifyRequest(messageId: string, body: unknown): InboundRequest | undefined {
   if (ReconcileRequestSchema.safeParse(body).success) return { kind: 'reconcile' };
   const resend = classifyResendRequest(messageId, body);
   if (resend) return resend;
@@ -347,7 +334,7 @@ function classifyRequest(messageId: string, body: unknown): ParsedRecord | undef
   if (!request.success) return undefined;
   const { userName, userId, reason } = request.data;
   return {
-    kind: 'create-user',
+    kind: 'welcome',
     event: {
       eventId: `${reason}-request`,
       snsMessageId: messageId,
@@ -357,26 +344,4 @@ function classifyRequest(messageId: string, body: unknown): ParsedRecord | undef
       requested: reason,
     },
   };
-}
-
-/**
- * Which trigger invoked the function, with every record classified; never
- * throws. Anything that is not an SQS event is read as an SNS event (and,
- * when it is not one either, becomes a single `malformed-sns-event` skip).
- */
-export function parseInvocation(event: unknown): Invocation {
-  const sqs = SqsEventSchema.safeParse(event);
-  if (sqs.success && sqs.data.Records.some((r) => SqsMarkerSchema.safeParse(r).success)) {
-    return { trigger: 'sqs', items: sqs.data.Records.map(classifySqsRecord) };
-  }
-  return { trigger: 'sns', records: parseSnsEvent(event) };
-}
-
-/** Every record of an SNS invocation, each classified; never throws. */
-export function parseSnsEvent(event: unknown): ParsedRecord[] {
-  const sns = SnsEventSchema.safeParse(event);
-  if (!sns.success) {
-    return [{ kind: 'skip', reason: 'malformed-sns-event', detail: describeIssues(sns.error) }];
-  }
-  return sns.data.Records.map((record) => classify(record.Sns.MessageId, record.Sns.Message));
 }
