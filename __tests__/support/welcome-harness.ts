@@ -51,7 +51,7 @@ export function harness(options: HarnessOptions = {}): Harness {
   const sleeps: number[] = [];
   const clock = { now: HARNESS_START };
   aws.now = () => clock.now;
-  let results: { messageId: string; result: RecordResult }[] = [];
+  const results = new Map<object, RecordResult>();
   const handler = createWelcomeHandler(
     {
       iam,
@@ -75,13 +75,20 @@ export function harness(options: HarnessOptions = {}): Harness {
       now: () => clock.now,
       ...(options.retry ? { retry: options.retry } : {}),
     },
-    { observe: (messageId, result) => results.push({ messageId, result }) },
+    { observe: (record, result) => results.set(record, result) },
   );
+  /** Runs one invocation; its records are copied, so that each result is this call's. */
   const call = async (event: unknown, context: Context) => {
-    results = [];
-    const response = await handler(event as SQSEvent, context);
+    const records = (event as { Records?: unknown } | undefined)?.Records;
+    const copies = Array.isArray(records) ? records.map((r) => ({ ...(r as object) })) : [];
+    const sent = Array.isArray(records) ? { ...(event as object), Records: copies } : event;
+    const response = await handler(sent as SQSEvent, context);
     expect(Object.keys(response)).toEqual(['batchItemFailures']);
-    return response;
+    const ran = copies.map((record) => ({
+      messageId: (record as { messageId?: string }).messageId,
+      result: results.get(record),
+    }));
+    return { response, ran };
   };
   return {
     aws,
@@ -89,16 +96,16 @@ export function harness(options: HarnessOptions = {}): Harness {
     clock,
     ago: (msAgo) => new Date(clock.now - msAgo).toISOString(),
     invoke: async (event, context = lambdaContext()) => {
-      const response = await call(event, context);
-      const failed = results.filter((r) => r.result.outcome === 'failed');
+      const { response, ran } = await call(event, context);
+      const failed = ran.filter((r) => r.result?.outcome === 'failed');
       expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
         failed.map((f) => f.messageId),
       );
       const first = failed[0]?.result;
       if (first?.outcome === 'failed') throw first.error;
-      return { records: results.map((r) => r.result as RecordOutcome) };
+      return { records: ran.map((r) => r.result as RecordOutcome) };
     },
-    invokeSqs: (event, context = lambdaContext()) => call(event, context),
+    invokeSqs: async (event, context = lambdaContext()) => (await call(event, context)).response,
   };
 }
 

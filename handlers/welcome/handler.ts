@@ -25,7 +25,7 @@ export type { RecordOutcome, RecordResult } from './runners';
 
 export interface HandlerOptions {
   /** Sees each record's result as it ends (tests, the local run); the logs say the same. */
-  observe?: (messageId: string, result: RecordResult) => void;
+  observe?: (record: SQSRecord, result: RecordResult) => void;
 }
 
 export function createWelcomeHandler(
@@ -35,10 +35,15 @@ export function createWelcomeHandler(
   const aliasCache: AliasCache = {};
   // Per execution environment, like the clients: one SSM read serves every warm invocation.
   const webhookCache: WebhookCache = {};
-  const processor = new BatchProcessor(EventType.SQS);
 
   return async (event, context) => {
     deps.logger.addContext(context);
+    if (!Array.isArray((event as Partial<SQSEvent> | undefined)?.Records)) {
+      // Only the queue's event source mapping invokes the function.
+      throw new Error(
+        'not an SQS event: the function reads only its queue (an event with Records)',
+      );
+    }
     let config: WelcomeConfig;
     try {
       config = readConfig(deps.env());
@@ -60,10 +65,12 @@ export function createWelcomeHandler(
     };
     const recordHandler = async (record: SQSRecord) => {
       const result = await runRecord(run, record);
-      options.observe?.(record.messageId, result);
+      options.observe?.(record, result);
       if (result.outcome === 'failed') throw result.error;
       return result;
     };
+    // One per invocation: its state is this batch's (tests run invocations side by side).
+    const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(event, recordHandler, processor, {
       context,
       processInParallel: false,

@@ -96,11 +96,11 @@ export interface CreatedUser {
 
 /** Why a body is none of the requests: no writer of the queue sends it. */
 export type UnreadableReason =
-  | 'malformed-sqs-record'
-  | 'malformed-sns-notification'
-  | 'malformed-message';
+  'malformed-sqs-record' | 'malformed-sns-notification' | 'malformed-message';
 
 export type SkipReason =
+  /** An SQS record without its message ID (SQS never sends one). */
+  | 'malformed-sqs-record'
   | 'not-a-cloudtrail-api-call'
   | 'not-create-user'
   | 'create-user-failed'
@@ -250,12 +250,15 @@ function receiveCountOf(value: string | undefined): number {
 export function readRecord(record: unknown): InboundRecord {
   const sqs = SqsRecordSchema.safeParse(record);
   if (!sqs.success) {
+    // Without its ID a record cannot be named as failed (a batch item failure
+    // naming none fails the whole batch): it is acknowledged as a skip.
     const id = (record as { messageId?: unknown } | null)?.messageId;
+    const named = typeof id === 'string' && id !== '';
     return {
-      messageId: typeof id === 'string' ? id : '',
+      messageId: named ? id : '',
       receiveCount: 1,
       request: {
-        kind: 'unreadable',
+        kind: named ? 'unreadable' : 'skip',
         reason: 'malformed-sqs-record',
         detail: describeIssues(sqs.error),
       },

@@ -119,7 +119,7 @@ describe('UNUSED_PASSWORD_DAYS', () => {
   });
 });
 
-describe('the expire request in the queue (core/event.ts)', () => {
+describe('the expire request in the queue (core/request.ts)', () => {
   const parsed = (body: string) => {
     return readRecord(sqsRecord(body, { messageId: 'm' })).request;
   };
@@ -132,10 +132,10 @@ describe('the expire request in the queue (core/event.ts)', () => {
     });
   });
 
-  test('a continuation naming no valid user is a logged skip, not a run from the start', () => {
+  test('a continuation naming no valid user is unreadable (kept for the dead-letter queue), not a run from the start', () => {
     for (const startAfter of ['', 'x'.repeat(65), 42]) {
       expect(parsed(JSON.stringify({ 'iam-onboarding': 'expire', startAfter }))).toMatchObject({
-        kind: 'skip',
+        kind: 'unreadable',
         reason: 'malformed-sns-notification',
       });
     }

@@ -335,8 +335,9 @@ describe('SQS records', () => {
     expect(readRecord({ eventSource: 'aws:sqs', body: 1 })).toEqual({
       messageId: '',
       receiveCount: 1,
+      // Without its ID it cannot be named as failed: acknowledged.
       request: {
-        kind: 'unreadable',
+        kind: 'skip',
         reason: 'malformed-sqs-record',
         detail: 'messageId: invalid_type (expected string); body: invalid_type (expected string)',
       },
@@ -344,10 +345,11 @@ describe('SQS records', () => {
     expect(readRecord({ eventSource: 'aws:sqs', messageId: '', body: '{}' })).toMatchObject({
       request: { reason: 'malformed-sqs-record', detail: 'messageId: too_small' },
     });
-    // Not an SQS record at all (a direct SNS record): unreadable, never run.
-    expect(readRecord({ EventSource: 'aws:sns', Sns: {} }).request).toMatchObject({
+    // Named but not an SQS record (a direct SNS record's shape): unreadable, never run.
+    expect(readRecord({ messageId: 'm-2', Sns: {} }).request).toEqual({
       kind: 'unreadable',
       reason: 'malformed-sqs-record',
+      detail: 'body: invalid_type (expected string)',
     });
     expect(viaSqs('not json')).toEqual({
       messageId: 'm-1',

@@ -41,10 +41,10 @@ describe('readRecord', () => {
       ['raw', 1, 'unreadable'],
       ['confirm', 1, 'unreadable'],
       ['no-count', 1, 'welcome'],
-      ['', 1, 'unreadable'],
+      ['', 1, 'skip'],
       ['raw-event', 1, 'unreadable'],
     ]);
-    const reasons = items.map((i) => (i.request.kind === 'unreadable' ? i.request.reason : '-'));
+    const reasons = items.map((i) => ('reason' in i.request ? i.request.reason : '-'));
     expect(reasons).toEqual([
       '-',
       'malformed-sns-notification',

@@ -191,7 +191,7 @@ describe('parsing resend events', () => {
     });
   });
 
-  it('reads a queued resend request, and rejects a malformed one as not a request', () => {
+  it('reads a queued resend request, and calls a malformed one unreadable', () => {
     const body = JSON.stringify(resendRequest({ userName: 'ada', userId: 'AIDAADA' }, 'reconcile'));
     const bad = JSON.stringify({ 'iam-onboarding': 'resend', userName: '', reason: 'reconcile' });
     const requests = sqsEvent(body, bad).Records.map((r) => readRecord(r).request);
@@ -200,7 +200,7 @@ describe('parsing resend events', () => {
         kind: 'resend',
         event: { userName: 'ada', userId: 'AIDAADA', requested: 'reconcile' },
       },
-      { kind: 'skip', reason: 'malformed-sns-notification' },
+      { kind: 'unreadable', reason: 'malformed-sns-notification' },
     ]);
   });
 });
