@@ -12,178 +12,125 @@
  * dead-letter alarm tells someone to read it. No writer of the queue sends
  * one, so this costs a few receives of a message that should never exist.
  */
-import type { CreatedUser, InboundRequest } from './core/request';
-import { readRecord } from './core/request';
+import { type InboundRequest, readRecord } from './core/request';
 import { errorName, RecordError, type RecordStep } from './core/errors';
-import type { ResendEvent } from './core/resend-event';
-import type { ExpiryRunResult } from './expiry';
-import { runExpiry } from './expiry';
+import { type ExpiryRunResult, runExpiry } from './expiry';
 import type { RunContext } from './flow';
-import { welcomeUser } from './welcome';
 import { eventLog, type EventLog, type LogKeys } from './log';
 import { handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
 import { runReconcile } from './reconcile';
 import { resendWelcome } from './resend';
+import { welcomeUser } from './welcome';
 
-/** What one record's run did: what the batch's observer and the logs see. */
+type Ids = { eventId?: string; userName?: string };
+
+/** What one record's run did (the logs say the same). */
 export type RecordOutcome =
-  | {
-      outcome: 'welcomed';
-      eventId: string;
-      userName: string;
-      messageId?: string;
-      replacesEarlier: boolean;
-    }
-  | { outcome: 'resent'; eventId: string; userName: string; resend: number; messageId?: string }
-  | { outcome: 'reconciled'; eventId: string; queued: number }
-  | {
-      outcome: 'expiry-done' | 'expiry-continued';
-      eventId: string;
-      counts: Extract<ExpiryRunResult, { counts: unknown }>['counts'];
-    }
+  | ({ outcome: 'welcomed'; messageId?: string; replacesEarlier: boolean } & Ids)
+  | ({ outcome: 'resent'; resend: number; messageId?: string } & Ids)
+  | ({ outcome: 'reconciled'; queued: number } & Ids)
+  | ({ outcome: 'expiry-done' | 'expiry-continued' } & Ids & Pick<Counted, 'counts'>)
   /** SES's word on a sent email, logged (and told to the admins when someone must act). */
-  | { outcome: 'feedback'; reason: string; userName?: string }
-  | { outcome: 'skipped'; reason: string; eventId?: string; userName?: string };
+  | ({ outcome: 'feedback'; reason: string } & Ids)
+  | ({ outcome: 'skipped'; reason: string } & Ids);
+
+type Counted = Extract<ExpiryRunResult, { counts: unknown }>;
 
 /** A record's end: its outcome, or the error that fails it. */
 export type RecordResult = RecordOutcome | { outcome: 'failed'; error: RecordError };
 
-type Request<K extends InboundRequest['kind']> = Extract<InboundRequest, { kind: K }>;
 type Runner<K extends InboundRequest['kind']> = (
   run: RunContext,
-  request: Request<K>,
-  keys: LogKeys,
-) => { log: EventLog; step: RecordStep; outcome: () => Promise<RecordOutcome> };
+  request: Extract<InboundRequest, { kind: K }>,
+  log: EventLog,
+  ids: Ids,
+) => Promise<RecordOutcome>;
 
-function who(event: CreatedUser | ResendEvent) {
-  return { eventId: event.eventId, userName: event.userName };
-}
-
-function keysOf(event: CreatedUser | ResendEvent): LogKeys {
-  return { ...who(event), snsMessageId: event.snsMessageId };
+function skipped(log: EventLog, why: { reason: string; detail: string }, ids: Ids): RecordOutcome {
+  log.info('event skipped', { outcome: 'skipped', ...why });
+  return { outcome: 'skipped', reason: why.reason, ...ids };
 }
 
 /** Each request kind and what runs it. */
 const RUNNERS: { [K in InboundRequest['kind']]: Runner<K> } = {
-  welcome: (run, { event }, keys) => {
-    const log = eventLog(run.deps.logger, { ...keys, ...keysOf(event) });
-    return {
-      log,
-      step: 'unexpected',
-      outcome: async () => {
-        const result = await welcomeUser(run, event, log);
-        if (result.outcome === 'skipped') return skipped(log, result, who(event));
-        log.info('event done', { outcome: 'welcomed', replacesEarlier: result.replacesEarlier });
-        await run.notifyAdmins(welcomedNotice(event, result));
-        return { ...result, ...who(event) };
-      },
-    };
+  welcome: async (run, { event }, log, ids) => {
+    const result = await welcomeUser(run, event, log);
+    if (result.outcome === 'skipped') return skipped(log, result, ids);
+    log.info('event done', { outcome: 'welcomed', replacesEarlier: result.replacesEarlier });
+    await run.notifyAdmins(welcomedNotice(event, result));
+    return { ...result, ...ids };
   },
-  resend: (run, { event }, keys) => {
-    const log = eventLog(run.deps.logger, { ...keys, ...keysOf(event) });
-    return {
-      log,
-      step: 'unexpected',
-      outcome: async () => {
-        const result = await resendWelcome(run, event, log);
-        if (result.outcome === 'skipped') return skipped(log, result, who(event));
-        log.info('event done', { outcome: 'resent', resend: result.resend });
-        return { ...result, ...who(event) };
-      },
-    };
+  resend: async (run, { event }, log, ids) => {
+    const result = await resendWelcome(run, event, log);
+    if (result.outcome === 'skipped') return skipped(log, result, ids);
+    log.info('event done', { outcome: 'resent', resend: result.resend });
+    return { ...result, ...ids };
   },
-  reconcile: (run, _request, keys) => {
-    const eventId = 'reconcile-request';
-    const log = eventLog(run.deps.logger, { ...keys, eventId });
-    return {
-      log,
-      step: 'reconcile',
-      outcome: async () => {
-        const { queued } = await runReconcile(run, log);
-        log.info('event done', { outcome: 'reconciled', queued });
-        return { outcome: 'reconciled', eventId, queued };
-      },
-    };
+  reconcile: async (run, _request, log, ids) => {
+    const { queued } = await runReconcile(run, log);
+    log.info('event done', { outcome: 'reconciled', queued });
+    return { outcome: 'reconciled', queued, ...ids };
   },
-  expire: (run, request, keys) => {
-    const eventId = 'expire-request';
-    const log = eventLog(run.deps.logger, { ...keys, eventId });
-    return {
-      log,
-      step: 'expire',
-      outcome: async () => {
-        const result = await runExpiry(run, request, log);
-        if (result.outcome === 'off') {
-          const detail = 'UNUSED_PASSWORD_DAYS is not set: expiry is turned off in the settings';
-          return skipped(log, { reason: 'expiry-off', detail }, { eventId });
-        }
-        log.info('event done', { outcome: result.outcome, ...result.counts });
-        return { outcome: `expiry-${result.outcome}`, eventId, counts: result.counts };
-      },
-    };
+  expire: async (run, request, log, ids) => {
+    const result = await runExpiry(run, request, log);
+    if (result.outcome === 'off') {
+      const detail = 'UNUSED_PASSWORD_DAYS is not set: expiry is turned off in the settings';
+      return skipped(log, { reason: 'expiry-off', detail }, ids);
+    }
+    log.info('event done', { outcome: result.outcome, ...result.counts });
+    return { outcome: `expiry-${result.outcome}`, counts: result.counts, ...ids };
   },
-  'ses-feedback': (run, { event, snsMessageId }, keys) => {
-    const userName = event.userName === undefined ? {} : { userName: event.userName };
-    const log = eventLog(run.deps.logger, { ...keys, snsMessageId, ...userName });
-    return {
-      log,
-      step: 'unexpected',
-      outcome: async () => {
-        const { reason } = await handleSesFeedback(run, event, log);
-        log.info('event done', { outcome: 'feedback', reason });
-        return { outcome: 'feedback', reason, ...userName };
-      },
-    };
+  'ses-feedback': async (run, { event }, log, ids) => {
+    const { reason } = await handleSesFeedback(run, event, log);
+    log.info('event done', { outcome: 'feedback', reason });
+    return { outcome: 'feedback', reason, ...ids };
   },
-  skip: (run, { kind: _kind, reason, detail, ...ids }, keys) => {
-    const log = eventLog(run.deps.logger, { ...keys, ...ids });
-    const { eventId, userName } = ids;
-    return {
-      log,
-      step: 'unexpected',
-      outcome: () =>
-        Promise.resolve(
-          skipped(
-            log,
-            { reason, detail },
-            { ...(eventId ? { eventId } : {}), ...(userName ? { userName } : {}) },
-          ),
-        ),
-    };
-  },
-  unreadable: (run, { reason, detail, snsMessageId }, keys) => {
-    const log = eventLog(run.deps.logger, { ...keys, ...(snsMessageId ? { snsMessageId } : {}) });
-    return {
-      log,
-      step: 'read-message',
-      outcome: () =>
-        Promise.reject(
-          new RecordError({
-            step: 'read-message',
-            errorName: reason,
-            action: `${detail}; no writer of the queue sends this body, the dead-letter queue keeps it`,
-          }),
-        ),
-    };
+  skip: (_run, request, log, ids) => Promise.resolve(skipped(log, request, ids)),
+  unreadable: (_run, { reason, detail }) => {
+    const action = `${detail}; no writer of the queue sends this body, the dead-letter queue keeps it`;
+    return Promise.reject(new RecordError({ step: 'read-message', errorName: reason, action }));
   },
 };
 
-function skipped(
-  log: EventLog,
-  { reason, detail }: { reason: string; detail: string },
-  ids: { eventId?: string; userName?: string },
-): RecordOutcome {
-  log.info('event skipped', { outcome: 'skipped', reason, detail });
-  return { outcome: 'skipped', reason, ...ids };
+/** Who a record is about, for its log lines and its failure. */
+function keysOf(request: InboundRequest): LogKeys {
+  switch (request.kind) {
+    case 'welcome':
+    case 'resend': {
+      const { eventId, snsMessageId, userName } = request.event;
+      return { eventId, snsMessageId, userName };
+    }
+    case 'reconcile':
+    case 'expire':
+      return { eventId: `${request.kind}-request` };
+    case 'ses-feedback': {
+      const { userName } = request.event;
+      return {
+        snsMessageId: request.snsMessageId,
+        ...(userName === undefined ? {} : { userName }),
+      };
+    }
+    case 'skip':
+    case 'unreadable': {
+      const { kind: _k, reason: _r, detail: _d, ...ids } = request;
+      return ids;
+    }
+  }
 }
+
+/** Where an error that is not a RecordError is reported. */
+const STEP: Partial<Record<InboundRequest['kind'], RecordStep>> = {
+  reconcile: 'reconcile',
+  expire: 'expire',
+};
 
 /**
  * How a record whose run threw ends: a passing condition is logged as "event
  * deferred" (a warning), anything else as "event failed". An error that is
- * not a RecordError becomes one at `step`, keeping only its name: messages of
- * unknown errors may carry values that must not reach the logs.
+ * not a RecordError becomes one, keeping only its name: messages of unknown
+ * errors may carry values that must not reach the logs.
  */
-function recordFailure(log: EventLog, error: unknown, step: RecordStep, ids: object): RecordError {
+function recordFailure(log: EventLog, error: unknown, step: RecordStep, ids: Ids): RecordError {
   const failure =
     error instanceof RecordError
       ? error
@@ -202,14 +149,21 @@ function recordFailure(log: EventLog, error: unknown, step: RecordStep, ids: obj
 /** One SQS record: its result, never thrown (handler.ts turns a failure into a throw). */
 export async function runRecord(run: RunContext, record: unknown): Promise<RecordResult> {
   const { messageId, receiveCount, request } = readRecord(record);
-  const keys: LogKeys = { ...(messageId ? { sqsMessageId: messageId } : {}), receiveCount };
-  const runner = RUNNERS[request.kind] as Runner<typeof request.kind>;
-  const { log, step, outcome } = runner(run, request, keys);
+  const keys = keysOf(request);
+  const log = eventLog(run.deps.logger, {
+    ...(messageId ? { sqsMessageId: messageId } : {}),
+    receiveCount,
+    ...keys,
+  });
+  const ids: Ids = {
+    ...(keys.eventId === undefined ? {} : { eventId: keys.eventId }),
+    ...(keys.userName === undefined ? {} : { userName: keys.userName }),
+  };
   try {
-    return await outcome();
+    const runner = RUNNERS[request.kind] as Runner<typeof request.kind>;
+    return await runner(run, request, log, ids);
   } catch (error) {
-    const ids = request.kind === 'welcome' || request.kind === 'resend' ? who(request.event) : {};
-    const failure = recordFailure(log, error, step, ids);
+    const failure = recordFailure(log, error, STEP[request.kind] ?? 'unexpected', ids);
     // The queue's last receive: the admins hear of the person it leaves without an email.
     const last = lastTryNotice(request, receiveCount, failure);
     if (last) await run.notifyAdmins(last);

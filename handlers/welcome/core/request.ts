@@ -153,68 +153,43 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 }
 
 function classify(snsMessageId: string, message: string): InboundRequest {
+  const unreadable = (detail: string): InboundRequest => ({
+    kind: 'unreadable',
+    reason: 'malformed-message',
+    detail,
+    snsMessageId,
+  });
   const json = parseJson(message);
-  if (!json.ok) {
-    return { kind: 'unreadable', reason: 'malformed-message', detail: 'not JSON', snsMessageId };
-  }
+  if (!json.ok) return unreadable('not JSON');
   const parsed = EventBridgeEventSchema.safeParse(json.value);
-  if (!parsed.success) {
-    return {
-      kind: 'unreadable',
-      reason: 'malformed-message',
-      detail: describeIssues(parsed.error),
-      snsMessageId,
-    };
-  }
+  if (!parsed.success) return unreadable(describeIssues(parsed.error));
   const envelope = parsed.data;
   const base = { snsMessageId, eventId: envelope.id };
+  const skip = (reason: SkipReason, detail: string): InboundRequest => ({
+    ...base,
+    kind: 'skip',
+    reason,
+    detail,
+  });
   if (envelope.source !== 'aws.iam' || envelope['detail-type'] !== 'AWS API Call via CloudTrail') {
-    return {
-      ...base,
-      kind: 'skip',
-      reason: 'not-a-cloudtrail-api-call',
-      detail: `source ${envelope.source}, detail-type ${envelope['detail-type']}`,
-    };
+    const what = `source ${envelope.source}, detail-type ${envelope['detail-type']}`;
+    return skip('not-a-cloudtrail-api-call', what);
   }
   const detail = CloudTrailApiCallSchema.safeParse(envelope.detail);
-  if (!detail.success) {
-    return {
-      ...base,
-      kind: 'skip',
-      reason: 'not-a-cloudtrail-api-call',
-      detail: describeIssues(detail.error),
-    };
-  }
+  if (!detail.success) return skip('not-a-cloudtrail-api-call', describeIssues(detail.error));
   const call = detail.data;
   if (call.eventSource === 'iam.amazonaws.com' && call.eventName === 'TagUser') {
     const tagged = classifyTagUser(base, envelope.detail, envelope.time);
     return tagged.kind === 'resend' ? tagged : { ...base, ...tagged };
   }
   if (call.eventSource !== 'iam.amazonaws.com' || call.eventName !== 'CreateUser') {
-    return {
-      ...base,
-      kind: 'skip',
-      reason: 'not-create-user',
-      detail: `${call.eventSource} ${call.eventName}`,
-    };
+    return skip('not-create-user', `${call.eventSource} ${call.eventName}`);
   }
   if (call.errorCode !== undefined) {
-    return {
-      ...base,
-      kind: 'skip',
-      reason: 'create-user-failed',
-      detail: `CreateUser failed with ${call.errorCode}`,
-    };
+    return skip('create-user-failed', `CreateUser failed with ${call.errorCode}`);
   }
   const created = CreatedUserSchema.safeParse(call.responseElements);
-  if (!created.success) {
-    return {
-      ...base,
-      kind: 'skip',
-      reason: 'no-created-user-in-event',
-      detail: describeIssues(created.error),
-    };
-  }
+  if (!created.success) return skip('no-created-user-in-event', describeIssues(created.error));
   const { user } = created.data;
   const eventTimeMs = [call.eventTime, envelope.time]
     .map((time) => (time === undefined ? Number.NaN : Date.parse(time)))
@@ -266,43 +241,26 @@ export function readRecord(record: unknown): InboundRecord {
   }
   const { messageId, body, attributes } = sqs.data;
   const receiveCount = receiveCountOf(attributes?.ApproximateReceiveCount);
+  return { messageId, receiveCount, request: readBody(messageId, body) };
+}
+
+/** A body: a request the pipeline queued, or the SNS notification of an event or SES feedback. */
+function readBody(messageId: string, body: string): InboundRequest {
   const json = parseJson(body);
   const request = json.ok ? classifyRequest(messageId, json.value) : undefined;
-  if (request) return { messageId, receiveCount, request };
+  if (request) return request;
   const notification = json.ok ? SnsNotificationSchema.safeParse(json.value) : undefined;
   if (!notification?.success) {
-    return {
-      messageId,
-      receiveCount,
-      request: {
-        kind: 'unreadable',
-        reason: 'malformed-sns-notification',
-        detail: notification ? describeIssues(notification.error) : 'body is not JSON',
-      },
-    };
+    const detail = notification ? describeIssues(notification.error) : 'body is not JSON';
+    return { kind: 'unreadable', reason: 'malformed-sns-notification', detail };
   }
-  const { MessageId, Message } = notification.data;
+  const { MessageId: snsMessageId, Message } = notification.data;
   const ses = parseSesEvent(Message);
-  if (ses.kind === 'feedback') {
-    return {
-      messageId,
-      receiveCount,
-      request: { kind: 'ses-feedback', event: ses.event, snsMessageId: MessageId },
-    };
-  }
+  if (ses.kind === 'feedback') return { kind: 'ses-feedback', event: ses.event, snsMessageId };
   if (ses.kind === 'ignored') {
-    return {
-      messageId,
-      receiveCount,
-      request: {
-        kind: 'skip',
-        reason: 'ses-event-ignored',
-        detail: ses.detail,
-        snsMessageId: MessageId,
-      },
-    };
+    return { kind: 'skip', reason: 'ses-event-ignored', detail: ses.detail, snsMessageId };
   }
-  return { messageId, receiveCount, request: classify(MessageId, Message) };
+  return classify(snsMessageId, Message);
 }
 
 const ReconcileRequestSchema = z.object({ 'iam-onboarding': z.literal('reconcile') });
