@@ -4,7 +4,7 @@
 // gap in the tests. Bounded on purpose for a shared machine: only these
 // files, only their tests (jest.mutate.config.js), one worker, and per-test
 // coverage so each mutant runs just the tests that reach it. Narrow it with
-// `npm run mutate -- --mutate handlers/welcome/core/event.ts`.
+// `npm run mutate -- --mutate handlers/welcome/core/request.ts`.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',

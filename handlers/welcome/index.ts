@@ -1,6 +1,6 @@
 /**
- * Lambda entry point of the "welcome" function (SQS-triggered; direct SNS
- * events are still accepted): wires the module-scope SDK clients, logger and
+ * Lambda entry point of the "welcome" function (its queue's event source
+ * mapping is the only trigger): wires the module-scope SDK clients, logger and
  * clock into the handler.
  */
 import { iam, iamCreate, ses, sns, sqs, ssm } from './aws/clients';

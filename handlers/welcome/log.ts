@@ -12,9 +12,9 @@ export interface LogKeys {
   eventId?: string;
   snsMessageId?: string;
   userName?: string;
-  /** SQS trigger: the record's message ID (what a batch item failure names). */
+  /** The SQS record's message ID (what a batch item failure names). */
   sqsMessageId?: string;
-  /** SQS trigger: `ApproximateReceiveCount`, 1 on the first delivery. */
+  /** `ApproximateReceiveCount`, 1 on the first delivery. */
   receiveCount?: number;
 }
 
@@ -23,7 +23,7 @@ export type LogAttributes = Record<string, unknown>;
 /**
  * Log methods bound to one event's keys. Keys go on each line rather than
  * into logger.appendKeys so that concurrent work in one process (tests, a
- * multi-record event) cannot mix up whose line is whose.
+ * multi-record batch) cannot mix up whose line is whose.
  */
 export interface EventLog {
   info(message: string, attributes?: LogAttributes): void;

@@ -1,7 +1,7 @@
 /**
- * From one SQS record to the request it carries, parsed once
- * (docs/design.md, "The event pattern for a successful CreateUser" and "What
- * a CreateUser event carries"). The queue is subscribed to the topic with
+ * From one SQS record to the request it carries, parsed once (docs/design.md,
+ * "The event pattern for a successful CreateUser" and
+ * "What a CreateUser event carries"). The queue is subscribed to the topic with
  * raw message delivery off, so a body is either the SNS notification JSON
  * (an EventBridge event, or SES feedback) or a request the pipeline queued
  * itself (shared/contract.ts).

@@ -1,6 +1,6 @@
 /**
  * From a TagUser event (a deploy changed a user's tags) or a queued resend
- * request to "check this user's resend counter". Like core/event.ts: zod/mini,
+ * request to "check this user's resend counter". Like core/request.ts: zod/mini,
  * and nothing throws; every record is a resend check or a skip with a reason.
  *
  * The event only says which user to look at, and who asked. Whether a
