@@ -117,7 +117,7 @@ export interface RunContext {
 }
 
 /** Everything the steps for one user share: whose run it is, and how to log and wait. */
-export interface EventRun extends RunContext {
+export interface UserRun extends RunContext {
   userName: string;
   /** The key of the request's logs and failure reports. */
   eventId: string;
@@ -134,7 +134,7 @@ export function remainingMs(context: Context): number {
 
 /** Runs one step; a failure becomes a RecordError (logged without secrets). */
 export async function step<T>(
-  r: EventRun,
+  r: UserRun,
   name: RecordStep,
   run: () => Promise<T>,
   secrets: readonly string[] = [],
@@ -158,7 +158,7 @@ export async function step<T>(
 }
 
 export function deferred(
-  r: EventRun,
+  r: UserRun,
   stepName: RecordStep,
   name: string,
   action: string,
@@ -181,7 +181,7 @@ class NotVisible extends Error {}
  * the last read is returned as IAM's final word.
  */
 export async function untilVisible<T>(
-  r: EventRun,
+  r: UserRun,
   stepName: RecordStep,
   read: () => Promise<T>,
   visible: (value: T) => boolean,
@@ -225,7 +225,7 @@ export async function untilVisible<T>(
 }
 
 function retryOptions(
-  r: EventRun,
+  r: UserRun,
   stepName: RecordStep,
   isRetryable: (error: unknown) => boolean,
   secrets: readonly string[],
@@ -252,7 +252,7 @@ function retryOptions(
 
 /** CreateLoginProfile with throttling retries; a maybe-created profile is rolled back. */
 async function createOnce(
-  r: EventRun,
+  r: UserRun,
   password: string,
   secrets: readonly string[],
 ): Promise<CreateProfileOutcome> {
@@ -272,7 +272,7 @@ async function createOnce(
 }
 
 async function send(
-  r: EventRun,
+  r: UserRun,
   email: {
     to: string;
     message: WelcomeEmail;
@@ -316,7 +316,7 @@ async function send(
  * (common right after the profile was created) or throttles.
  */
 export async function removeProfile(
-  r: EventRun,
+  r: UserRun,
   why: { failedStep: RecordStep } | { replacing: 'orphaned-profile' | 'resend' },
 ): Promise<'deleted' | 'absent'> {
   const outcome = await withRetries(
@@ -334,7 +334,7 @@ export async function removeProfile(
 }
 
 /** Deletes the profile this run created, so that a retry can create it and send. */
-async function rollback(r: EventRun, failedStep: RecordStep): Promise<void> {
+async function rollback(r: UserRun, failedStep: RecordStep): Promise<void> {
   try {
     await removeProfile(r, { failedStep });
   } catch (error) {
@@ -371,7 +371,7 @@ export interface Recipient {
 
 /** Where the email goes and what the password must satisfy: the account's policy, the sign-in URL. */
 export async function recipientFor(
-  r: EventRun,
+  r: UserRun,
   to: { email: string; displayName?: string; renamedFrom?: string },
 ): Promise<Recipient> {
   const policy = await step(r, 'get-password-policy', () => getPasswordPolicy(r.deps.iam));
@@ -415,7 +415,7 @@ export interface Issue {
  * what CreateLoginProfile found instead, for the caller to judge.
  */
 export async function issuePassword(
-  r: EventRun,
+  r: UserRun,
   issue: Issue,
 ): Promise<{ messageId?: string } | 'already-exists' | 'no-such-user'> {
   const { deps, config, log } = r;
@@ -500,7 +500,7 @@ export async function issuePassword(
  * server faults: TagUser is idempotent.)
  */
 export async function writeTags(
-  r: Pick<EventRun, 'deps' | 'log' | 'userName'>,
+  r: Pick<UserRun, 'deps' | 'log' | 'userName'>,
   what: 'welcomed' | 'resent' | 'expired' | 'sent-to',
   tags: readonly Tag[],
   logged: Record<string, unknown> = {},

@@ -42,7 +42,7 @@ import {
 import type { ResendEvent } from './core/resend-event';
 import {
   deferred,
-  type EventRun,
+  type UserRun,
   issuePassword,
   recipientFor,
   removeProfile,
@@ -69,7 +69,7 @@ export async function resendWelcome(
 ): Promise<ResendOutcome> {
   const { deps } = run;
   // No grace period: the user is not new, so IAM's "no such user" is final.
-  const r: EventRun = {
+  const r: UserRun = {
     ...run,
     userName: event.userName,
     eventId: event.eventId,
@@ -225,7 +225,7 @@ function askedBy(event: ResendEvent, byDeployRole: boolean): string {
  * effort: the new password went out already, and failing the record would
  * make a later delivery replace it; the admins' notice says it failed.
  */
-async function tellOldAddress(r: EventRun, oldAddress: string): Promise<'told' | 'failed'> {
+async function tellOldAddress(r: UserRun, oldAddress: string): Promise<'told' | 'failed'> {
   const { deps, config, userName, log } = r;
   try {
     await sendEmail(deps.ses, {
@@ -268,7 +268,7 @@ function markResentTags(value: number, sentTo?: string) {
   };
 }
 
-async function markResent(r: EventRun, value: number): Promise<void> {
+async function markResent(r: UserRun, value: number): Promise<void> {
   const { what, tags, logged } = markResentTags(value);
   await writeTags(r, what, tags, logged);
 }

@@ -21,7 +21,7 @@ import { singleLine } from './core/text';
 import { RESENT_TAG_KEY, SENT_TO_TAG_KEY } from '../../shared/contract';
 import {
   deferred,
-  type EventRun,
+  type UserRun,
   issuePassword,
   type Recipient,
   recipientFor,
@@ -44,7 +44,7 @@ const skip = (reason: string, detail: string): UserOutcome => ({
   detail,
 });
 
-interface WelcomeRun extends EventRun {
+interface WelcomeRun extends UserRun {
   /**
    * The user's resend counter when the welcome started: the first email is
    * newer than that request, so sending it serves the request too.

@@ -1,8 +1,9 @@
 /**
  * The function's settings, from the environment the pipeline sets
- * (shared/contract.ts WELCOME_ENV). A bad setting fails every event the same
- * way, so it is reported as a failure (events land in the failure
- * destination and can be replayed once fixed), never as a silent skip.
+ * (shared/contract.ts WELCOME_ENV). A bad setting fails every message the
+ * same way, so it fails the invocation: the messages stay on the queue (and
+ * after their last receive in the dead-letter queue, to be redriven once
+ * fixed), never a silent skip.
  */
 import { UNUSED_PASSWORD_DAYS, WELCOME_ENV } from '../../../shared/contract';
 import { checkAccountAlias, checkMailbox } from '../../../shared/rules';
@@ -76,7 +77,7 @@ function readNotificationConfig(
 
 /**
  * The function's environment is wrong (a variable missing or malformed), so
- * every event fails the same way until a deploy fixes it. Not the build's
+ * every message fails the same way until a deploy fixes it. Not the build's
  * BuildEnvironmentError (inputs/errors.ts).
  */
 export class FunctionEnvironmentError extends Error {
