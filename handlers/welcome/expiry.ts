@@ -24,7 +24,8 @@ import {
 } from './core/expiry';
 import type { ListedUser } from './core/reconcile';
 import { withRetries } from './core/retry';
-import { DEFAULT_RETRY, DELETE_RETRY, remainingMs, type RunContext, writeTags } from './flow';
+import { DELETE_RETRY, writeTags } from './flow';
+import { DEFAULT_RETRY, remainingMs, type RunContext } from './run-context';
 import type { EventLog } from './log';
 
 /**

@@ -17,14 +17,6 @@
  * inside the grace period, "no such user" is waited for in process, then the
  * record fails so that SQS delivers it again; only later is it final.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { SESClient } from '@aws-sdk/client-ses';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
-import type { NotifyAdmins } from './core/admin-notice';
 import {
   createLoginProfile,
   type CreateProfileOutcome,
@@ -34,35 +26,15 @@ import {
 } from './aws/iam';
 import { isTemporarilyUnmodifiable, isThrottlingError, mayHaveSucceeded } from './aws/faults';
 import { isSendThrottled, sendEmail } from './aws/ses';
-import type { WelcomeConfig } from './core/config';
 import { IN_FLIGHT_WINDOW_MS } from './core/consistency';
 import { describeError, errorName, RecordError, type RecordStep } from './core/errors';
 import { renderWelcomeEmail, type WelcomeEmail } from './core/message';
 import { generatePassword, type PasswordRules, rulesFromIamPolicy } from './core/password';
-import { type RetryOptions, type Sleep, withRetries } from './core/retry';
+import { type RetryOptions, withRetries } from './core/retry';
 import { signInUrl } from './core/signin';
 import { SENT_TO_TAG_KEY } from '../../shared/contract';
 import type { EventLog } from './log';
-
-export interface RetrySettings {
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Time kept free at the end of the invocation for the rollback. */
-  reserveMs: number;
-}
-
-/**
- * For throttled SES sends and IAM creates: at most ~8 s of waiting per step
- * (the sum of the back-off ceilings), well inside the function's 60 s timeout
- * (stacks/welcome-function.ts).
- */
-export const DEFAULT_RETRY: RetrySettings = {
-  maxAttempts: 6,
-  baseDelayMs: 250,
-  maxDelayMs: 4_000,
-  reserveMs: 5_000,
-};
+import { DEFAULT_RETRY, remainingMs, type RetrySettings, type RunContext } from './run-context';
 
 /**
  * Waiting in process for IAM to show a user created moments ago: waits of
@@ -84,38 +56,6 @@ export const DELETE_RETRY = {
   reserveMs: 1_000,
 } as const;
 
-export interface WelcomeDeps {
-  /** IAM reads, tagging and deletes (SDK retries are fine). */
-  iam: IAMClient;
-  /** IAM CreateLoginProfile (no SDK retries, see aws/clients.ts). */
-  iamCreate: IAMClient;
-  ses: SESClient;
-  /** The reconcile run queues welcomes with it. */
-  sqs: SQSClient;
-  /** Admin notices by email (the admins' topic); without it they are logged as not delivered. */
-  sns?: SNSClient;
-  /** Reads the Slack webhook's SecureString; without it Slack notices are logged as not delivered. */
-  ssm?: SSMClient;
-  /** Posts to Slack. @default the runtime's fetch */
-  fetch?: typeof fetch;
-  logger: Logger;
-  env: () => NodeJS.ProcessEnv;
-  sleep: Sleep;
-  random: () => number;
-  /** Wall clock, epoch ms (grace period, profile age, the welcomed tag's value). */
-  now: () => number;
-  retry?: RetrySettings;
-}
-
-export interface RunContext {
-  deps: WelcomeDeps;
-  config: WelcomeConfig;
-  context: Context;
-  signInHost: () => Promise<string>;
-  /** Tells the admins about an outcome; best effort, never throws. */
-  notifyAdmins: NotifyAdmins;
-}
-
 /** Everything the steps for one user share: whose run it is, and how to log and wait. */
 export interface UserRun extends RunContext {
   userName: string;
@@ -124,12 +64,6 @@ export interface UserRun extends RunContext {
   log: EventLog;
   /** Inside the grace period after CreateUser: IAM's "no such user" is not final yet. */
   inGrace: () => boolean;
-}
-
-export function remainingMs(context: Context): number {
-  return typeof context.getRemainingTimeInMillis === 'function'
-    ? context.getRemainingTimeInMillis()
-    : Number.POSITIVE_INFINITY;
 }
 
 /** Runs one step; a failure becomes a RecordError (logged without secrets). */

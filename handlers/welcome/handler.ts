@@ -25,12 +25,12 @@ import type {
 } from 'aws-lambda';
 import { readConfig, type WelcomeConfig } from './core/config';
 import { describeError, errorName, RecordError } from './core/errors';
-import type { RunContext, WelcomeDeps } from './flow';
+import type { RunContext, WelcomeDeps } from './run-context';
 import { type RecordResult, runRecord } from './runners';
 import { type AliasCache, signInHostResolver } from './sign-in-host';
 import { adminNotifier, type WebhookCache } from './admin-notifier';
 
-export { DEFAULT_RETRY, type RetrySettings, type WelcomeDeps } from './flow';
+export { DEFAULT_RETRY, type RetrySettings, type WelcomeDeps } from './run-context';
 export type { RecordOutcome, RecordResult } from './runners';
 
 export interface HandlerOptions {

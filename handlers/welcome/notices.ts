@@ -21,7 +21,7 @@ import type { AdminNotice } from './core/admin-notice';
 import type { RecordError } from './core/errors';
 import type { CreatedUser, InboundRequest } from './core/request';
 import type { SesFeedback } from './core/ses-event';
-import type { RunContext } from './flow';
+import type { RunContext } from './run-context';
 import type { UserOutcome } from './welcome';
 import type { EventLog } from './log';
 

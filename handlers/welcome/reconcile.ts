@@ -9,7 +9,7 @@ import { WELCOME_ENV } from '../../shared/contract';
 import { queueResend, queueWelcome, reconcileUsers } from './aws/users';
 import { FunctionEnvironmentError } from './core/config';
 import { errorName, RecordError } from './core/errors';
-import type { RunContext } from './flow';
+import type { RunContext } from './run-context';
 import type { EventLog } from './log';
 
 export async function runReconcile(run: RunContext, log: EventLog): Promise<{ queued: number }> {

@@ -46,10 +46,10 @@ import {
   issuePassword,
   recipientFor,
   removeProfile,
-  type RunContext,
   step,
   writeTags,
 } from './flow';
+import type { RunContext } from './run-context';
 import type { EventLog } from './log';
 
 export type ResendOutcome =

@@ -15,7 +15,7 @@
 import { type InboundRequest, readRecord } from './core/request';
 import { errorName, RecordError, type RecordStep } from './core/errors';
 import { type ExpiryRunResult, runExpiry } from './expiry';
-import type { RunContext } from './flow';
+import type { RunContext } from './run-context';
 import { eventLog, type EventLog, type LogKeys } from './log';
 import { handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
 import { runReconcile } from './reconcile';

@@ -26,11 +26,11 @@ import {
   type Recipient,
   recipientFor,
   removeProfile,
-  type RunContext,
   step,
   untilVisible,
   writeTags,
 } from './flow';
+import type { RunContext } from './run-context';
 import type { EventLog } from './log';
 
 /** What became of one welcome, before it is logged. */

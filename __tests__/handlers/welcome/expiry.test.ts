@@ -18,7 +18,7 @@ import { iam, iamCreate, ses, sqs } from '../../../handlers/welcome/aws/clients'
 import type { AdminNotice } from '../../../handlers/welcome/core/admin-notice';
 import { readConfig } from '../../../handlers/welcome/core/config';
 import { DAY_MS } from '../../../handlers/welcome/core/expiry';
-import type { RunContext } from '../../../handlers/welcome/flow';
+import type { RunContext } from '../../../handlers/welcome/run-context';
 import { logger } from '../../../handlers/welcome/log';
 import { runRecord } from '../../../handlers/welcome/runners';
 import {
