@@ -21,7 +21,12 @@ import { GRACE_PERIOD_MS, IN_FLIGHT_WINDOW_MS } from '../../../handlers/welcome/
 import { RecordError } from '../../../handlers/welcome/core/errors';
 import { PASSWORD_ALPHABET } from '../../../handlers/welcome/core/password';
 import { WELCOMED_TAG_KEY } from '../../../handlers/welcome/core/policy';
-import { RECONCILE_REQUEST, SENT_TO_TAG_KEY, welcomeRequest } from '../../../shared/contract';
+import {
+  EXPIRE_REQUEST,
+  RECONCILE_REQUEST,
+  SENT_TO_TAG_KEY,
+  welcomeRequest,
+} from '../../../shared/contract';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
 import { MANAGED_USER_TAGS } from '../../../review/rehearsal/handler-calls';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
@@ -1267,6 +1272,31 @@ describe('welcome handler', () => {
     for (const name of ['multi-a', 'multi-b', 'multi-c']) {
       expectWelcomedOnce(h, name, `${name}@example.com`);
     }
+  });
+
+  it('the reconcile, expiry and SES feedback runs report what they did, not a skip', async () => {
+    const h = harness({ env: { UNUSED_PASSWORD_DAYS: '7' } });
+    addManagedUser(h.aws, 'never');
+    const bounce = {
+      eventType: 'Bounce',
+      bounce: { bounceType: 'Transient', bounceSubType: 'General', bouncedRecipients: [] },
+      mail: { messageId: 'ses-1', destination: ['never@example.com'], tags: {} },
+    };
+    const summary = await h.invoke(
+      sqsEvent(
+        sqsRecord(JSON.stringify(RECONCILE_REQUEST), { messageId: 'm-rec' }),
+        sqsRecord(JSON.stringify(EXPIRE_REQUEST), { messageId: 'm-exp' }),
+        sqsRecord(bounce, { messageId: 'm-ses' }),
+      ),
+    );
+    expect(summary.records).toEqual([
+      { outcome: 'reconciled', eventId: 'reconcile-request', queued: 1 },
+      { outcome: 'expiry-done', eventId: 'expire-request', counts: expect.any(Object) as unknown },
+      { outcome: 'feedback', reason: 'ses-transient-bounce' },
+    ]);
+    expect(h.aws.queued).toHaveLength(1);
+    const done = logLines().filter((line) => line.message === 'event done');
+    expect(done.map((line) => line.outcome)).toEqual(['reconciled', 'done', 'feedback']);
   });
 
   it('the exported Lambda handler is wired to the same flow', async () => {
