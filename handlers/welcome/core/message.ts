@@ -46,10 +46,10 @@ export interface WelcomeEmailInput {
    */
   unusedPasswordDays?: number;
   /**
-   * This is not the first attempt to welcome the person (a redelivery, or a
-   * login profile left by an earlier attempt was replaced): an earlier email
-   * may have gone out with a password that no longer works, so this one says
-   * it replaces it.
+   * An earlier email went (or may have gone) out with a password that no
+   * longer works: a run recorded where it sent one (the sent-to tag), a login
+   * profile left by an earlier attempt was replaced, or this is a resend.
+   * Never set because this is a later receive alone (issue 21).
    */
   replacesEarlier?: boolean;
   /**
@@ -192,7 +192,7 @@ function opening(f: Fields): { notice?: string[]; lead: string[] } {
         notice: [
           `Your user name has changed from ${f.renamedFrom} to ${f.userName}.`,
           `The old user name ${f.renamedFrom}, its password and any MFA device set up for it no longer work.`,
-          // A redelivery of this email: an earlier copy's password is dead too.
+          // An earlier copy of this email went out: its password is dead too.
           ...(f.replacesEarlier ? [ONLY_THIS_PASSWORD] : []),
         ],
         lead: [`Sign in to ${account} with the new user name and the temporary password below.`],
