@@ -16,6 +16,7 @@ import {
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../shared/contract';
+import { actionsOn, QUEUE_POLLER_ACTIONS, statementActions } from '../shared/function-calls';
 import { bundleWelcome } from './welcome-bundle';
 import {
   adminNoticeEnvironment,
@@ -236,7 +237,7 @@ export class WelcomeFunction extends Construct {
         // GetLoginProfile tells "a profile exists" apart (see TagUser below).
         Sid: 'WelcomeManagedUsersOnly',
         Effect: 'Allow',
-        Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile'],
+        Action: statementActions('managed-user'),
         Resource: managedUsers,
         Condition: {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
@@ -249,7 +250,7 @@ export class WelcomeFunction extends Construct {
         // address, the managed-by mark or the resend request itself.
         Sid: 'MarkManagedUsersWelcomed',
         Effect: 'Allow',
-        Action: 'iam:TagUser',
+        Action: statementActions('managed-user-tag'),
         Resource: managedUsers,
         Condition: {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
@@ -266,7 +267,7 @@ export class WelcomeFunction extends Construct {
         // acts only on users under the managed path with the managed tag.
         Sid: 'ReadUsersToDecide',
         Effect: 'Allow',
-        Action: ['iam:GetUser', 'iam:ListUserTags'],
+        Action: statementActions('user'),
         Resource: `arn:aws:iam::${props.accountId}:user/*`,
       },
       {
@@ -274,7 +275,7 @@ export class WelcomeFunction extends Construct {
         // (ListUsers: the reconcile run lists the managed path).
         Sid: 'AccountLevelReads',
         Effect: 'Allow',
-        Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases', 'iam:ListUsers'],
+        Action: statementActions('account'),
         Resource: '*',
       },
       {
@@ -283,14 +284,14 @@ export class WelcomeFunction extends Construct {
         // address is what is pinned.
         Sid: 'SendAsTheSenderOnly',
         Effect: 'Allow',
-        Action: 'ses:SendEmail',
+        Action: statementActions('sender-identity'),
         Resource: `arn:aws:ses:${region}:${props.accountId}:identity/*`,
         Condition: { StringEquals: { 'ses:FromAddress': props.fromAddress } },
       },
       {
         Sid: 'OwnLogGroupOnly',
         Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Action: statementActions('own-log-stream'),
         Resource: `arn:aws:logs:${region}:${props.accountId}:log-group:/aws/lambda/${name}:*`,
       },
       {
@@ -298,12 +299,7 @@ export class WelcomeFunction extends Construct {
         // reconcile run queues one welcome per user it finds (SendMessage).
         Sid: 'UseWelcomeQueue',
         Effect: 'Allow',
-        Action: [
-          'sqs:ReceiveMessage',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-          'sqs:SendMessage',
-        ],
+        Action: [...QUEUE_POLLER_ACTIONS, ...actionsOn('welcome-queue')],
         Resource: props.queueArn,
       },
       {
@@ -323,7 +319,7 @@ export class WelcomeFunction extends Construct {
               // Only that tag, like the welcomed one.
               Sid: 'MarkManagedUsersExpired',
               Effect: 'Allow' as const,
-              Action: 'iam:TagUser',
+              Action: statementActions('managed-user-tag'),
               Resource: managedUsers,
               Condition: {
                 StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
