@@ -2,7 +2,7 @@
  * Every AWS call made with the welcome function's role, in one table: the
  * IAM action, the SDK v3 command the handler sends it with, and the kind of
  * resource it is authorized against. Three parts read it, so they cannot
- * drift apart: the role's statements (stacks/welcome-function.ts and
+ * drift apart: the role's statements (stacks/request-function.ts and
  * admin-notice-grants.ts take each statement's actions from it), the
  * rehearsal (review/rehearsal/handler-calls.ts rehearses each row against the
  * synthesized role), and the handler's tests (a test parses every file under
@@ -37,7 +37,7 @@ export type CallTarget =
   | 'managed-user-tag'
   | 'account'
   | 'sender-identity'
-  | 'welcome-queue'
+  | 'request-queue'
   | 'admin-topic'
   | 'slack-parameter'
   | 'own-log-stream';
@@ -66,7 +66,7 @@ export const FUNCTION_CALLS = [
   },
   { action: 'iam:ListAccountAliases', command: 'ListAccountAliasesCommand', on: 'account' },
   { action: 'iam:ListUsers', command: 'ListUsersCommand', on: 'account' },
-  { action: 'sqs:SendMessage', command: 'SendMessageCommand', on: 'welcome-queue' },
+  { action: 'sqs:SendMessage', command: 'SendMessageCommand', on: 'request-queue' },
   { action: 'ses:SendEmail', command: 'SendEmailCommand', on: 'sender-identity' },
   { action: 'sns:Publish', command: 'PublishCommand', on: 'admin-topic' },
   { action: 'ssm:GetParameter', command: 'GetParameterCommand', on: 'slack-parameter' },

@@ -1,6 +1,6 @@
 /**
  * What the welcome function needs for admin notices and SES feedback, as
- * role statements and environment variables (welcome-function.ts adds them):
+ * role statements and environment variables (request-function.ts adds them):
  * each grant names exactly one resource, and the KMS grants say through
  * which service and for which resource the key may be used.
  */

@@ -19,7 +19,7 @@ import {
   QUEUE_POLLER_ACTIONS,
   statementActions,
 } from '../../shared/function-calls';
-import { WelcomeFunction } from '../../stacks/welcome-function';
+import { RequestFunction } from '../../stacks/request-function';
 import { fixtureCode } from '../support/stack';
 
 const HANDLER_DIR = join(__dirname, '..', '..', 'handlers', 'welcome');
@@ -146,7 +146,7 @@ describe('the parser reading of a handler file', () => {
 
 describe("the function's role", () => {
   const stack = new TerraformStack(Testing.app(), 's');
-  const fn = new WelcomeFunction(stack, 'fn', {
+  const fn = new RequestFunction(stack, 'fn', {
     accountId: '123456789012',
     queueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
     queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',

@@ -58,7 +58,7 @@ function stackEmits(schedule: string): string | undefined {
       description: 'test',
       scheduleExpression: schedule,
       body: { x: 1 },
-      welcomeQueueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+      requestQueueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
       deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:d',
     });
   } catch {

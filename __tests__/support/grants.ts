@@ -95,7 +95,7 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
       case 'account':
         grant = { action: mapped.action, resource: '*' };
         break;
-      case 'welcome-queue':
+      case 'request-queue':
         grant = { action: mapped.action, resource: queueArn(input.QueueUrl) };
         break;
       case 'sender-identity':

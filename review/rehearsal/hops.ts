@@ -520,7 +520,7 @@ export class HopBuilder {
           { target: `user ${arn.split(':user/')[1]}`, resource: arn, context: MANAGED_USER_TAGS },
         ];
       }
-      case 'welcome-queue': {
+      case 'request-queue': {
         const queues = this.g.r
           .resources('aws_lambda_event_source_mapping')
           .filter((esm) => {

@@ -36,10 +36,10 @@ import { PIPELINE_REGION } from './region';
  * about a quarter of an hour. It reserves nothing, so it deploys on a new
  * account whose Lambda quota is 10 (config/README.md "Pacing").
  */
-export const WELCOME_MAXIMUM_CONCURRENCY = 2;
+export const FUNCTION_MAXIMUM_CONCURRENCY = 2;
 
 /** Non-secret settings the function reads (shared/contract.ts WELCOME_ENV). */
-export interface WelcomeFunctionSettings {
+export interface RequestFunctionSettings {
   /** From address, e.g. `Example IT <onboarding@example.com>`. */
   readonly senderAddress: string;
   readonly organisationName: string;
@@ -66,15 +66,18 @@ export interface WelcomeFunctionSettings {
   readonly deployRoleArn?: string;
 }
 
-export interface WelcomeFunctionProps {
+export interface RequestFunctionProps {
   readonly accountId: string;
   /** @default "iam-onboarding-welcome" (also the role's and the log group's name) */
   readonly functionName?: string;
   /** @default "us-east-1" */
   readonly region?: string;
-  /** ARN of the queue the function drains (stacks/welcome-queue.ts); its only trigger. */
+  /** ARN of the queue the function drains (stacks/request-queue.ts); its only trigger. */
   readonly queueArn: string;
-  /** URL of that queue: the reconcile run queues welcomes there. */
+  /**
+   * URL of that queue: the reconcile run queues a welcome there for each user
+   * it finds, the expiry run its next page.
+   */
   readonly queueUrl: string;
   /** ARN of the key that encrypts the queue: the function decrypts what it receives. */
   readonly queueKeyArn: string;
@@ -85,7 +88,7 @@ export interface WelcomeFunctionProps {
    * may send as (`ses:FromAddress`).
    */
   readonly fromAddress: string;
-  readonly settings: WelcomeFunctionSettings;
+  readonly settings: RequestFunctionSettings;
   /** Days the log group keeps logs (a CloudWatch Logs retention value). */
   readonly logRetentionDays: number;
   /**
@@ -96,7 +99,7 @@ export interface WelcomeFunctionProps {
   /**
    * Copies the queue may run at once (the event source mapping's maximum
    * concurrency, 2 to 1000). Reserves nothing.
-   * @default WELCOME_MAXIMUM_CONCURRENCY (2); see its documentation
+   * @default FUNCTION_MAXIMUM_CONCURRENCY (2); see its documentation
    */
   readonly maximumConcurrency?: number;
   /**
@@ -135,10 +138,16 @@ export interface WelcomeFunctionProps {
 }
 
 /**
- * The welcome function: nodejs22.x, bundled code, a role limited to what the
- * handler calls on the managed users only, its own log group with retention,
- * fed by the welcome queue through an event source mapping that reports
- * failures per message (the queue's redrive policy is its failure path).
+ * The function that serves every request of the request queue (welcome,
+ * resend, reconcile, expire, SES feedback; the handler is handlers/welcome):
+ * nodejs22.x, bundled code, a role granting exactly the table of its calls
+ * (shared/function-calls.ts), writes on the managed users only, its own log
+ * group with retention, fed by the queue through an event source mapping
+ * that reports failures per message (the queue's redrive policy is its
+ * failure path). Deployed as `iam-onboarding-welcome` (function, role and
+ * log group), its construct id `welcome`: both kept from when it only
+ * welcomed, as a new name or address would replace all three
+ * (welcome-pipeline.ts, PIPELINE_NAMES).
  *
  * Scoping: by IAM path and by the managed-by tag. Every managed user is
  * created under MANAGED_USER_PATH, and IAM evaluates user ARNs with their path
@@ -146,7 +155,7 @@ export interface WelcomeFunctionProps {
  * touch a user elsewhere; `iam:ResourceTag/managed-by` also requires the tag
  * the stack sets (the handler checks it too).
  */
-export class WelcomeFunction extends Construct {
+export class RequestFunction extends Construct {
   readonly asset: TerraformAsset;
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
@@ -159,12 +168,12 @@ export class WelcomeFunction extends Construct {
   /** The environment the function gets (names from WELCOME_ENV). */
   readonly environment: Readonly<Record<string, string>>;
 
-  constructor(scope: Construct, id: string, props: WelcomeFunctionProps) {
+  constructor(scope: Construct, id: string, props: RequestFunctionProps) {
     super(scope, id);
     const name = props.functionName ?? 'iam-onboarding-welcome';
     const region = props.region ?? PIPELINE_REGION;
     const path = props.managedUserPath ?? MANAGED_USER_PATH;
-    const maxConcurrency = props.maximumConcurrency ?? WELCOME_MAXIMUM_CONCURRENCY;
+    const maxConcurrency = props.maximumConcurrency ?? FUNCTION_MAXIMUM_CONCURRENCY;
     const reserved = props.reservedConcurrency;
     const batchSize = props.batchSize ?? 1;
     const timeout = props.timeoutSeconds ?? 60;
@@ -296,10 +305,11 @@ export class WelcomeFunction extends Construct {
       },
       {
         // The event source mapping polls with the function's role; the
-        // reconcile run queues one welcome per user it finds (SendMessage).
+        // reconcile run queues one welcome per user it finds, the expiry
+        // run its next page (SendMessage).
         Sid: 'UseWelcomeQueue',
         Effect: 'Allow',
-        Action: [...QUEUE_POLLER_ACTIONS, ...actionsOn('welcome-queue')],
+        Action: [...QUEUE_POLLER_ACTIONS, ...actionsOn('request-queue')],
         Resource: props.queueArn,
       },
       {
@@ -362,8 +372,7 @@ export class WelcomeFunction extends Construct {
       handler: 'index.handler',
       architectures: ['arm64'],
       filename: this.asset.path,
-      // Content hash of the bundle directory: changes exactly when the code does.
-      // Lambda's own CodeSha256 of the package: a code update is planned exactly when it differs.
+      // Lambda's own CodeSha256 of the reproducible zip: a code update is planned exactly when it differs.
       sourceCodeHash: code.archiveSha256,
       timeout,
       memorySize,
