@@ -24,7 +24,7 @@ export function pipelineQueues(env: NodeJS.ProcessEnv = process.env): PipelineQu
   const { accountId } = loadSettings(env[SETTINGS_FILE_ENV] ?? DEFAULT_SETTINGS_FILE);
   return {
     accountId,
-    welcomeQueueUrl: queueUrl(accountId, PIPELINE_NAMES.welcomeQueue),
+    welcomeQueueUrl: queueUrl(accountId, PIPELINE_NAMES.requestQueue),
     deadLetterQueueUrl: queueUrl(accountId, PIPELINE_NAMES.deadLetterQueue),
   };
 }

@@ -263,7 +263,10 @@ export function checkManagedByTag(value: string | undefined): Verdict {
  *   separated by one space, each built from its own values and wildcards
  *   (minutes 0-59, hours 0-23, day of month 1-31 with `? L W`, month 1-12 or
  *   JAN-DEC, day of week 1-7 or SUN-SAT with `? L #`, year 1970-2199; `,` `-`
- *   `*` `/` where allowed); one of day-of-month and day-of-week is `?`.
+ *   `*` `/` where allowed); exactly one of day-of-month and day-of-week is
+ *   `?` ("If you specify a value or a * in one of the fields, you must use a
+ *   ? in the other"; both `?` is refused, as Quartz, whose syntax this is,
+ *   refuses it: "'?' can only be specified for Day-of-Month -OR- Day-of-Week").
  */
 const CRON_NUM = (max: string) => `(?:${max})`;
 const cronField = (value: string, extra = '') => {
@@ -272,16 +275,20 @@ const cronField = (value: string, extra = '') => {
 };
 const MINUTES = cronField(CRON_NUM('[0-5]?\\d'));
 const HOURS = cronField(CRON_NUM('[01]?\\d|2[0-3]'));
-const DAY_OF_MONTH = `(?:\\?|L|(?:[1-9]|[12]\\d|3[01])W|${cronField(CRON_NUM('[1-9]|[12]\\d|3[01]'))})`;
+/** Day-of-month without `?`: what the field holds when day-of-week is `?`. */
+const DAY_OF_MONTH_SET = `(?:L|(?:[1-9]|[12]\\d|3[01])W|${cronField(CRON_NUM('[1-9]|[12]\\d|3[01]'))})`;
+const DAY_OF_MONTH = `(?:\\?|${DAY_OF_MONTH_SET})`;
 const MONTH = cronField(CRON_NUM('[1-9]|1[0-2]|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC'));
 const WEEKDAY = '(?:[1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)';
-const DAY_OF_WEEK = `(?:\\?|L|${WEEKDAY}L|${WEEKDAY}#[1-5]|${cronField(WEEKDAY)})`;
+/** Day-of-week without `?`: what the field holds when day-of-month is `?`. */
+const DAY_OF_WEEK_SET = `(?:L|${WEEKDAY}L|${WEEKDAY}#[1-5]|${cronField(WEEKDAY)})`;
+const DAY_OF_WEEK = `(?:\\?|${DAY_OF_WEEK_SET})`;
 const YEAR = cronField(CRON_NUM('19[7-9]\\d|2[01]\\d\\d'));
 
 /** An EventBridge schedule expression, as above; the JSON Schemas carry it as their pattern. */
 export const SCHEDULE_EXPRESSION = new RegExp(
   '^(?:rate\\((?:1 (?:minute|hour|day)|(?:[2-9]|[1-9]\\d{1,8}) (?:minutes|hours|days))\\)' +
-    `|cron\\((?:${MINUTES}) (?:${HOURS}) (?:(?:${DAY_OF_MONTH}) (?:${MONTH}) \\?|\\? (?:${MONTH}) (?:${DAY_OF_WEEK})) (?:${YEAR})\\))$`,
+    `|cron\\((?:${MINUTES}) (?:${HOURS}) (?:(?:${DAY_OF_MONTH_SET}) (?:${MONTH}) \\?|\\? (?:${MONTH}) (?:${DAY_OF_WEEK_SET})) (?:${YEAR})\\))$`,
 );
 
 /** The rate expression meant by one whose unit disagrees with its number (`rate(2 hour)`). */
@@ -332,6 +339,11 @@ export function checkScheduleExpression(value: string): Verdict {
   if (bad >= 0) {
     return refuse(
       `the cron ${CRON_FIELDS[bad]} field (field ${bad + 1}) takes ${CRON_FIELD_VALUES[bad]}`,
+    );
+  }
+  if (fields[2] === '?' && fields[4] === '?') {
+    return refuse(
+      'day-of-month and day-of-week are both "?": give one of them a value or "*" (EventBridge needs exactly one "?")',
     );
   }
   return refuse(

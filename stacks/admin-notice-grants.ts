@@ -1,10 +1,11 @@
 /**
  * What the welcome function needs for admin notices and SES feedback, as
- * role statements and environment variables (welcome-function.ts adds them):
+ * role statements and environment variables (request-function.ts adds them):
  * each grant names exactly one resource, and the KMS grants say through
  * which service and for which resource the key may be used.
  */
 import { WELCOME_ENV } from '../shared/contract';
+import { statementActions } from '../shared/function-calls';
 import type { PolicyStatement } from './policy-document';
 
 export interface AdminNoticeGrantProps {
@@ -29,7 +30,7 @@ export function adminNoticeStatements(p: AdminNoticeGrantProps): PolicyStatement
           {
             Sid: 'PublishAdminNotices',
             Effect: 'Allow' as const,
-            Action: 'sns:Publish',
+            Action: statementActions('admin-topic'),
             Resource: p.adminTopicArn,
           },
           {
@@ -50,7 +51,7 @@ export function adminNoticeStatements(p: AdminNoticeGrantProps): PolicyStatement
           {
             Sid: 'ReadSlackWebhookParameter',
             Effect: 'Allow' as const,
-            Action: 'ssm:GetParameter',
+            Action: statementActions('slack-parameter'),
             Resource: p.slackWebhookParameter.arn,
           },
           {
@@ -74,7 +75,7 @@ export function adminNoticeStatements(p: AdminNoticeGrantProps): PolicyStatement
             // the set: without this every send fails with AccessDenied.
             Sid: 'SendWithTheConfigurationSetOnly',
             Effect: 'Allow' as const,
-            Action: 'ses:SendEmail',
+            Action: statementActions('sender-identity'),
             Resource: p.sesConfigurationSet.arn,
             Condition: { StringEquals: { 'ses:FromAddress': p.fromAddress } },
           },

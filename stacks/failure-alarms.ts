@@ -39,7 +39,7 @@ export interface FailureAlarmsProps {
   /** Name of the topic the rule publishes to. */
   readonly topicName: string;
   /** Name of the queue the function drains. */
-  readonly welcomeQueueName: string;
+  readonly requestQueueName: string;
   /**
    * Age, in seconds, at which the oldest waiting message means the function is
    * not keeping up (stopped, throttled, or failing every try).
@@ -164,10 +164,10 @@ export class FailureAlarms extends Construct {
       {
         id: 'queue-age',
         suffix: 'welcome-queue-age',
-        description: `A CreateUser event has waited over ${queueAge / 60} minutes in ${props.welcomeQueueName}: the welcome function is not keeping up or keeps failing.`,
+        description: `A CreateUser event has waited over ${queueAge / 60} minutes in ${props.requestQueueName}: the welcome function is not keeping up or keeps failing.`,
         namespace: 'AWS/SQS',
         metricName: 'ApproximateAgeOfOldestMessage',
-        dimensions: { QueueName: props.welcomeQueueName },
+        dimensions: { QueueName: props.requestQueueName },
         statistic: 'Maximum',
         threshold: queueAge,
       },

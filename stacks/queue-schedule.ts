@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { checkScheduleExpression, reasonOf, SCHEDULE_EXPRESSION } from '../shared/rules';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
 import { PIPELINE_REGION } from './region';
-import { defaultBusRuleArn } from './user-created-rule';
+import { defaultBusRuleArn } from './user-events-rule';
 
 /** What EventBridge accepts as a schedule: the settings' own rule (shared/rules.ts). */
 export { SCHEDULE_EXPRESSION };
@@ -19,8 +19,8 @@ export interface QueueScheduleProps {
   readonly scheduleExpression: string;
   /** The fixed request the rule puts into the queue, as JSON (shared/contract.ts). */
   readonly body: object;
-  /** ARN of the welcome queue the request goes to. */
-  readonly welcomeQueueArn: string;
+  /** ARN of the request queue the request goes to (`targetId` "welcome-queue", as deployed). */
+  readonly requestQueueArn: string;
   /** ARN of the queue for requests EventBridge could not deliver. */
   readonly deadLetterQueueArn: string;
   /**
@@ -35,8 +35,8 @@ export interface QueueScheduleProps {
 }
 
 /**
- * A schedule that puts a fixed request into the welcome queue, for the
- * welcome function to act on (the reconcile run, the expiry run). Going
+ * A schedule that puts a fixed request into the request queue, for the
+ * function to act on (the reconcile run, the expiry run). Going
  * through the queue, not invoking the function, keeps one entry point: the
  * same concurrency limit, retries and dead-letter queue as every welcome.
  * The queue's policy must admit the rule (`ruleArn`, as aws:SourceArn).
@@ -75,7 +75,7 @@ export class QueueSchedule extends Construct {
     this.target = new CloudwatchEventTarget(this, 'target', {
       rule: this.rule.name,
       targetId: 'welcome-queue',
-      arn: props.welcomeQueueArn,
+      arn: props.requestQueueArn,
       input: JSON.stringify(props.body),
       retryPolicy: { maximumEventAgeInSeconds: maxAge, maximumRetryAttempts: 10 },
       deadLetterConfig: { arn: props.deadLetterQueueArn },

@@ -11,23 +11,33 @@ import { ReconcileSchedule } from './reconcile-schedule';
 import { QueueSchedule } from './queue-schedule';
 import { EXPIRE_REQUEST } from '../shared/contract';
 import { SenderIdentity } from './sender-identity';
-import { defaultBusRuleArn, UserCreatedRule } from './user-created-rule';
-import { WelcomeFunction } from './welcome-function';
-import { WelcomeQueue } from './welcome-queue';
+import { defaultBusRuleArn, UserEventsRule } from './user-events-rule';
+import { RequestFunction } from './request-function';
+import { RequestQueue } from './request-queue';
 import { AdminNotices } from './admin-notices';
 import { NoticeAlarms } from './notice-alarms';
 import { SesFeedback } from './ses-feedback';
 import { WELCOME_QUEUE_MAX_RECEIVES } from '../shared/contract';
 import { ssmParameterArn } from '../shared/ssm-parameter';
 
-/** Names of the pipeline's resources (all start with "iam-onboarding"). */
+/**
+ * Names of the pipeline's resources (all start with "iam-onboarding"), as
+ * deployed. Some say less than they carry: the user-events rule and topic
+ * also carry TagUser (a resend), the request queue and the function every
+ * kind of request (welcome, resend, reconcile, expire, SES feedback). They
+ * stay as they are: each is the resource's AWS name, which AWS cannot
+ * change in place (a new name replaces the queue with its waiting messages,
+ * the function with its role and log group, the rule, and everything that
+ * names them: policies, alarms, runbooks). The code's names say what they
+ * carry instead (RequestQueue, RequestFunction, UserEventsRule).
+ */
 export const PIPELINE_NAMES = {
   prefix: 'iam-onboarding',
   rule: 'iam-onboarding-user-created',
   topic: 'iam-onboarding-user-created',
   alertsTopic: 'iam-onboarding-alerts',
   deadLetterQueue: 'iam-onboarding-welcome-failures',
-  welcomeQueue: 'iam-onboarding-welcome-queue',
+  requestQueue: 'iam-onboarding-welcome-queue',
   reconcileRule: 'iam-onboarding-reconcile',
   expiryRule: 'iam-onboarding-expire-passwords',
   function: 'iam-onboarding-welcome',
@@ -67,12 +77,13 @@ export class WelcomePipeline extends Construct {
   readonly topic: EncryptedTopic;
   readonly alertsTopic: EncryptedTopic;
   readonly deadLetterQueue: DeadLetterQueue;
-  readonly queue: WelcomeQueue;
-  readonly rule: UserCreatedRule;
+  readonly queue: RequestQueue;
+  readonly rule: UserEventsRule;
   readonly reconcile: ReconcileSchedule;
   /** Absent when settings `expiry.enabled` is false. */
   readonly expiry?: QueueSchedule;
-  readonly welcome: WelcomeFunction;
+  /** The function (construct id `welcome`, kept: it is in every Terraform address of the function). */
+  readonly welcome: RequestFunction;
   readonly alarms: FailureAlarms;
   /** The admins' topic (with admin addresses) and the Slack webhook's parameter name. */
   readonly notices: AdminNotices;
@@ -134,10 +145,10 @@ export class WelcomePipeline extends Construct {
           resourceArns: [arn('sns', PIPELINE_NAMES.topic)],
         },
         {
-          // The reconcile and expiry schedules' requests into the welcome queue.
+          // The reconcile and expiry schedules' requests into the request queue.
           service: 'events.amazonaws.com',
           contextKey: 'aws:sqs:arn',
-          resourceArns: [arn('sqs', PIPELINE_NAMES.welcomeQueue)],
+          resourceArns: [arn('sqs', PIPELINE_NAMES.requestQueue)],
         },
         {
           service: 'cloudwatch.amazonaws.com',
@@ -147,7 +158,7 @@ export class WelcomePipeline extends Construct {
         {
           service: 'sns.amazonaws.com',
           contextKey: 'aws:sqs:arn',
-          resourceArns: [arn('sqs', PIPELINE_NAMES.welcomeQueue)],
+          resourceArns: [arn('sqs', PIPELINE_NAMES.requestQueue)],
         },
         {
           // Bounce, complaint and reject events of the welcome emails.
@@ -178,12 +189,12 @@ export class WelcomePipeline extends Construct {
         },
       ],
     });
-    this.queue = new WelcomeQueue(this, 'queue', {
-      name: PIPELINE_NAMES.welcomeQueue,
+    this.queue = new RequestQueue(this, 'queue', {
+      name: PIPELINE_NAMES.requestQueue,
       topicArn: this.topic.topicArn,
       eventRuleArns: [reconcileArn, ...expiryArns],
       feedbackTopicArns: [arn('sns', PIPELINE_NAMES.feedbackTopic)],
-      // The function's role is named after it (welcome-function.ts).
+      // The function's role is named after it (request-function.ts).
       functionRoleArn: `arn:aws:iam::${accountId}:role/${PIPELINE_NAMES.function}`,
       operatorRoleArns: s.delivery.operatorRoles,
       maxReceiveCount: WELCOME_QUEUE_MAX_RECEIVES,
@@ -192,7 +203,7 @@ export class WelcomePipeline extends Construct {
       // AWS's advice for a queue that feeds a function: six times its timeout.
       visibilityTimeoutSeconds: 6 * WELCOME_TIMEOUT_SECONDS,
     });
-    this.rule = new UserCreatedRule(this, 'rule', {
+    this.rule = new UserEventsRule(this, 'rule', {
       accountId,
       name: PIPELINE_NAMES.rule,
       targetArn: this.topic.topicArn,
@@ -201,7 +212,7 @@ export class WelcomePipeline extends Construct {
     this.reconcile = new ReconcileSchedule(this, 'reconcile', {
       accountId,
       name: PIPELINE_NAMES.reconcileRule,
-      welcomeQueueArn: this.queue.queueArn,
+      requestQueueArn: this.queue.queueArn,
       deadLetterQueueArn: this.deadLetterQueue.queueArn,
       scheduleExpression: s.delivery.reconcileSchedule,
     });
@@ -213,7 +224,7 @@ export class WelcomePipeline extends Construct {
           'iam-onboarding: daily expiry, deletes temporary passwords never used in time and tells the admins',
         scheduleExpression: s.expiry.schedule,
         body: EXPIRE_REQUEST,
-        welcomeQueueArn: this.queue.queueArn,
+        requestQueueArn: this.queue.queueArn,
         deadLetterQueueArn: this.deadLetterQueue.queueArn,
       });
     }
@@ -229,7 +240,7 @@ export class WelcomePipeline extends Construct {
     const adminTopicArn =
       s.notifications.adminEmails.length > 0 ? arn('sns', PIPELINE_NAMES.adminTopic) : undefined;
     const slackParameter = s.notifications.slackWebhookParameter;
-    this.welcome = new WelcomeFunction(this, 'welcome', {
+    this.welcome = new RequestFunction(this, 'welcome', {
       notices: {
         ...(adminTopicArn ? { adminTopicArn } : {}),
         ...(slackParameter
@@ -280,7 +291,7 @@ export class WelcomePipeline extends Construct {
       reconcileRuleName: PIPELINE_NAMES.reconcileRule,
       ...(this.expiry ? { expiryRuleName: this.expiry.ruleName } : {}),
       topicName: PIPELINE_NAMES.topic,
-      welcomeQueueName: PIPELINE_NAMES.welcomeQueue,
+      requestQueueName: PIPELINE_NAMES.requestQueue,
     });
 
     this.notices = new AdminNotices(this, 'admin-notices', {

@@ -59,7 +59,7 @@ function settings(patch: Record<string, unknown>): Outcome<Settings> {
   return outcome(() => validateSettings(parseJsonDocument('settings.json', text)));
 }
 
-/** The welcome function's environment as the stack writes it from the settings (stacks/welcome-function.ts). */
+/** The welcome function's environment as the stack writes it from the settings (stacks/request-function.ts). */
 function environmentFrom(s: Settings): NodeJS.ProcessEnv {
   return {
     [WELCOME_ENV.senderAddress]: s.sender.address,

@@ -58,7 +58,7 @@ function stackEmits(schedule: string): string | undefined {
       description: 'test',
       scheduleExpression: schedule,
       body: { x: 1 },
-      welcomeQueueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+      requestQueueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
       deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:d',
     });
   } catch {
@@ -141,9 +141,16 @@ test.each([
 test.each([
   ['cron(rm -rf /)', /6 fields .* this one has 3/],
   ['cron(0 3 * * * *)', /one of day-of-month and day-of-week must be "\?"/],
+  // Exactly one "?": the documented rule, and what Quartz's parser (whose syntax it is) enforces.
+  ['cron(0 3 ? * ? *)', /both "\?": give one of them a value or "\*"/],
+  ['cron(0 3 ? * MON *)', /^$/],
+  ['cron(0 3 1 * ? *)', /^$/],
   ['cron(0 24 * * ? *)', /hours field \(field 2\) takes 0-23/],
   ['rate(0 hours)', /whole number from 1/],
-])('%s is refused: %s', (bad, reason) => {
+])('%s: %s', (bad, reason) => {
   const v = checkScheduleExpression(bad);
   expect(v.ok ? '' : v.reason).toMatch(reason);
+  // Accepted exactly when no reason is expected, by the settings and the stack alike.
+  expect(settingsAccept(bad)).toBe(reason.source === '^$');
+  expect(stackEmits(bad) !== undefined).toBe(reason.source === '^$');
 });

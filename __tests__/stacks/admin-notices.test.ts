@@ -200,7 +200,7 @@ describe('SES feedback', () => {
     const queueArn = ref(
       withNotices,
       'aws_sqs_queue',
-      { name: PIPELINE_NAMES.welcomeQueue },
+      { name: PIPELINE_NAMES.requestQueue },
       'arn',
     );
     const dlqArn = ref(

@@ -32,7 +32,7 @@ const topicRef = (c: TfConfig, name: string = PIPELINE_NAMES.topic) =>
 const queueRef = (c: TfConfig) =>
   ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.deadLetterQueue }, 'arn');
 const workQueueRef = (c: TfConfig, attr = 'arn') =>
-  ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.welcomeQueue }, attr);
+  ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.requestQueue }, attr);
 const keyRef = (c: TfConfig) => ref(c, 'aws_kms_key', {}, 'arn');
 
 describe('provider', () => {
@@ -212,13 +212,13 @@ describe('KMS key', () => {
     );
     // The reconcile schedule's requests into the welcome queue.
     expect(statement(key.policy, 'EventsEncryptsForQueue')).toMatchObject(
-      use('events.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.welcomeQueue)),
+      use('events.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.requestQueue)),
     );
     expect(statement(key.policy, 'CloudwatchEncryptsForTopic')).toMatchObject(
       use('cloudwatch.amazonaws.com', 'aws:sns:topicArn', arn('sns', PIPELINE_NAMES.alertsTopic)),
     );
     expect(statement(key.policy, 'SnsEncryptsForQueue')).toMatchObject(
-      use('sns.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.welcomeQueue)),
+      use('sns.amazonaws.com', 'aws:sqs:arn', arn('sqs', PIPELINE_NAMES.requestQueue)),
     );
     // SES publishing bounce, complaint and reject events.
     expect(statement(key.policy, 'SesEncryptsForTopic')).toMatchObject(
@@ -232,7 +232,7 @@ describe('KMS key', () => {
       expect(only(withTrail, 'aws_sns_topic', { name }).kms_master_key_id).toBe(keyRef(withTrail));
     }
     expect(
-      only(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.welcomeQueue }).kms_master_key_id,
+      only(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.requestQueue }).kms_master_key_id,
     ).toBe(keyRef(withTrail));
   });
 
@@ -473,7 +473,7 @@ describe('welcome function', () => {
 });
 
 describe('welcome queue', () => {
-  const queue = only(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.welcomeQueue });
+  const queue = only(withTrail, 'aws_sqs_queue', { name: PIPELINE_NAMES.requestQueue });
   const policy = only(withTrail, 'aws_sqs_queue_policy', {
     queue_url: workQueueRef(withTrail, 'url'),
   }).policy;
@@ -688,7 +688,7 @@ describe('alarms and the alerts topic', () => {
         metric_name: 'ApproximateAgeOfOldestMessage',
       }),
     ).toMatchObject({
-      dimensions: { QueueName: PIPELINE_NAMES.welcomeQueue },
+      dimensions: { QueueName: PIPELINE_NAMES.requestQueue },
       statistic: 'Maximum',
       threshold: 1800,
     });

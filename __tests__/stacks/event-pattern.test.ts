@@ -4,7 +4,7 @@ import {
   UnsupportedPatternError,
   validatePattern,
 } from '../support/event-pattern';
-import { USER_CREATED_EVENT_PATTERN } from '../../stacks/user-created-rule';
+import { USER_EVENTS_PATTERN } from '../../stacks/user-events-rule';
 import { synthStack, trailNoZone, only } from '../support/stack';
 
 /**
@@ -70,7 +70,7 @@ describe('the deployed rule pattern', () => {
   );
 
   test('is the documented pattern', () => {
-    expect(deployed).toEqual(USER_CREATED_EVENT_PATTERN);
+    expect(deployed).toEqual(USER_EVENTS_PATTERN);
   });
 
   test('matches a successful CreateUser', () => {

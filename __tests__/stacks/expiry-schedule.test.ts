@@ -31,7 +31,7 @@ const off = synthStack({
 }).config;
 
 const queueArn = (c: TfConfig) =>
-  ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.welcomeQueue }, 'arn');
+  ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.requestQueue }, 'arn');
 const dlqArn = (c: TfConfig) =>
   ref(c, 'aws_sqs_queue', { name: PIPELINE_NAMES.deadLetterQueue }, 'arn');
 const queuePolicy = (c: TfConfig, name: string) =>
@@ -58,7 +58,7 @@ describe('expiry on (the default)', () => {
 
   test('the welcome queue and the dead-letter queue admit the rule, by its ARN', () => {
     expect(
-      statement(queuePolicy(on, PIPELINE_NAMES.welcomeQueue), 'RulesSendRequests'),
+      statement(queuePolicy(on, PIPELINE_NAMES.requestQueue), 'RulesSendRequests'),
     ).toMatchObject({
       Principal: { Service: 'events.amazonaws.com' },
       Action: 'sqs:SendMessage',
@@ -125,7 +125,7 @@ describe('expiry off', () => {
     expect(JSON.stringify(resourcesOf(off, 'aws_cloudwatch_metric_alarm'))).not.toContain(
       PIPELINE_NAMES.expiryRule,
     );
-    expect(String(queuePolicy(off, PIPELINE_NAMES.welcomeQueue))).not.toContain(EXPIRY_ARN);
+    expect(String(queuePolicy(off, PIPELINE_NAMES.requestQueue))).not.toContain(EXPIRY_ARN);
     expect(String(queuePolicy(off, PIPELINE_NAMES.deadLetterQueue))).not.toContain(EXPIRY_ARN);
     expect(fnEnv(off)).not.toHaveProperty(WELCOME_ENV.unusedPasswordDays);
     expect(String(rolePolicy(off))).not.toContain(EXPIRED_TAG_KEY);
@@ -158,7 +158,7 @@ describe('QueueSchedule input checks', () => {
       description: 'test',
       scheduleExpression: 'rate(1 day)',
       body: EXPIRE_REQUEST,
-      welcomeQueueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+      requestQueueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
       deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq',
       ...props,
     });

@@ -4,8 +4,8 @@ import { DeadLetterQueue } from '../../stacks/dead-letter-queue';
 import { EncryptedTopic } from '../../stacks/encrypted-topic';
 import { ConstructInputError } from '../../stacks/input-checks';
 import { SenderIdentity } from '../../stacks/sender-identity';
-import { UserCreatedRule } from '../../stacks/user-created-rule';
-import { WelcomeFunction } from '../../stacks/welcome-function';
+import { UserEventsRule } from '../../stacks/user-events-rule';
+import { RequestFunction } from '../../stacks/request-function';
 import { fixtureCode } from '../support/stack';
 
 const stack = () => new TerraformStack(Testing.app(), 's');
@@ -45,10 +45,10 @@ test('EncryptedTopic: every problem in one error', () => {
   ]);
 });
 
-test('UserCreatedRule refuses any region but us-east-1 (docs/design.md, "IAM events arrive only in us-east-1")', () => {
+test('UserEventsRule refuses any region but us-east-1 (docs/design.md, "IAM events arrive only in us-east-1")', () => {
   const problems = problemsOf(
     () =>
-      new UserCreatedRule(stack(), 'rule', {
+      new UserEventsRule(stack(), 'rule', {
         accountId: '12345',
         region: 'eu-west-1',
         targetArn: 'arn:aws:sns:us-east-1:123456789012:t',
@@ -61,10 +61,10 @@ test('UserCreatedRule refuses any region but us-east-1 (docs/design.md, "IAM eve
   ]);
 });
 
-test('WelcomeFunction refuses to cover every user, and out-of-range limits', () => {
+test('RequestFunction refuses to cover every user, and out-of-range limits', () => {
   const problems = problemsOf(
     () =>
-      new WelcomeFunction(stack(), 'fn', {
+      new RequestFunction(stack(), 'fn', {
         accountId: '123456789012',
         queueArn: 'arn:aws:sqs:us-east-1:123456789012:q',
         queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',

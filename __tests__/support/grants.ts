@@ -1,13 +1,13 @@
 /**
  * What the handler needed from IAM, as (action, resource, request context)
  * triples: every SDK command the mocks recorded in a test, mapped through the
- * function's own command-to-action table (handlers/welcome/aws/actions.ts),
+ * function's one table of calls (shared/function-calls.ts),
  * with the context AWS would evaluate the call with. A test of the
  * synthesized role can then check that it grants each one
  * (`deniedCalls`, review/rehearsal).
  */
-import { actionOfCommand } from '../../handlers/welcome/aws/actions';
 import { MANAGED_USER_PATH } from '../../shared/contract';
+import { callOfCommand } from '../../shared/function-calls';
 import { bareAddress, MANAGED_USER_TAGS } from '../../review/rehearsal/handler-calls';
 import { ACCOUNT_ID, welcomeEnv } from './welcome-events';
 import { iamMock, sesMock, snsMock, sqsMock, ssmMock } from './fake-aws';
@@ -74,11 +74,13 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
     const command = call.args[0] as { constructor: { name: string }; input: RecordedInput };
     const { input } = command;
     const name = command.constructor.name;
-    const mapped = actionOfCommand(name);
-    if (!mapped) throw new Error(`${name} has no IAM action in handlers/welcome/aws/actions.ts`);
+    const mapped = callOfCommand(name);
+    if (!mapped) throw new Error(`${name} has no row in shared/function-calls.ts`);
     let grant: Grant;
-    switch (mapped.resource) {
-      case 'user': {
+    switch (mapped.on) {
+      case 'user':
+      case 'managed-user':
+      case 'managed-user-tag': {
         if (!input.UserName) throw new Error(`${name} without a UserName`);
         const context: Record<string, string | string[]> = { ...MANAGED_USER_TAGS };
         if (name === 'TagUserCommand') {
@@ -93,7 +95,7 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
       case 'account':
         grant = { action: mapped.action, resource: '*' };
         break;
-      case 'welcome-queue':
+      case 'request-queue':
         grant = { action: mapped.action, resource: queueArn(input.QueueUrl) };
         break;
       case 'sender-identity':
@@ -121,6 +123,9 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
           context: { 'aws:PrincipalArn': `arn:aws:iam::${accountId}:role/iam-onboarding-welcome` },
         };
         break;
+      case 'own-log-stream':
+        // The runtime's rows name no command: no recorded call maps here.
+        throw new Error(`${name} is mapped to the runtime's own log stream`);
       case 'slack-parameter':
         if (!input.Name) throw new Error(`${name} without a Name`);
         grant = {

@@ -73,14 +73,19 @@ function accountsInArns(config: TfConfig): string[] {
 /**
  * The account the configuration deploys to: the AWS provider's
  * `allowed_account_ids` (what `cdktf deploy` enforces), else the account
- * most ARNs in it name. Throws when neither gives one.
+ * most ARNs in it name. Throws when neither gives one. `given` overrides the
+ * account and the default provider's region (aliased providers keep theirs).
  */
-export function placeOf(config: TfConfig, file = 'the configuration'): Place {
+export function placeOf(
+  config: TfConfig,
+  file = 'the configuration',
+  given: { readonly accountId?: string; readonly region?: string } = {},
+): Place {
   const blocks = providerBlocks(config);
   const allowed = blocks
     .flatMap((b): unknown[] => (Array.isArray(b.allowed_account_ids) ? b.allowed_account_ids : []))
     .filter((id): id is string => typeof id === 'string' && ACCOUNT.test(id));
-  const accountId = allowed[0] ?? accountsInArns(config)[0];
+  const accountId = given.accountId ?? allowed[0] ?? accountsInArns(config)[0];
   if (accountId === undefined) {
     throw new InputFileError(file, [
       {
@@ -92,7 +97,8 @@ export function placeOf(config: TfConfig, file = 'the configuration'): Place {
   }
   const regionOf = (b: Body | undefined) =>
     typeof b?.region === 'string' && !b.region.includes('${') ? b.region : undefined;
-  const region = regionOf(blocks.find((b) => b.alias === undefined)) ?? DEFAULT_REGION;
+  const region =
+    given.region ?? regionOf(blocks.find((b) => b.alias === undefined)) ?? DEFAULT_REGION;
   const aliasRegions = new Map<string, string>();
   for (const b of blocks) {
     if (typeof b.alias === 'string') aliasRegions.set(`aws.${b.alias}`, regionOf(b) ?? region);

@@ -1,8 +1,11 @@
 /**
  * Every AWS call the welcome handler makes, as IAM actions on the kind of
- * resource each acts on. The rehearsal checks the function's synthesized
- * role against this list, so a call the handler needs and the role lacks is
- * found before deploying. Add a call here when the handler starts making it.
+ * resource each acts on: the rows of the function's one table of calls
+ * (shared/function-calls.ts), which the role's statements are built from
+ * too. The rehearsal checks each function's synthesized role against them,
+ * so a call the handler needs and the role lacks is found before deploying;
+ * what it adds here is only what a rehearsal needs to ask (the request
+ * context, which users must be refused).
  */
 import {
   EXPIRED_TAG_KEY,
@@ -15,34 +18,13 @@ import {
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../../shared/contract';
+import { FUNCTION_CALLS, type CallTarget } from '../../shared/function-calls';
 
-/** What a call acts on; the rehearsal turns each into concrete ARNs. */
-export type CallTarget =
-  /** A user: `arn:aws:iam::<account>:user<MANAGED_USER_PATH><name>`. */
-  | 'user'
-  /** No resource (account-level reads): `*`. */
-  | 'account'
-  /** A stream of the function's own log group. */
-  | 'own-log-stream'
-  /** The SES identity the function sends from. */
-  | 'sender-identity'
-  /** The queue the function drains (its event source mapping): the reconcile run queues welcomes there. */
-  | 'welcome-queue'
-  /** The admins' topic named in the function's environment (ADMIN_TOPIC_ARN). */
-  | 'admin-topic'
-  /** The Slack webhook's SecureString named in the function's environment (SLACK_WEBHOOK_PARAMETER). */
-  | 'slack-parameter';
+export type { CallTarget };
 
 export interface HandlerCall {
   readonly action: string;
   readonly on: CallTarget;
-  /**
-   * For user calls: what the role must do on a user outside the managed
-   * path (`user/someone-else`, `user/other-path/x`). Reads are `allowed`: for
-   * a user already deleted IAM authorizes against an ARN without the path
-   * (config/README.md). Writes are `refused`. Absent: not checked there.
-   */
-  readonly unmanaged?: 'allowed' | 'refused';
   /** Request context the call carries (e.g. the tag keys TagUser writes). */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
   /**
@@ -56,6 +38,19 @@ export interface HandlerCall {
 }
 
 /**
+ * What the role must do on a user outside the managed path
+ * (`user/someone-else`, `user/other-path/x`) or without the managed-by tag,
+ * by the kind of user a call is on. Reads on any user are `allowed` (for a
+ * user already deleted IAM authorizes against an ARN without the path:
+ * config/README.md); every call on a managed user is `refused` elsewhere.
+ */
+export const ON_UNMANAGED_USERS: Partial<Record<CallTarget, 'allowed' | 'refused'>> = {
+  user: 'allowed',
+  'managed-user': 'refused',
+  'managed-user-tag': 'refused',
+};
+
+/**
  * What IAM knows of a user the stack created, as request context: its tags
  * (`iam:ResourceTag/...` and `aws:ResourceTag/...`), which the role's
  * conditions may require.
@@ -65,32 +60,29 @@ export const MANAGED_USER_TAGS = {
   [`aws:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE,
 } as const;
 
-export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
-  { action: 'iam:GetUser', on: 'user', unmanaged: 'allowed' },
-  { action: 'iam:ListUserTags', on: 'user', unmanaged: 'allowed' },
-  { action: 'iam:GetLoginProfile', on: 'user' },
-  { action: 'iam:CreateLoginProfile', on: 'user', unmanaged: 'refused' },
-  { action: 'iam:DeleteLoginProfile', on: 'user', unmanaged: 'refused' },
-  {
-    action: 'iam:TagUser',
-    on: 'user',
-    unmanaged: 'refused',
-    // All three keys at once, as the first welcome writes them when it also
-    // serves a resend; fewer (after a welcome, after a resend, a lost SES
-    // answer) is a subset, which a ForAllValues condition allows whenever
-    // the whole set is allowed.
-    context: {
-      'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY],
-      [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
-      [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',
-      [`aws:RequestTag/${SENT_TO_TAG_KEY}`]: 'new.person@example.com',
-    },
+/** The request context of a row, where the role conditions on it. */
+const CONTEXTS: Readonly<Record<string, HandlerCall['context']>> = {
+  // All three keys at once, as the first welcome writes them when it also
+  // serves a resend; fewer (after a welcome, after a resend, a lost SES
+  // answer) is a subset, which a ForAllValues condition allows whenever
+  // the whole set is allowed.
+  'iam:TagUser': {
+    'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY],
+    [`aws:RequestTag/${WELCOMED_TAG_KEY}`]: '2026-01-01T00:00:00.000Z',
+    [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',
+    [`aws:RequestTag/${SENT_TO_TAG_KEY}`]: 'new.person@example.com',
   },
+};
+
+export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
+  ...FUNCTION_CALLS.map(({ action, on }): HandlerCall => {
+    const context = CONTEXTS[action];
+    return context ? { action, on, context } : { action, on };
+  }),
   {
     // The expiry run marks the users whose unused password it removed.
     action: 'iam:TagUser',
-    on: 'user',
-    unmanaged: 'refused',
+    on: 'managed-user-tag',
     context: {
       'aws:TagKeys': [EXPIRED_TAG_KEY],
       [`aws:RequestTag/${EXPIRED_TAG_KEY}`]: '2026-01-08T00:00:00.000Z',
@@ -98,15 +90,6 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
     onlyWithEnv: WELCOME_ENV.unusedPasswordDays,
     label: 'expired tag',
   },
-  { action: 'iam:GetAccountPasswordPolicy', on: 'account' },
-  { action: 'iam:ListAccountAliases', on: 'account' },
-  { action: 'iam:ListUsers', on: 'account' },
-  { action: 'sqs:SendMessage', on: 'welcome-queue' },
-  { action: 'logs:CreateLogStream', on: 'own-log-stream' },
-  { action: 'logs:PutLogEvents', on: 'own-log-stream' },
-  { action: 'ses:SendEmail', on: 'sender-identity' },
-  { action: 'sns:Publish', on: 'admin-topic' },
-  { action: 'ssm:GetParameter', on: 'slack-parameter' },
 ];
 
 /** The managed user the calls are rehearsed on (the name is arbitrary; the path is what the role scopes by). */
@@ -123,7 +106,7 @@ export const UNMANAGED_USERS = ['someone-else', 'other-path/x', 'iam-onboarding/
 export interface RefusedCall {
   readonly label: string;
   readonly action: string;
-  readonly on: 'user' | 'sender-identity';
+  readonly on: 'managed-user-tag' | 'sender-identity';
   readonly context: Readonly<Record<string, string | readonly string[]>>;
 }
 
@@ -131,20 +114,20 @@ export const MUST_BE_REFUSED: readonly RefusedCall[] = [
   {
     label: 'rewrite the email tag',
     action: 'iam:TagUser',
-    on: 'user',
+    on: 'managed-user-tag',
     context: { 'aws:TagKeys': ['email'], 'aws:RequestTag/email': 'someone@elsewhere.example' },
   },
   {
     // Only a deploy raises the counter: a function that could would mail itself passwords on demand.
     label: 'write the resend request tag',
     action: 'iam:TagUser',
-    on: 'user',
+    on: 'managed-user-tag',
     context: { 'aws:TagKeys': [RESEND_TAG_KEY], [`aws:RequestTag/${RESEND_TAG_KEY}`]: '99' },
   },
   {
     label: 'rewrite the email tag along with a tag it may write',
     action: 'iam:TagUser',
-    on: 'user',
+    on: 'managed-user-tag',
     context: {
       'aws:TagKeys': [RESENT_TAG_KEY, 'email'],
       [`aws:RequestTag/${RESENT_TAG_KEY}`]: '2',

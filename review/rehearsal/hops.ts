@@ -8,6 +8,7 @@
 import { refKey } from './resolve';
 import { awsSsmKeyArn, awsSsmKeyPolicy } from './aws-managed-keys';
 import { WELCOME_ENV } from '../../shared/contract';
+import { QUEUE_POLLER_ACTIONS } from '../../shared/function-calls';
 import type { Body } from './config';
 import { Graph, type NamedPolicy, type Node } from './graph';
 import {
@@ -15,6 +16,7 @@ import {
   managedUserArn,
   MANAGED_USER_TAGS,
   MUST_BE_REFUSED,
+  ON_UNMANAGED_USERS,
   runsWelcomeHandler,
   UNMANAGED_USERS,
   WELCOME_HANDLER_CALLS,
@@ -63,7 +65,6 @@ interface Requester {
 
 const ENCRYPT_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 const KEY_ADMIN_ACTIONS = ['kms:PutKeyPolicy', 'kms:DescribeKey', 'kms:ScheduleKeyDeletion'];
-const POLLER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
 
 const asBody = (v: unknown): Body | undefined => {
   const one: unknown = Array.isArray(v) ? v[0] : v;
@@ -359,7 +360,7 @@ export class HopBuilder {
         : queue.body.sqs_managed_sse_enabled === true
           ? 'SSE-SQS: no key policy involved'
           : undefined;
-      for (const action of POLLER_ACTIONS) {
+      for (const action of QUEUE_POLLER_ACTIONS) {
         this.add(who, this.g.label(queue), action, this.g.arn(queue), {
           ...(policy ? { resourcePolicy: policy } : {}),
           ...(note ? { note } : {}),
@@ -435,11 +436,12 @@ export class HopBuilder {
           if (topic && topicKey) this.keyUse(whoCall, topicKey, topic, ENCRYPT_ACTIONS);
           if (viaSsm) this.ssmDecrypt(whoCall, fn, target, viaSsm);
         }
-        if (call.on === 'user' && call.unmanaged) {
+        const unmanaged = ON_UNMANAGED_USERS[call.on];
+        if (unmanaged) {
           for (const user of UNMANAGED_USERS) {
             const name = `user ${user}${labelled}`;
             this.add(whoCall, name, call.action, `arn:aws:iam::${account}:user/${user}`, {
-              ...(call.unmanaged === 'refused' ? { expect: 'refused' as const } : {}),
+              ...(unmanaged === 'refused' ? { expect: 'refused' as const } : {}),
             });
           }
         }
@@ -510,13 +512,15 @@ export class HopBuilder {
     const region = this.g.r.regionOf(fn.ref);
     const env = asBody(asBody(fn.body.environment)?.variables);
     switch (call.on) {
-      case 'user': {
+      case 'user':
+      case 'managed-user':
+      case 'managed-user-tag': {
         const arn = managedUserArn(account);
         return [
           { target: `user ${arn.split(':user/')[1]}`, resource: arn, context: MANAGED_USER_TAGS },
         ];
       }
-      case 'welcome-queue': {
+      case 'request-queue': {
         const queues = this.g.r
           .resources('aws_lambda_event_source_mapping')
           .filter((esm) => {

@@ -15,7 +15,8 @@
  */
 import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
 import { PROVIDER_CALLS, type Phase, type ProviderCalls } from './provider-calls';
-import type { PolicyDocument } from './resolve';
+import { placeOf, type TfConfig } from './config';
+import { computedAttributes, Resolver, type PolicyDocument, type Ref } from './resolve';
 
 type Attrs = Record<string, unknown>;
 type Context = Record<string, string | string[]>;
@@ -53,7 +54,6 @@ export interface CoverageOptions {
 }
 
 export const PLACEHOLDER = {
-  keyId: 'placeholder-key-id',
   mappingUuid: 'placeholder-mapping-uuid',
   mfaDevice: 'placeholder-mfa-device',
   changeId: 'placeholder-change-id',
@@ -65,33 +65,53 @@ interface Item {
   readonly address: string;
   readonly type: string;
   readonly attrs: Attrs;
+  /** The resource or data source in the configuration (not for a check's data source). */
+  readonly ref?: Ref;
 }
 
 const REF = /^\$\{((?:data\.)?aws_[a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/;
 
+/**
+ * The ARN each provider request acts on. What a reference points at, and
+ * the ARN of every resource that has one, come from the rehearsal's one
+ * resolver (resolve.ts: each resource in its provider's region, a key id in
+ * the shape KMS assigns); this adds only which resource a call on a part of
+ * another one is authorized on (a role policy: its role).
+ */
 class Arns {
-  constructor(
-    private readonly config: SynthesizedConfig,
-    readonly account: string,
-    readonly region: string,
-  ) {}
+  private readonly resolver: Resolver;
 
-  private find(type: string, name: string): Attrs | undefined {
-    return this.config.resource?.[type]?.[name];
+  constructor(
+    config: SynthesizedConfig,
+    readonly account: string,
+    region: string | undefined,
+  ) {
+    const tf = config as TfConfig;
+    this.resolver = new Resolver(
+      tf,
+      placeOf(tf, 'the configuration', { accountId: account, region }),
+    );
+  }
+
+  private refOf(value: unknown): Ref | undefined {
+    const m = typeof value === 'string' ? REF.exec(value) : null;
+    if (!m) return undefined;
+    const data = m[1].startsWith('data.');
+    return { type: data ? m[1].slice('data.'.length) : m[1], name: m[2], data };
   }
 
   /** The ARN a `${type.name.attr}` reference points at, or the resource of `type` a literal names. */
   resolve(value: unknown, type: string, nameAttr = 'name'): string {
     if (typeof value === 'string') {
-      const m = REF.exec(value);
-      if (m) {
-        const attrs = this.find(m[1], m[2]);
-        if (attrs) return this.self(m[1], attrs);
+      const ref = this.refOf(value);
+      if (ref) {
+        const attrs = this.resolver.body(ref);
+        if (attrs) return this.self(ref.data ? `data.${ref.type}` : ref.type, attrs, ref);
       } else {
-        const byName = Object.values(this.config.resource?.[type] ?? {}).find(
-          (r) => r[nameAttr] === value,
-        );
-        if (byName) return this.self(type, byName);
+        const byName = this.resolver
+          .resources(type)
+          .find((r) => this.resolver.literal(r.ref, nameAttr) === value);
+        if (byName) return this.self(type, byName.body, byName.ref);
         return this.self(type, { [nameAttr]: value });
       }
     }
@@ -100,20 +120,24 @@ class Arns {
 
   /** The resource a reference points at, when it does. */
   referenced(value: unknown): Attrs | undefined {
-    const m = typeof value === 'string' ? REF.exec(value) : null;
-    return m ? this.find(m[1], m[2]) : undefined;
+    const ref = this.refOf(value);
+    return ref ? this.resolver.body(ref) : undefined;
   }
 
-  self(type: string, a: Attrs): string {
-    const { account: A, region: R } = this;
-    const path = (a.path as string | undefined) ?? '/';
+  /**
+   * The ARN a resource's calls act on. `ref` is the resource in the
+   * configuration (its region, its logical name); without one, `a` is a
+   * resource named by a literal, in the default region.
+   */
+  self(type: string, a: Attrs, ref?: Ref): string {
+    const computed = ref
+      ? this.resolver.arnOf(ref)
+      : computedAttributes(type, '', (k) => (typeof a[k] === 'string' ? a[k] : undefined), {
+          region: this.resolver.place.region,
+          accountId: this.account,
+        })?.arn;
+    if (computed) return computed;
     switch (type) {
-      case 'aws_iam_user':
-        return `arn:aws:iam::${A}:user${path}${String(a.name)}`;
-      case 'aws_iam_group':
-        return `arn:aws:iam::${A}:group${path}${String(a.name)}`;
-      case 'aws_iam_role':
-        return `arn:aws:iam::${A}:role${path}${String(a.name)}`;
       case 'aws_iam_user_group_membership':
         return this.resolve(a.user, 'aws_iam_user');
       case 'aws_iam_group_policy':
@@ -125,57 +149,33 @@ class Arns {
         return this.resolve(a.role, 'aws_iam_role');
       case 'aws_iam_account_password_policy':
         return '*';
-      case 'aws_cloudtrail':
-        return `arn:aws:cloudtrail:${R}:${A}:trail/${String(a.name)}`;
-      case 'aws_s3_bucket':
-        return `arn:aws:s3:::${String(a.bucket)}`;
       case 'aws_s3_bucket_ownership_controls':
       case 'aws_s3_bucket_public_access_block':
       case 'aws_s3_bucket_server_side_encryption_configuration':
       case 'aws_s3_bucket_versioning':
       case 'aws_s3_bucket_policy':
         return this.resolve(a.bucket, 'aws_s3_bucket', 'bucket');
-      case 'aws_sqs_queue':
-        return `arn:aws:sqs:${R}:${A}:${String(a.name)}`;
       case 'aws_sqs_queue_policy': {
         const url = a.queue_url;
         if (typeof url === 'string' && !REF.test(url))
-          return `arn:aws:sqs:${R}:${A}:${url.split('/').pop() ?? ''}`;
+          return `arn:aws:sqs:${this.regionOf(ref)}:${this.account}:${url.split('/').pop() ?? ''}`;
         return this.resolve(url, 'aws_sqs_queue');
       }
-      case 'aws_sns_topic':
-        return `arn:aws:sns:${R}:${A}:${String(a.name)}`;
       case 'aws_sns_topic_policy':
         return this.resolve(a.arn, 'aws_sns_topic');
       case 'aws_sns_topic_subscription':
         // Subscription calls are authorized on the topic (the reference's only resource type for them).
         return this.resolve(a.topic_arn, 'aws_sns_topic');
-      case 'aws_kms_key':
-        return `arn:aws:kms:${R}:${A}:key/${PLACEHOLDER.keyId}`;
-      case 'aws_kms_alias':
-        return `arn:aws:kms:${R}:${A}:${String(a.name)}`;
-      case 'aws_lambda_function':
-        return `arn:aws:lambda:${R}:${A}:function:${String(a.function_name)}`;
       case 'aws_lambda_event_source_mapping':
-        return `arn:aws:lambda:${R}:${A}:event-source-mapping:${PLACEHOLDER.mappingUuid}`;
-      case 'aws_cloudwatch_log_group':
-        return `arn:aws:logs:${R}:${A}:log-group:${String(a.name)}`;
+        return `arn:aws:lambda:${this.regionOf(ref)}:${this.account}:event-source-mapping:${PLACEHOLDER.mappingUuid}`;
       case 'aws_cloudwatch_log_metric_filter':
         return this.resolve(a.log_group_name, 'aws_cloudwatch_log_group');
-      case 'aws_cloudwatch_metric_alarm':
-        return `arn:aws:cloudwatch:${R}:${A}:alarm:${String(a.alarm_name)}`;
-      case 'aws_cloudwatch_event_rule':
-        return `arn:aws:events:${R}:${A}:rule/${String(a.name)}`;
       case 'aws_cloudwatch_event_target':
         return this.resolve(a.rule, 'aws_cloudwatch_event_rule');
-      case 'aws_ses_domain_identity':
-        return `arn:aws:ses:${R}:${A}:identity/${String(a.domain)}`;
       case 'aws_ses_domain_dkim':
       case 'aws_ses_domain_mail_from':
       case 'aws_ses_domain_identity_verification':
         return this.resolve(a.domain, 'aws_ses_domain_identity', 'domain');
-      case 'aws_ses_configuration_set':
-        return `arn:aws:ses:${R}:${A}:configuration-set/${String(a.name)}`;
       case 'aws_ses_event_destination':
         return this.resolve(a.configuration_set_name, 'aws_ses_configuration_set', 'name');
       case 'aws_route53_record':
@@ -186,14 +186,21 @@ class Arns {
     }
   }
 
+  /** The region a resource is created in: its provider's. */
+  regionOf(ref: Ref | undefined): string {
+    return ref ? this.resolver.regionOf(ref) : this.resolver.place.region;
+  }
+
   /** The key a resource names (`kms_master_key_id`, `target_key_id`), and that key's configuration. */
-  key(value: unknown): { arn: string; attrs: Attrs | undefined } {
-    const attrs = this.referenced(value);
-    if (attrs) return { arn: this.self('aws_kms_key', attrs), attrs };
+  key(value: unknown, of?: Ref): { arn: string; attrs: Attrs | undefined } {
+    const ref = this.refOf(value);
+    const attrs = ref ? this.resolver.body(ref) : undefined;
+    if (ref && attrs) return { arn: this.self('aws_kms_key', attrs, ref), attrs };
     if (typeof value === 'string' && value.startsWith('arn:'))
       return { arn: value, attrs: undefined };
+    // A bare key id, in the region of the resource that names it.
     return {
-      arn: `arn:aws:kms:${this.region}:${this.account}:key/${String(value)}`,
+      arn: `arn:aws:kms:${this.regionOf(of)}:${this.account}:key/${String(value)}`,
       attrs: undefined,
     };
   }
@@ -219,12 +226,17 @@ function items(config: SynthesizedConfig): Item[] {
   const out: Item[] = [];
   for (const [type, byName] of Object.entries(config.resource ?? {}))
     for (const [name, attrs] of Object.entries(byName))
-      out.push({ address: `${type}.${name}`, type, attrs });
+      out.push({ address: `${type}.${name}`, type, attrs, ref: { type, name, data: false } });
   const data = [config.data ?? {}, ...Object.values(config.check ?? {}).map((c) => c.data ?? {})];
-  for (const block of data)
+  for (const [i, block] of data.entries())
     for (const [type, byName] of Object.entries(block))
       for (const [name, attrs] of Object.entries(byName))
-        out.push({ address: `data.${type}.${name}`, type: `data.${type}`, attrs });
+        out.push({
+          address: `data.${type}.${name}`,
+          type: `data.${type}`,
+          attrs,
+          ...(i === 0 ? { ref: { type, name, data: true } } : {}),
+        });
   return out;
 }
 
@@ -289,8 +301,7 @@ export async function providerRequests(
   const provider = config.provider?.aws?.[0] ?? {};
   const account =
     options.accountId ?? (provider.allowed_account_ids as string[] | undefined)?.[0] ?? '';
-  const region = options.region ?? (provider.region as string | undefined) ?? 'us-east-1';
-  const arns = new Arns(config, account, region);
+  const arns = new Arns(config, account, options.region);
   const requests: ProviderRequest[] = [];
   const unknownTypes: string[] = [];
   const keptAddresses: string[] = [];
@@ -305,7 +316,7 @@ export async function providerRequests(
       keptAddresses.push(item.address);
       continue;
     }
-    const self = arns.self(item.type, item.attrs);
+    const self = arns.self(item.type, item.attrs, item.ref);
     const ownTags = tagsOf(item.attrs);
     for (const call of callsFor(entry, item, phase)) {
       const [action, target] = call.split('@');
@@ -317,7 +328,7 @@ export async function providerRequests(
         case 'alias':
           break;
         case 'key': {
-          const key = arns.key(item.attrs.kms_master_key_id ?? item.attrs.target_key_id);
+          const key = arns.key(item.attrs.kms_master_key_id ?? item.attrs.target_key_id, item.ref);
           targets = [key.arn];
           keyAttrs = key.attrs;
           break;
@@ -334,7 +345,8 @@ export async function providerRequests(
             const groups = items(config)
               .filter(
                 (m) =>
-                  m.type === 'aws_iam_user_group_membership' && arns.self(m.type, m.attrs) === self,
+                  m.type === 'aws_iam_user_group_membership' &&
+                  arns.self(m.type, m.attrs, m.ref) === self,
               )
               .flatMap((m) =>
                 (m.attrs.groups as unknown[]).map((g) => arns.resolve(g, 'aws_iam_group')),
@@ -367,7 +379,8 @@ export async function providerRequests(
       )
         context['iam:PolicyARN'] = item.attrs.policy_arn;
       if (target === 'key' && VIA_SERVICE[item.type])
-        context['kms:ViaService'] = `${VIA_SERVICE[item.type]}.${region}.amazonaws.com`;
+        context['kms:ViaService'] =
+          `${VIA_SERVICE[item.type]}.${arns.regionOf(item.ref)}.amazonaws.com`;
       if (action.startsWith('kms:') && keyAttrs && target !== 'alias') {
         const keyTags = tagsOf(keyAttrs);
         if (action === 'kms:CreateKey' || action === 'kms:TagResource')

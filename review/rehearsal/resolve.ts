@@ -4,14 +4,15 @@
  * `arn:aws:sqs:us-east-1:<account>:<name>`, computed from the resource's own
  * arguments (name, region of its provider, account). Values that exist only
  * after apply get a stable placeholder derived from the resource's logical
- * name (a KMS key's id is `<logical name>`), so the same configuration
- * always rehearses the same way.
+ * name (a KMS key's id is shaped like the ones KMS assigns, from a hash of
+ * it), so the same configuration always rehearses the same way.
  *
  * What cannot be resolved is never guessed: it becomes an ARN that matches
  * nothing (`arn:aws:unresolved:::...`) and is reported, because a policy
  * holding a raw `${...}` would be misread by the evaluator (iam-simulate
  * treats a Resource without colons as matching everything).
  */
+import { createHash } from 'node:crypto';
 import type { Body, Place, TfConfig } from './config';
 
 /** A resource or data source: `type.name` (with `data.` in front for data sources). */
@@ -232,93 +233,139 @@ export class Resolver {
 
   /** Attributes AWS assigns, computed from the resource's arguments. */
   private computed(ref: Ref): Record<string, string | undefined> | undefined {
-    const region = this.regionOf(ref);
-    const account = this.place.accountId;
-    const lit = (k: string) => this.literal(ref, k);
-    const path = () => lit('path') ?? '/';
-    switch (ref.type) {
-      case 'aws_sqs_queue': {
-        const name = lit('name') ?? ref.name;
-        const url = `https://sqs.${region}.amazonaws.com/${account}/${name}`;
-        return { name, url, id: url, arn: `arn:aws:sqs:${region}:${account}:${name}` };
-      }
-      case 'aws_sns_topic': {
-        const name = lit('name') ?? ref.name;
-        const arn = `arn:aws:sns:${region}:${account}:${name}`;
-        return { name, arn, id: arn };
-      }
-      case 'aws_kms_key':
-        // The key id exists only after apply: the logical name stands in for it.
-        return {
-          key_id: ref.name,
-          id: ref.name,
-          arn: `arn:aws:kms:${region}:${account}:key/${ref.name}`,
-        };
-      case 'aws_kms_alias': {
-        const name = lit('name');
-        return { name, id: name, arn: name && `arn:aws:kms:${region}:${account}:${name}` };
-      }
-      case 'aws_lambda_function': {
-        const name = lit('function_name') ?? ref.name;
-        const arn = `arn:aws:lambda:${region}:${account}:function:${name}`;
-        return { function_name: name, id: name, arn, qualified_arn: `${arn}:$LATEST` };
-      }
-      case 'aws_iam_role':
-      case 'aws_iam_user':
-      case 'aws_iam_group': {
-        const kind = ref.type.slice('aws_iam_'.length);
-        const name = lit('name') ?? ref.name;
-        return { name, id: name, arn: `arn:aws:iam::${account}:${kind}${path()}${name}` };
-      }
-      case 'aws_iam_policy': {
-        const name = lit('name') ?? ref.name;
-        const arn = `arn:aws:iam::${account}:policy${path()}${name}`;
-        return { name, id: arn, arn };
-      }
-      case 'aws_s3_bucket': {
-        const bucket = lit('bucket') ?? ref.name;
-        return { bucket, id: bucket, arn: `arn:aws:s3:::${bucket}` };
-      }
-      case 'aws_cloudtrail': {
-        const name = lit('name') ?? ref.name;
-        const arn = `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
-        return { name, id: arn, arn };
-      }
-      case 'aws_cloudwatch_event_rule': {
-        const name = lit('name') ?? ref.name;
-        const bus = lit('event_bus_name') ?? 'default';
-        const arn = `arn:aws:events:${region}:${account}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`;
-        return { name, id: name, arn };
-      }
-      case 'aws_cloudwatch_metric_alarm': {
-        const name = lit('alarm_name') ?? ref.name;
-        return {
-          alarm_name: name,
-          id: name,
-          arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
-        };
-      }
-      case 'aws_cloudwatch_log_group': {
-        const name = lit('name') ?? ref.name;
-        return { name, id: name, arn: `arn:aws:logs:${region}:${account}:log-group:${name}` };
-      }
-      case 'aws_ses_configuration_set': {
-        const name = lit('name') ?? ref.name;
-        const arn = `arn:aws:ses:${region}:${account}:configuration-set/${name}`;
-        return { name, id: name, arn };
-      }
-      case 'aws_ses_domain_identity':
-      case 'aws_ses_email_identity':
-      case 'aws_sesv2_email_identity': {
-        const identity = lit('domain') ?? lit('email') ?? lit('email_identity');
-        return {
-          id: identity,
-          arn: identity && `arn:aws:ses:${region}:${account}:identity/${identity}`,
-        };
-      }
-      default:
-        return undefined;
+    // A boolean argument (a key's multi_region) as Terraform would interpolate it.
+    const lit = (k: string) => {
+      const v = this.body(ref)?.[k];
+      return typeof v === 'boolean' ? String(v) : this.literal(ref, k);
+    };
+    return computedAttributes(ref.type, ref.name, lit, {
+      region: this.regionOf(ref),
+      accountId: this.place.accountId,
+    });
+  }
+
+  /**
+   * The ARN AWS gives a resource of the configuration, in its provider's
+   * region; undefined for a type without one here.
+   */
+  arnOf(ref: Ref): string | undefined {
+    return ref.data ? undefined : this.computed(ref)?.arn;
+  }
+}
+
+/**
+ * A key id in the shape KMS assigns (`1234abcd-12ab-34cd-56ef-1234567890ab`,
+ * `mrk-` and 32 hex digits for a multi-Region key), derived from the key's
+ * logical name: stable from run to run, and never the same for two keys.
+ */
+export function placeholderKeyId(logicalName: string, multiRegion = false): string {
+  const hex = createHash('sha256').update(logicalName).digest('hex').slice(0, 32);
+  if (multiRegion) return `mrk-${hex}`;
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20),
+  ].join('-');
+}
+
+/**
+ * The attributes AWS assigns a resource of `type` (ARN, id, URL), computed
+ * from its arguments (`lit`) as AWS forms them, in `where`'s region and
+ * account; undefined for a type this does not know. `logicalName` stands in
+ * for a name left to AWS, and seeds the key id only apply would reveal.
+ * Shared by the rehearsal's hops (Resolver) and the provider-call check
+ * (provider-coverage.ts), so both see the same ARN for the same resource.
+ */
+export function computedAttributes(
+  type: string,
+  logicalName: string,
+  lit: (argument: string) => string | undefined,
+  where: { readonly region: string; readonly accountId: string },
+): Record<string, string | undefined> | undefined {
+  const { region, accountId: account } = where;
+  const path = () => lit('path') ?? '/';
+  switch (type) {
+    case 'aws_sqs_queue': {
+      const name = lit('name') ?? logicalName;
+      const url = `https://sqs.${region}.amazonaws.com/${account}/${name}`;
+      return { name, url, id: url, arn: `arn:aws:sqs:${region}:${account}:${name}` };
     }
+    case 'aws_sns_topic': {
+      const name = lit('name') ?? logicalName;
+      const arn = `arn:aws:sns:${region}:${account}:${name}`;
+      return { name, arn, id: arn };
+    }
+    case 'aws_kms_key': {
+      // The key id exists only after apply: one in the shape KMS assigns stands in for it.
+      const id = placeholderKeyId(logicalName, lit('multi_region') === 'true');
+      return { key_id: id, id, arn: `arn:aws:kms:${region}:${account}:key/${id}` };
+    }
+    case 'aws_kms_alias': {
+      const name = lit('name');
+      return { name, id: name, arn: name && `arn:aws:kms:${region}:${account}:${name}` };
+    }
+    case 'aws_lambda_function': {
+      const name = lit('function_name') ?? logicalName;
+      const arn = `arn:aws:lambda:${region}:${account}:function:${name}`;
+      return { function_name: name, id: name, arn, qualified_arn: `${arn}:$LATEST` };
+    }
+    case 'aws_iam_role':
+    case 'aws_iam_user':
+    case 'aws_iam_group': {
+      const kind = type.slice('aws_iam_'.length);
+      const name = lit('name') ?? logicalName;
+      return { name, id: name, arn: `arn:aws:iam::${account}:${kind}${path()}${name}` };
+    }
+    case 'aws_iam_policy': {
+      const name = lit('name') ?? logicalName;
+      const arn = `arn:aws:iam::${account}:policy${path()}${name}`;
+      return { name, id: arn, arn };
+    }
+    case 'aws_s3_bucket': {
+      const bucket = lit('bucket') ?? logicalName;
+      return { bucket, id: bucket, arn: `arn:aws:s3:::${bucket}` };
+    }
+    case 'aws_cloudtrail': {
+      const name = lit('name') ?? logicalName;
+      const arn = `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
+      return { name, id: arn, arn };
+    }
+    case 'aws_cloudwatch_event_rule': {
+      const name = lit('name') ?? logicalName;
+      const bus = lit('event_bus_name') ?? 'default';
+      const arn = `arn:aws:events:${region}:${account}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`;
+      return { name, id: name, arn };
+    }
+    case 'aws_cloudwatch_metric_alarm': {
+      const name = lit('alarm_name') ?? logicalName;
+      return {
+        alarm_name: name,
+        id: name,
+        arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
+      };
+    }
+    case 'aws_cloudwatch_log_group': {
+      const name = lit('name') ?? logicalName;
+      return { name, id: name, arn: `arn:aws:logs:${region}:${account}:log-group:${name}` };
+    }
+    case 'aws_ses_configuration_set': {
+      const name = lit('name') ?? logicalName;
+      const arn = `arn:aws:ses:${region}:${account}:configuration-set/${name}`;
+      return { name, id: name, arn };
+    }
+    case 'aws_ses_domain_identity':
+    case 'aws_ses_email_identity':
+    case 'aws_sesv2_email_identity': {
+      const identity = lit('domain') ?? lit('email') ?? lit('email_identity');
+      return {
+        id: identity,
+        arn: identity && `arn:aws:ses:${region}:${account}:identity/${identity}`,
+      };
+    }
+    default:
+      return undefined;
   }
 }
 

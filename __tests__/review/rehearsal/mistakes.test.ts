@@ -154,7 +154,7 @@ describe('the encryption context is checked', () => {
 });
 
 describe('what the role must refuse: each reported OPEN when its condition is dropped', () => {
-  it('without the iam:ResourceTag condition, the writes on an untagged user under the path are open', async () => {
+  it('without the iam:ResourceTag condition, the calls on an untagged user under the path are open', async () => {
     const c = config();
     const noTag = withoutCondition('iam:ResourceTag/managed-by');
     editPolicy(rolePolicy(c), (s) =>
@@ -167,6 +167,7 @@ describe('what the role must refuse: each reported OPEN when its condition is dr
     expect(names(open)).toEqual([
       `${ROLE} -> user iam-onboarding/untagged: iam:CreateLoginProfile`,
       `${ROLE} -> user iam-onboarding/untagged: iam:DeleteLoginProfile`,
+      `${ROLE} -> user iam-onboarding/untagged: iam:GetLoginProfile`,
       `${ROLE} -> user iam-onboarding/untagged: iam:TagUser`,
     ]);
     expect(open[0].reason).toBe(

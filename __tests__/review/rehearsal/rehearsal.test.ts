@@ -18,8 +18,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
 
 describe.each([
   // With admin notices by email and Slack (config/settings.json), and with none.
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 139],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 126],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 142],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 129],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -105,8 +105,14 @@ describe.each([
     );
   });
 
-  it('refuses what the role must refuse: writes on users it does not manage, and misuse on one it does', () => {
-    const writes = ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:TagUser'];
+  it('refuses what the role must refuse: calls on users it does not manage but reads, and misuse on one it does', () => {
+    // Everything but GetUser and ListUserTags (shared/function-calls.ts: managed-user, managed-user-tag).
+    const writes = [
+      'iam:CreateLoginProfile',
+      'iam:DeleteLoginProfile',
+      'iam:GetLoginProfile',
+      'iam:TagUser',
+    ];
     expect(UNMANAGED_USERS).toContain('iam-onboarding/untagged');
     const ofTheFunction = names(verdicts, 'refused').filter((n) => n.startsWith(ROLE));
     expect(ofTheFunction).toEqual([

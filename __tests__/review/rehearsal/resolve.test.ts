@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputFileError } from '../../../inputs/errors';
 import { deniedCalls, loadConfig, placeOf, type TfConfig } from '../../../review/rehearsal';
-import { Resolver } from '../../../review/rehearsal/resolve';
+import { placeholderKeyId, Resolver } from '../../../review/rehearsal/resolve';
 import { trailNoZone } from '../../support/stack';
 import { MANAGED_USER_TAGS } from '../../../review/rehearsal/handler-calls';
 import { editPolicy, resource, synthesizedConfig, withoutStatement } from '../../support/rehearsal';
@@ -70,8 +70,8 @@ describe('references', () => {
     ['${aws_sqs_queue.q.arn}', `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`],
     ['${aws_sqs_queue.q.url}', `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/jobs`],
     ['${aws_sqs_queue.w.arn}', `arn:aws:sqs:eu-west-1:${ACCOUNT}:west-jobs`],
-    ['${aws_kms_key.k.arn}', `arn:aws:kms:us-east-1:${ACCOUNT}:key/k`],
-    ['${aws_kms_key.k.key_id}', 'k'],
+    ['${aws_kms_key.k.arn}', `arn:aws:kms:us-east-1:${ACCOUNT}:key/${placeholderKeyId('k')}`],
+    ['${aws_kms_key.k.key_id}', placeholderKeyId('k')],
     ['${aws_kms_alias.a.arn}', `arn:aws:kms:us-east-1:${ACCOUNT}:alias/pipeline`],
     ['${aws_sns_topic.t.arn}', `arn:aws:sns:us-east-1:${ACCOUNT}:news`],
     ['${aws_lambda_function.f.arn}', `arn:aws:lambda:us-east-1:${ACCOUNT}:function:fn`],
@@ -218,7 +218,7 @@ describe('deniedCalls: SDK calls checked against the synthesized role', () => {
   });
 
   it('applies the resource policies of the configuration (the queue and its key)', async () => {
-    const key = 'arn:aws:kms:us-east-1:123456789012:key/pipeline_key_9778BF5E';
+    const key = `arn:aws:kms:us-east-1:123456789012:key/${placeholderKeyId('pipeline_key_9778BF5E')}`;
     const config = synthesizedConfig(trailNoZone());
     // SQS names the queue in the encryption context of the KMS requests it makes for it.
     const viaQueue = { 'kms:EncryptionContext:aws:sqs:arn': queue };

@@ -5,14 +5,14 @@ import { Construct } from 'constructs';
 import { InputChecks, RESOURCE_NAME } from './input-checks';
 import { policyJson, type PolicyStatement } from './policy-document';
 
-export interface WelcomeQueueProps {
+export interface RequestQueueProps {
   /** Queue name. */
   readonly name: string;
   /** ARN of the topic whose messages the queue receives. */
   readonly topicArn: string;
   /**
-   * EventBridge rules that may also send to the queue (the reconcile
-   * schedule). Nothing else may send.
+   * EventBridge rules that may also send to the queue (the reconcile and
+   * expiry schedules). Nothing else may send.
    * @default none
    */
   readonly eventRuleArns?: readonly string[];
@@ -47,7 +47,7 @@ export interface WelcomeQueueProps {
    * Seconds a received message stays invisible before it is delivered again.
    * AWS asks for at least six times the consumer function's timeout, so that
    * the event source mapping's own retries of throttled invocations fit.
-   * @default 360 (six times the welcome function's 60 s)
+   * @default 360 (six times the function's 60 s)
    */
   readonly visibilityTimeoutSeconds?: number;
   /**
@@ -62,8 +62,14 @@ export interface WelcomeQueueProps {
 }
 
 /**
- * The buffer between the topic and the welcome function: the topic delivers
- * every CreateUser event here, and the function drains the queue through an
+ * The queue of every request the function serves: the user-events topic
+ * delivers each CreateUser and resend (TagUser) event here, the schedules
+ * their reconcile and expiry requests, the SES feedback topic its bounces
+ * and complaints, the function its own follow-ups (a reconcile's welcomes,
+ * an expiry run's next page). Deployed as `iam-onboarding-welcome-queue`,
+ * kept from when it only carried welcomes: a new name would replace the
+ * queue and drop what waits in it (welcome-pipeline.ts, PIPELINE_NAMES).
+ * The function drains the queue through an
  * event source mapping whose maximum concurrency paces the sending without
  * reserving any of the account's Lambda concurrency (a reservation fails on
  * new accounts whose quota is 10; see config/README.md "Pacing").
@@ -72,7 +78,7 @@ export interface WelcomeQueueProps {
  * queue encrypted with the AWS-managed `alias/aws/sqs` key, whose policy
  * cannot admit it.
  */
-export class WelcomeQueue extends Construct {
+export class RequestQueue extends Construct {
   readonly queue: SqsQueue;
   readonly policy: SqsQueuePolicy;
   readonly subscription: SnsTopicSubscription;
@@ -82,7 +88,7 @@ export class WelcomeQueue extends Construct {
   /** The queue policy's statements, as rendered. */
   readonly statements: readonly PolicyStatement[];
 
-  constructor(scope: Construct, id: string, props: WelcomeQueueProps) {
+  constructor(scope: Construct, id: string, props: RequestQueueProps) {
     super(scope, id);
     const visibility = props.visibilityTimeoutSeconds ?? 360;
     const receives = props.maxReceiveCount ?? 5;

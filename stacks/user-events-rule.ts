@@ -26,14 +26,14 @@ export const RESEND_TAG_CHANGE = {
 } as const;
 
 /**
- * What the welcome pipeline listens for, as CloudTrail hands it to EventBridge
+ * What the user-events rule listens for, as CloudTrail hands it to EventBridge
  * (docs/design.md, "The event pattern for a successful CreateUser"): a
  * successful IAM CreateUser call, or a successful TagUser that sets the
  * resend tag. A failed call is recorded too, with `detail.errorCode`;
  * `{"exists": false}` keeps it out, so it never leads to a password or an
  * email.
  */
-export const USER_CREATED_EVENT_PATTERN = {
+export const USER_EVENTS_PATTERN = {
   source: ['aws.iam'],
   'detail-type': ['AWS API Call via CloudTrail'],
   detail: {
@@ -48,7 +48,7 @@ export function defaultBusRuleArn(region: string, accountId: string, name: strin
   return `arn:aws:events:${region}:${accountId}:rule/${name}`;
 }
 
-export interface UserCreatedRuleProps {
+export interface UserEventsRuleProps {
   /** The account the rule lives in (for its ARN). */
   readonly accountId: string;
   /** Rule name. @default "iam-onboarding-user-created" */
@@ -68,16 +68,23 @@ export interface UserCreatedRuleProps {
   readonly maximumEventAgeInSeconds?: number;
 }
 
-/** EventBridge rule on the default bus, in us-east-1, for successful CreateUser calls and resend requests. */
-export class UserCreatedRule extends Construct {
+/**
+ * EventBridge rule on the default bus, in us-east-1, for the user events the
+ * function acts on: successful CreateUser calls and TagUser calls that raise
+ * the resend counter. Deployed as `iam-onboarding-user-created` (and its
+ * topic likewise), kept from before it matched TagUser: a new name would
+ * replace the rule, and a CreateUser during the swap would find nobody
+ * listening (welcome-pipeline.ts, PIPELINE_NAMES).
+ */
+export class UserEventsRule extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
   readonly ruleName: string;
   /** The rule's ARN as a literal string (usable in policies before the rule exists). */
   readonly ruleArn: string;
-  readonly eventPattern: typeof USER_CREATED_EVENT_PATTERN = USER_CREATED_EVENT_PATTERN;
+  readonly eventPattern: typeof USER_EVENTS_PATTERN = USER_EVENTS_PATTERN;
 
-  constructor(scope: Construct, id: string, props: UserCreatedRuleProps) {
+  constructor(scope: Construct, id: string, props: UserEventsRuleProps) {
     super(scope, id);
     const name = props.name ?? 'iam-onboarding-user-created';
     const region = props.region ?? PIPELINE_REGION;
@@ -104,7 +111,7 @@ export class UserCreatedRule extends Construct {
       name,
       description:
         'iam-onboarding: successful IAM CreateUser calls and resend-welcome tag changes (CloudTrail), for the welcome email',
-      eventPattern: JSON.stringify(USER_CREATED_EVENT_PATTERN),
+      eventPattern: JSON.stringify(USER_EVENTS_PATTERN),
       state: 'ENABLED',
     });
     this.target = new CloudwatchEventTarget(this, 'target', {

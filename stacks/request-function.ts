@@ -16,6 +16,7 @@ import {
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
 } from '../shared/contract';
+import { actionsOn, QUEUE_POLLER_ACTIONS, statementActions } from '../shared/function-calls';
 import { bundleWelcome } from './welcome-bundle';
 import {
   adminNoticeEnvironment,
@@ -35,10 +36,10 @@ import { PIPELINE_REGION } from './region';
  * about a quarter of an hour. It reserves nothing, so it deploys on a new
  * account whose Lambda quota is 10 (config/README.md "Pacing").
  */
-export const WELCOME_MAXIMUM_CONCURRENCY = 2;
+export const FUNCTION_MAXIMUM_CONCURRENCY = 2;
 
 /** Non-secret settings the function reads (shared/contract.ts WELCOME_ENV). */
-export interface WelcomeFunctionSettings {
+export interface RequestFunctionSettings {
   /** From address, e.g. `Example IT <onboarding@example.com>`. */
   readonly senderAddress: string;
   readonly organisationName: string;
@@ -65,15 +66,18 @@ export interface WelcomeFunctionSettings {
   readonly deployRoleArn?: string;
 }
 
-export interface WelcomeFunctionProps {
+export interface RequestFunctionProps {
   readonly accountId: string;
   /** @default "iam-onboarding-welcome" (also the role's and the log group's name) */
   readonly functionName?: string;
   /** @default "us-east-1" */
   readonly region?: string;
-  /** ARN of the queue the function drains (stacks/welcome-queue.ts); its only trigger. */
+  /** ARN of the queue the function drains (stacks/request-queue.ts); its only trigger. */
   readonly queueArn: string;
-  /** URL of that queue: the reconcile run queues welcomes there. */
+  /**
+   * URL of that queue: the reconcile run queues a welcome there for each user
+   * it finds, the expiry run its next page.
+   */
   readonly queueUrl: string;
   /** ARN of the key that encrypts the queue: the function decrypts what it receives. */
   readonly queueKeyArn: string;
@@ -84,7 +88,7 @@ export interface WelcomeFunctionProps {
    * may send as (`ses:FromAddress`).
    */
   readonly fromAddress: string;
-  readonly settings: WelcomeFunctionSettings;
+  readonly settings: RequestFunctionSettings;
   /** Days the log group keeps logs (a CloudWatch Logs retention value). */
   readonly logRetentionDays: number;
   /**
@@ -95,7 +99,7 @@ export interface WelcomeFunctionProps {
   /**
    * Copies the queue may run at once (the event source mapping's maximum
    * concurrency, 2 to 1000). Reserves nothing.
-   * @default WELCOME_MAXIMUM_CONCURRENCY (2); see its documentation
+   * @default FUNCTION_MAXIMUM_CONCURRENCY (2); see its documentation
    */
   readonly maximumConcurrency?: number;
   /**
@@ -134,10 +138,16 @@ export interface WelcomeFunctionProps {
 }
 
 /**
- * The welcome function: nodejs22.x, bundled code, a role limited to what the
- * handler calls on the managed users only, its own log group with retention,
- * fed by the welcome queue through an event source mapping that reports
- * failures per message (the queue's redrive policy is its failure path).
+ * The function that serves every request of the request queue (welcome,
+ * resend, reconcile, expire, SES feedback; the handler is handlers/welcome):
+ * nodejs22.x, bundled code, a role granting exactly the table of its calls
+ * (shared/function-calls.ts), writes on the managed users only, its own log
+ * group with retention, fed by the queue through an event source mapping
+ * that reports failures per message (the queue's redrive policy is its
+ * failure path). Deployed as `iam-onboarding-welcome` (function, role and
+ * log group), its construct id `welcome`: both kept from when it only
+ * welcomed, as a new name or address would replace all three
+ * (welcome-pipeline.ts, PIPELINE_NAMES).
  *
  * Scoping: by IAM path and by the managed-by tag. Every managed user is
  * created under MANAGED_USER_PATH, and IAM evaluates user ARNs with their path
@@ -145,7 +155,7 @@ export interface WelcomeFunctionProps {
  * touch a user elsewhere; `iam:ResourceTag/managed-by` also requires the tag
  * the stack sets (the handler checks it too).
  */
-export class WelcomeFunction extends Construct {
+export class RequestFunction extends Construct {
   readonly asset: TerraformAsset;
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
@@ -158,12 +168,12 @@ export class WelcomeFunction extends Construct {
   /** The environment the function gets (names from WELCOME_ENV). */
   readonly environment: Readonly<Record<string, string>>;
 
-  constructor(scope: Construct, id: string, props: WelcomeFunctionProps) {
+  constructor(scope: Construct, id: string, props: RequestFunctionProps) {
     super(scope, id);
     const name = props.functionName ?? 'iam-onboarding-welcome';
     const region = props.region ?? PIPELINE_REGION;
     const path = props.managedUserPath ?? MANAGED_USER_PATH;
-    const maxConcurrency = props.maximumConcurrency ?? WELCOME_MAXIMUM_CONCURRENCY;
+    const maxConcurrency = props.maximumConcurrency ?? FUNCTION_MAXIMUM_CONCURRENCY;
     const reserved = props.reservedConcurrency;
     const batchSize = props.batchSize ?? 1;
     const timeout = props.timeoutSeconds ?? 60;
@@ -236,7 +246,7 @@ export class WelcomeFunction extends Construct {
         // GetLoginProfile tells "a profile exists" apart (see TagUser below).
         Sid: 'WelcomeManagedUsersOnly',
         Effect: 'Allow',
-        Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile'],
+        Action: statementActions('managed-user'),
         Resource: managedUsers,
         Condition: {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
@@ -249,7 +259,7 @@ export class WelcomeFunction extends Construct {
         // address, the managed-by mark or the resend request itself.
         Sid: 'MarkManagedUsersWelcomed',
         Effect: 'Allow',
-        Action: 'iam:TagUser',
+        Action: statementActions('managed-user-tag'),
         Resource: managedUsers,
         Condition: {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
@@ -266,7 +276,7 @@ export class WelcomeFunction extends Construct {
         // acts only on users under the managed path with the managed tag.
         Sid: 'ReadUsersToDecide',
         Effect: 'Allow',
-        Action: ['iam:GetUser', 'iam:ListUserTags'],
+        Action: statementActions('user'),
         Resource: `arn:aws:iam::${props.accountId}:user/*`,
       },
       {
@@ -274,7 +284,7 @@ export class WelcomeFunction extends Construct {
         // (ListUsers: the reconcile run lists the managed path).
         Sid: 'AccountLevelReads',
         Effect: 'Allow',
-        Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases', 'iam:ListUsers'],
+        Action: statementActions('account'),
         Resource: '*',
       },
       {
@@ -283,27 +293,23 @@ export class WelcomeFunction extends Construct {
         // address is what is pinned.
         Sid: 'SendAsTheSenderOnly',
         Effect: 'Allow',
-        Action: 'ses:SendEmail',
+        Action: statementActions('sender-identity'),
         Resource: `arn:aws:ses:${region}:${props.accountId}:identity/*`,
         Condition: { StringEquals: { 'ses:FromAddress': props.fromAddress } },
       },
       {
         Sid: 'OwnLogGroupOnly',
         Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Action: statementActions('own-log-stream'),
         Resource: `arn:aws:logs:${region}:${props.accountId}:log-group:/aws/lambda/${name}:*`,
       },
       {
         // The event source mapping polls with the function's role; the
-        // reconcile run queues one welcome per user it finds (SendMessage).
+        // reconcile run queues one welcome per user it finds, the expiry
+        // run its next page (SendMessage).
         Sid: 'UseWelcomeQueue',
         Effect: 'Allow',
-        Action: [
-          'sqs:ReceiveMessage',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-          'sqs:SendMessage',
-        ],
+        Action: [...QUEUE_POLLER_ACTIONS, ...actionsOn('request-queue')],
         Resource: props.queueArn,
       },
       {
@@ -323,7 +329,7 @@ export class WelcomeFunction extends Construct {
               // Only that tag, like the welcomed one.
               Sid: 'MarkManagedUsersExpired',
               Effect: 'Allow' as const,
-              Action: 'iam:TagUser',
+              Action: statementActions('managed-user-tag'),
               Resource: managedUsers,
               Condition: {
                 StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
@@ -366,8 +372,7 @@ export class WelcomeFunction extends Construct {
       handler: 'index.handler',
       architectures: ['arm64'],
       filename: this.asset.path,
-      // Content hash of the bundle directory: changes exactly when the code does.
-      // Lambda's own CodeSha256 of the package: a code update is planned exactly when it differs.
+      // Lambda's own CodeSha256 of the reproducible zip: a code update is planned exactly when it differs.
       sourceCodeHash: code.archiveSha256,
       timeout,
       memorySize,
