@@ -66,8 +66,14 @@ export async function runEmulatorBench(
   for (const people of sizes) {
     const samples: Sample[] = [];
     // 1000 people take minutes a run: one run there unless asked for more.
-    for (let i = 0; i < (people >= 1000 ? Math.min(runs, 1) : runs); i++)
-      samples.push(await once(people));
+    for (let i = 0; i < (people >= 1000 ? Math.min(runs, 1) : runs); i++) {
+      const s = await once(people);
+      samples.push(s);
+      // Each run on stderr, so a median can be read beside its spread.
+      console.error(
+        `  ${people} people, run ${i + 1}: apply ${s.apply.seconds.toFixed(1)} s ${s.apply.peakMiB.toFixed(0)} MiB ${s.apply.calls} calls; plan ${s.plan.seconds.toFixed(1)} s ${s.plan.peakMiB.toFixed(0)} MiB ${s.plan.calls} calls`,
+      );
+    }
     const m = (f: (s: Sample) => number) => median(samples.map(f));
     rows.push({
       people,

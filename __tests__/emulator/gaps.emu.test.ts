@@ -85,6 +85,95 @@ return "LoggingConfig" in lam.get_function_configuration(FunctionName="f")`);
     expect(out).toBe(false);
   });
 
+  it("SQS SetQueueAttributes without Policy clears the queue's policy (a replay that changes the KMS key id re-creates aws_sqs_queue_policy)", () => {
+    const out = underMoto(`
+sqs = boto3.client("sqs", **kw)
+q = sqs.create_queue(QueueName="q")["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+pol = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": arn}]})
+sqs.set_queue_attributes(QueueUrl=q, Attributes={"Policy": pol})
+has = lambda: "Policy" in sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["Policy"]).get("Attributes", {})
+before = has()
+sqs.set_queue_attributes(QueueUrl=q, Attributes={"KmsMasterKeyId": "alias/other"})
+return [before, has()]`);
+    // SQS changes only the attributes it is given: the policy would still be there.
+    expect(out).toEqual([true, false]);
+  });
+
+  it("Lambda's event source mapping without Docker receives each message on arrival and makes it visible again at once", () => {
+    const out = underMoto(`
+iam = boto3.client("iam", **kw)
+role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+buf = io.BytesIO(); z = zipfile.ZipFile(buf, "w"); z.writestr("index.js", "exports.handler=async()=>({batchItemFailures:[]})"); z.close()
+lam = boto3.client("lambda", **kw)
+lam.create_function(FunctionName="f", Runtime="nodejs22.x", Role=role, Handler="index.handler", Code={"ZipFile": buf.getvalue()})
+sqs = boto3.client("sqs", **kw)
+q = sqs.create_queue(QueueName="q", Attributes={"VisibilityTimeout": "360"})["QueueUrl"]
+arn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="f", BatchSize=1, FunctionResponseTypes=["ReportBatchItemFailures"])
+sqs.send_message(QueueUrl=q, MessageBody="x")
+m = sqs.receive_message(QueueUrl=q, AttributeNames=["ApproximateReceiveCount"]).get("Messages", [])
+return [x["Attributes"]["ApproximateReceiveCount"] for x in m]`);
+    // Lambda would have run the function (empty batchItemFailures) and deleted the message.
+    expect(out).toEqual(['2']);
+  });
+
+  it("EventBridge's TestEventPattern answers with no Result, matching or not (the harness asks moto's matcher itself)", () => {
+    const out = underMoto(`
+ev = boto3.client("events", **kw)
+e = json.dumps({"id": "1", "detail-type": "x", "source": "aws.iam", "account": "123456789012", "time": "2026-01-01T00:00:00Z", "region": "us-east-1", "resources": [], "detail": {}})
+return [sorted(k for k in ev.test_event_pattern(EventPattern=json.dumps({"source": [s]}), Event=e) if k != "ResponseMetadata") for s in ["aws.iam", "aws.s3"]]`);
+    expect(out).toEqual([[], []]);
+  });
+
+  it('/moto-api/data.json fails once a Lambda function exists', () => {
+    const out = underMoto(`
+import requests
+iam = boto3.client("iam", **kw)
+role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+data = lambda: requests.get("http://motoapi.amazonaws.com/moto-api/data.json").status_code
+before = data()
+buf = io.BytesIO(); z = zipfile.ZipFile(buf, "w"); z.writestr("index.js", "exports.handler=async()=>1"); z.close()
+boto3.client("lambda", **kw).create_function(FunctionName="f", Runtime="nodejs22.x", Role=role, Handler="index.handler", Code={"ZipFile": buf.getvalue()})
+try:
+    after = data()
+except Exception as e:
+    after = type(e).__name__
+return [before, after]`);
+    // The server answers HTTP 500 there; in-process the same serialisation raises.
+    expect(out).toEqual([200, expect.anything()]);
+    expect((out as unknown[])[1]).not.toBe(200);
+  });
+
+  it("IAM's login profile CreateDate is the user's, not the profile's", () => {
+    const out = underMoto(`
+import time
+iam = boto3.client("iam", **kw)
+user = iam.create_user(UserName="u")["User"]["CreateDate"]
+time.sleep(1.5)
+iam.create_login_profile(UserName="u", Password="Aa1!aaaaaaaaaaaa")
+return iam.get_login_profile(UserName="u")["LoginProfile"]["CreateDate"] == user`);
+    expect(out).toBe(true);
+  });
+
+  it('SES publishes no configuration-set events (sends, bounces) to their SNS destination', () => {
+    const out = underMoto(`
+sns = boto3.client("sns", **kw); topic = sns.create_topic(Name="t")["TopicArn"]
+sqs = boto3.client("sqs", **kw); q = sqs.create_queue(QueueName="q")["QueueUrl"]
+qarn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=qarn)
+ses = boto3.client("ses", **kw)
+ses.verify_domain_identity(Domain="example.com")
+ses.create_configuration_set(ConfigurationSet={"Name": "cs"})
+ses.create_configuration_set_event_destination(ConfigurationSetName="cs", EventDestination={"Name": "d", "Enabled": True, "MatchingEventTypes": ["send", "delivery", "bounce"], "SNSDestination": {"TopicARN": topic}})
+ses.send_email(Source="it@example.com", Destination={"ToAddresses": ["bounce@simulator.amazonses.com"]}, Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}, ConfigurationSetName="cs")
+n = len(sqs.receive_message(QueueUrl=q, MaxNumberOfMessages=10).get("Messages", []))
+sns.publish(TopicArn=topic, Message="control")
+return [n, len(sqs.receive_message(QueueUrl=q, MaxNumberOfMessages=10).get("Messages", []))]`);
+    // The topic reaches the queue (the control), yet neither the send nor the bounce came.
+    expect(out).toEqual([0, 1]);
+  });
+
   it('IAM has no ListServiceSpecificCredentials (force_destroy lists them before DeleteUser)', () => {
     const out = underMoto(`
 iam = boto3.client("iam", **kw); iam.create_user(UserName="u")

@@ -15,9 +15,20 @@ import {
   ListUserTagsCommand,
   GetGroupCommand,
 } from '@aws-sdk/client-iam';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import {
+  DeleteIdentityCommand,
+  GetSendStatisticsCommand,
+  ListIdentitiesCommand,
+  SESClient,
+} from '@aws-sdk/client-ses';
 import { startMoto, type MotoServer, type RecordedRequest } from '../../emulator/moto-server';
-import { deploy, type DeployResult } from '../../emulator/deploy';
+import { deploy, EMULATOR_CREDENTIALS, type DeployResult } from '../../emulator/deploy';
 import { MOTO_ENV } from '../../emulator/gaps';
 import { loadDeployment, type Deployment } from '../../emulator/deployment';
 import {
@@ -38,7 +49,13 @@ import {
   type Clients,
 } from '../../emulator/flow';
 import { synthesize } from '../../stacks/synth';
-import { RESEND_TAG_KEY, WELCOMED_TAG_KEY } from '../../shared/contract';
+import {
+  RESEND_TAG_KEY,
+  WELCOME_QUEUE_MAX_RECEIVES,
+  WELCOMED_TAG_KEY,
+} from '../../shared/contract';
+import { leaksOfAll } from '../support/secret-leaks';
+import { recordEnds } from '../../emulator/function-log';
 import { IN_FLIGHT_WINDOW_MS } from '../../handlers/welcome/core/consistency';
 
 const MINUTES = 60_000;
@@ -241,6 +258,8 @@ describe('the welcome flow', () => {
 describe('a roster change, applied for real', () => {
   const renamed = 'alice.moreau';
   const added = 'dan.osei';
+  // Added too; its CreateUser is delivered only by the dead-letter test below.
+  const failing = 'erin.vega';
   let change: DeployResult;
   let start: number;
   let oldCarla: string | undefined;
@@ -277,6 +296,7 @@ describe('a roster change, applied for real', () => {
         { ...carla, resend: 1 },
         ...rest,
         { userName: added, email: 'dan.osei@example.com', groups: ['billing'] },
+        { userName: failing, email: 'erin.vega@example.com', groups: ['billing'] },
       ],
     });
   }, 15 * MINUTES);
@@ -364,5 +384,201 @@ describe('a roster change, applied for real', () => {
       expect(all).not.toContain(Buffer.from(p).toString('base64'));
       expect(all).not.toContain(encodeURIComponent(p));
     }
+  });
+});
+
+describe('a welcome that keeps failing, as SQS and Lambda run it', () => {
+  const failing = 'erin.vega';
+  /**
+   * The VisibilityTimeout the poller asks for here, in seconds: the deployed
+   * queue's (read below, 6 minutes) five times over would be half an hour.
+   * Lambda asks for none; moto honours one given on ReceiveMessage as SQS
+   * does (a harness deviation, in the README's emulator table).
+   */
+  const SHORT = 20;
+  let ses: SESClient;
+  let queue: Record<string, string>;
+  let redrive: { deadLetterTargetArn: string; maxReceiveCount: number };
+  let dlqUrl: string;
+  let rejectsBefore: number;
+  let sentBefore: number;
+  let start: number;
+  const rounds: {
+    batches: Batch[];
+    invisibleRightAfter: Record<string, string>;
+    took: number;
+    /** The recorder's length when the round began. */
+    from: number;
+  }[] = [];
+  let afterLast: Batch[];
+  const counts = async (url: string) =>
+    (
+      await c.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      )
+    ).Attributes!;
+
+  beforeAll(async () => {
+    ses = new SESClient({
+      endpoint: moto.endpoint,
+      region: EMULATOR_CREDENTIALS.AWS_REGION,
+      credentials: {
+        accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID,
+        secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    queue = (
+      await c.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: d.queueUrl,
+          AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'],
+        }),
+      )
+    ).Attributes!;
+    redrive = JSON.parse(queue.RedrivePolicy) as typeof redrive;
+    dlqUrl = (
+      await c.sqs.send(
+        new GetQueueUrlCommand({ QueueName: redrive.deadLetterTargetArn.split(':')[5] }),
+      )
+    ).QueueUrl!;
+    // A real failure, not a mock: the sender's identity is no longer verified (a domain
+    // removed from SES, say), so SES refuses every SendEmail with MessageRejected.
+    const sender = /([^<\s]+@[^>\s]+)/.exec(d.fn.config.Environment!.Variables!.SENDER_ADDRESS)![1];
+    // The domain first: moto's DeleteIdentity of an address verified only through its domain fails.
+    for (const identity of [sender.split('@')[1], sender])
+      await ses.send(new DeleteIdentityCommand({ Identity: identity }));
+    const left = (await ses.send(new ListIdentitiesCommand({}))).Identities ?? [];
+    expect(left.filter((i) => i === sender || i === sender.split('@')[1])).toEqual([]);
+    const stats = async () =>
+      (await ses.send(new GetSendStatisticsCommand({}))).SendDataPoints?.[0] ?? {};
+    const s0 = await stats();
+    rejectsBefore = s0.Rejects ?? 0;
+    sentBefore = s0.DeliveryAttempts ?? 0;
+
+    start = (await moto.requests()).length;
+    const event = await createUserEvent(c.iam, failing);
+    expect(ruleMatches(d.pattern, event)).toBe(true);
+    await publishToTopic(c.sns, d.topicArn, event);
+    for (let i = 0; i < redrive.maxReceiveCount; i++) {
+      const from = (await moto.requests()).length;
+      const t0 = Date.now();
+      const batches = await drainQueue({
+        sqs: c.sqs,
+        queueUrl: d.queueUrl,
+        mapping: d.mapping,
+        fn: d.fn,
+        visibilityTimeout: SHORT,
+      });
+      logs.push(...batches.map((b) => b.invocation.logs));
+      const took = Date.now() - t0;
+      const invisibleRightAfter = await counts(d.queueUrl);
+      rounds.push({ batches, invisibleRightAfter, took, from });
+      // The message comes back once its visibility timeout (from the receive) has passed.
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + SHORT * 1000 + 1000 - Date.now())));
+    }
+    // The receive after the last: SQS moves the message to the dead-letter queue instead.
+    afterLast = await drainQueue({
+      sqs: c.sqs,
+      queueUrl: d.queueUrl,
+      mapping: d.mapping,
+      fn: d.fn,
+      visibilityTimeout: SHORT,
+    });
+  }, 10 * MINUTES);
+
+  afterAll(() => ses?.destroy());
+
+  it("the deployed queue's settings, read from moto: a visibility timeout past the function's in-flight window, 5 receives, then the dead-letter queue", () => {
+    expect(Number(queue.VisibilityTimeout) * 1000).toBeGreaterThan(IN_FLIGHT_WINDOW_MS);
+    expect(redrive.maxReceiveCount).toBe(WELCOME_QUEUE_MAX_RECEIVES);
+    expect(redrive.maxReceiveCount).toBe(5);
+    expect(SHORT).toBeLessThan(Number(queue.VisibilityTimeout));
+  });
+
+  it('fails the record on each receive (SES refuses), leaves it on the queue, and it is invisible until its visibility timeout passes', () => {
+    expect(rounds).toHaveLength(5);
+    for (const [i, r] of rounds.entries()) {
+      // One receive per round: the failed message stays invisible, so the next receive finds nothing.
+      expect(r.batches).toHaveLength(1);
+      const [b] = r.batches;
+      const id = b.messageIds[0];
+      expect(b.receiveCounts[id]).toBe(i + 1);
+      expect(b.invocation.error).toBeUndefined();
+      expect(Object.keys(b.failed)).toEqual([id]);
+      expect(b.deleted).toEqual([]);
+      // The round's receive and invocation ended within the shortened timeout, so "invisible" is a finding.
+      expect(r.took).toBeLessThan(SHORT * 1000);
+      expect(r.invisibleRightAfter).toMatchObject({
+        ApproximateNumberOfMessages: '0',
+        ApproximateNumberOfMessagesNotVisible: '1',
+      });
+      expect(recordEnds([b])).toEqual([
+        expect.objectContaining({
+          userName: failing,
+          outcome: 'failed',
+          step: 'send-email',
+          errorName: 'MessageRejected',
+        }),
+      ]);
+    }
+    expect(new Set(rounds.map((r) => r.batches[0].messageIds[0])).size).toBe(1);
+  });
+
+  it('after the 5th failed receive the message is in the dead-letter queue, not redelivered', async () => {
+    expect(afterLast).toEqual([]);
+    expect(await counts(d.queueUrl)).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+    const { Messages } = await c.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages).toHaveLength(1);
+    expect(Messages![0].MessageId).toBe(rounds[0].batches[0].messageIds[0]);
+    const envelope = JSON.parse(Messages![0].Body!) as { TopicArn: string; Message: string };
+    expect(envelope.TopicArn).toBe(d.topicArn);
+    const event = JSON.parse(envelope.Message) as BusEvent;
+    expect(event.detail.eventName).toBe('CreateUser');
+    expect((event.detail.requestParameters as { userName: string }).userName).toBe(failing);
+  });
+
+  it('tells the admins once, on the last try only, that the welcome waits in the dead-letter queue', async () => {
+    const requests = await since(start);
+    const notices = publishedTo(requests, d.adminTopicArn).filter((n) => n.includes(failing));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('failed on its last try');
+    expect(notices[0]).toContain(redrive.deadLetterTargetArn.split(':')[5]);
+    expect(notices[0]).toContain('failed 5 times; last at step send-email (MessageRejected)');
+    // In the 5th round, none before.
+    const all = await moto.requests();
+    const perRound = rounds.map(
+      (r, i) =>
+        publishedTo(all.slice(r.from, rounds[i + 1]?.from ?? all.length), d.adminTopicArn).length,
+    );
+    expect(perRound).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  it('sent nothing, left no password behind, and logged none', async () => {
+    const s = (await ses.send(new GetSendStatisticsCommand({}))).SendDataPoints?.[0] ?? {};
+    expect((s.Rejects ?? 0) - rejectsBefore).toBe(5);
+    expect(s.DeliveryAttempts ?? 0).toBe(sentBefore);
+    // Each try's profile was rolled back after SES refused: none is left, nor the welcomed tag.
+    await expect(c.iam.send(new GetLoginProfileCommand({ UserName: failing }))).rejects.toThrow();
+    const { Tags } = await c.iam.send(new ListUserTagsCommand({ UserName: failing }));
+    expect(Tags?.map((t) => t.Key)).not.toContain(WELCOMED_TAG_KEY);
+    const requests = await since(start);
+    const tried = requestsOf(requests, 'CreateLoginProfile')
+      .filter((p) => p.get('UserName') === failing)
+      .map((p) => p.get('Password')!);
+    expect(tried).toHaveLength(5);
+    expect(
+      requestsOf(requests, 'DeleteLoginProfile').filter((p) => p.get('UserName') === failing),
+    ).toHaveLength(5);
+    const lines = rounds.flatMap((r) => r.batches.flatMap((b) => b.invocation.logs.split('\n')));
+    expect(lines.length).toBeGreaterThan(5);
+    expect(leaksOfAll(tried, lines)).toEqual([]);
   });
 });
