@@ -115,6 +115,7 @@ class Arns {
       case 'aws_iam_role':
         return `arn:aws:iam::${A}:role${path}${String(a.name)}`;
       case 'aws_iam_user_group_membership':
+      case 'aws_iam_user_policy_attachment':
         return this.resolve(a.user, 'aws_iam_user');
       case 'aws_iam_group_policy':
       case 'aws_iam_group_policy_attachment':
@@ -362,7 +363,12 @@ export async function providerRequests(
           'function_name',
         );
       if (
-        (action === 'iam:AttachGroupPolicy' || action === 'iam:DetachGroupPolicy') &&
+        [
+          'iam:AttachGroupPolicy',
+          'iam:DetachGroupPolicy',
+          'iam:AttachUserPolicy',
+          'iam:DetachUserPolicy',
+        ].includes(action) &&
         typeof item.attrs.policy_arn === 'string'
       )
         context['iam:PolicyARN'] = item.attrs.policy_arn;
