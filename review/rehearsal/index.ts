@@ -12,7 +12,6 @@ import { runsWelcomeHandler } from './handler-calls';
 import { Resolver } from './resolve';
 import { taggingGuardHops } from './tagging-guard';
 import type { NamedPolicy } from './graph';
-import type { SynthesizedConfig } from './provider-coverage';
 import { deployRoleHops, withScps } from './scp';
 
 export { loadConfig, placeOf, type TfConfig } from './config';
@@ -51,7 +50,7 @@ export async function rehearse(
   const g = graphOf(config, file);
   let hops = [...deriveHops(g), ...taggingGuardHops(g.accountId)];
   if (options.scps) {
-    const deploy = await deployRoleHops(config as SynthesizedConfig, g.accountId);
+    const deploy = await deployRoleHops(config, g.accountId);
     hops = withScps([...hops, ...deploy], g.accountId, options.scps);
   }
   return { accountId: g.accountId, verdicts: await evaluateHops(hops, g.accountId) };

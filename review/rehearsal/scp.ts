@@ -60,7 +60,7 @@ export function loadScp(file: string): NamedPolicy {
     throw new ScpFileError(
       `${file}: is not a policy document (an object with "Statement"); export the policy's content, e.g. aws organizations describe-policy --policy-id ID --query Policy.Content --output text`,
     );
-  const statements = asList((doc as { Statement: unknown }).Statement);
+  const statements = asList(doc.Statement);
   if (statements.length === 0) throw new ScpFileError(`${file}: has no statements`);
   statements.forEach((s, i) => {
     if (typeof s !== 'object' || s === null) throw where(i, 'is not an object');
