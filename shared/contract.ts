@@ -86,6 +86,22 @@ export const SUSPENDED_TAG_KEY = 'suspended';
 export const ACCESS_UNTIL_TAG_KEY = 'access-until';
 
 /**
+ * Set by the function when it has turned a suspended person's sign-in and
+ * keys off (login profile deleted, access keys deactivated): ISO-8601 time.
+ * A later REINSTATED_AT_TAG_KEY tells that the suspension was lifted since.
+ */
+export const SUSPENDED_AT_TAG_KEY = `${FUNCTION_TAG_PREFIX}suspended-at`;
+
+/** Set by the function when it issued a reinstated person a fresh password: ISO-8601 time. */
+export const REINSTATED_AT_TAG_KEY = `${FUNCTION_TAG_PREFIX}reinstated-at`;
+
+/** Set by the daily run when it warned the admins of an end date: the `access-until` day it warned of. */
+export const END_WARNED_TAG_KEY = `${FUNCTION_TAG_PREFIX}end-warned`;
+
+/** Days before an `accessUntil` day the daily run warns the admins. */
+export const END_WARNING_DAYS = 7;
+
+/**
  * Attached to every suspended user: AWS's managed policy that denies every
  * action. A Deny no grant can lift, effective at once, whatever groups the
  * user is still in (they are kept, so reinstating restores them untouched).
