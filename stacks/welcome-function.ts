@@ -15,6 +15,9 @@ import {
   UNUSED_PASSWORD_DAYS,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
+  SUSPENDED_AT_TAG_KEY,
+  REINSTATED_AT_TAG_KEY,
+  END_WARNED_TAG_KEY,
 } from '../shared/contract';
 import { bundleWelcome } from './welcome-bundle';
 import {
@@ -255,6 +258,30 @@ export class WelcomeFunction extends Construct {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
           'ForAllValues:StringEquals': {
             'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY],
+          },
+        },
+      },
+      {
+        // A suspension (the roster's, or an end date passed): the person's
+        // keys are turned off, never deleted, and the function records what
+        // it did. Keys of managed users only; only those tags.
+        Sid: 'SuspendManagedUsers',
+        Effect: 'Allow',
+        Action: ['iam:ListAccessKeys', 'iam:UpdateAccessKey'],
+        Resource: managedUsers,
+        Condition: {
+          StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
+        },
+      },
+      {
+        Sid: 'MarkManagedUsersSuspended',
+        Effect: 'Allow',
+        Action: 'iam:TagUser',
+        Resource: managedUsers,
+        Condition: {
+          StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': [SUSPENDED_AT_TAG_KEY, REINSTATED_AT_TAG_KEY, END_WARNED_TAG_KEY],
           },
         },
       },

@@ -5,6 +5,9 @@
  * found before deploying. Add a call here when the handler starts making it.
  */
 import {
+  END_WARNED_TAG_KEY,
+  REINSTATED_AT_TAG_KEY,
+  SUSPENDED_AT_TAG_KEY,
   EXPIRED_TAG_KEY,
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
@@ -97,6 +100,21 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
     },
     onlyWithEnv: WELCOME_ENV.unusedPasswordDays,
     label: 'expired tag',
+  },
+  // A suspension: the keys turned off, then the record of it; a reinstatement and an end-date warning are recorded too.
+  { action: 'iam:ListAccessKeys', on: 'user', unmanaged: 'refused' },
+  { action: 'iam:UpdateAccessKey', on: 'user', unmanaged: 'refused' },
+  {
+    action: 'iam:TagUser',
+    on: 'user',
+    unmanaged: 'refused',
+    context: {
+      'aws:TagKeys': [SUSPENDED_AT_TAG_KEY, REINSTATED_AT_TAG_KEY, END_WARNED_TAG_KEY],
+      [`aws:RequestTag/${SUSPENDED_AT_TAG_KEY}`]: '2026-01-08T00:00:00.000Z',
+      [`aws:RequestTag/${REINSTATED_AT_TAG_KEY}`]: '2026-01-09T00:00:00.000Z',
+      [`aws:RequestTag/${END_WARNED_TAG_KEY}`]: '2026-03-31',
+    },
+    label: 'suspension records',
   },
   { action: 'iam:GetAccountPasswordPolicy', on: 'account' },
   { action: 'iam:ListAccountAliases', on: 'account' },

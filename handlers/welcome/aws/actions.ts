@@ -38,6 +38,9 @@ export const COMMAND_ACTIONS = {
   CreateLoginProfileCommand: { action: 'iam:CreateLoginProfile', resource: 'user' },
   DeleteLoginProfileCommand: { action: 'iam:DeleteLoginProfile', resource: 'user' },
   TagUserCommand: { action: 'iam:TagUser', resource: 'user' },
+  // A suspension turns the person's keys off (handlers/welcome/suspension.ts).
+  ListAccessKeysCommand: { action: 'iam:ListAccessKeys', resource: 'user' },
+  UpdateAccessKeyCommand: { action: 'iam:UpdateAccessKey', resource: 'user' },
   GetAccountPasswordPolicyCommand: { action: 'iam:GetAccountPasswordPolicy', resource: 'account' },
   ListAccountAliasesCommand: { action: 'iam:ListAccountAliases', resource: 'account' },
   ListUsersCommand: { action: 'iam:ListUsers', resource: 'account' },
