@@ -16,11 +16,14 @@ import {
   MANAGED_BY_TAG_KEY,
   RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
+  SUSPENDED_TAG_KEY,
+  ACCESS_UNTIL_TAG_KEY,
 } from '../shared/contract';
 import { jsonPath, quote } from './errors';
 import { validateDocument, type CrossProblem } from './validate';
 import { checkEmailAddress, EMAIL_ADDRESS, reasonOf } from '../shared/rules';
 import { nearestTagText, tagRefusal } from './tag-text';
+import { committedRoster } from './removals';
 
 /** IAM's limits, from the IAM quotas and API reference. */
 export const IAM_LIMITS = {
@@ -53,6 +56,9 @@ export const RESERVED_TAG_KEYS = [
   // Written from `resendAfterSignIn`.
   RESEND_AFTER_SIGN_IN_TAG_KEY,
   RENAMED_FROM_TAG_KEY,
+  // Written from `suspended` and `accessUntil`: the function acts on them.
+  SUSPENDED_TAG_KEY,
+  ACCESS_UNTIL_TAG_KEY,
 ] as const;
 
 /** Characters IAM allows in user and group names. */
@@ -172,6 +178,56 @@ const resend = z
       'welcome email. Only a value above every value already served sends anything; lowering it does nothing.',
   );
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** Days in a month of the proleptic Gregorian calendar (`month` 1 to 12). */
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Why `YYYY-MM-DD` names no day (`2027-02-30`), or undefined when it is one. */
+export function impossibleDate(value: string): string | undefined {
+  const [year, month, day] = value.split('-').map(Number);
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const days = daysIn(year, month);
+  if (day < 1 || day > days) return `${MONTHS[month - 1]} ${year} has ${days} days`;
+  return undefined;
+}
+
+/** Today in UTC, `YYYY-MM-DD`: the calendar `accessUntil` is read in. */
+export function utcDay(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+const accessUntil = z
+  .string({ error: 'must be a date like "2027-03-31" (YYYY-MM-DD), in quotes' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, {
+    error:
+      'must be a date like "2027-03-31" (YYYY-MM-DD: four-digit year, two-digit month and day)',
+    abort: true,
+  })
+  .refine((v) => impossibleDate(v) === undefined, {
+    error: (issue) => `is not a day in the calendar: ${impossibleDate(String(issue.input))}`,
+  })
+  .describe(
+    'The last day (UTC, YYYY-MM-DD) the person has access. The next day the daily run deletes ' +
+      'their password and deactivates their access keys (the admins are warned a week before), ' +
+      'and the next deploy suspends them as "suspended": true does. Must not be in the past when added.',
+  );
+
 /** A policy ARN's path: from the `/` after `policy` to the last `/`, e.g. `/job-function/`. */
 function policyPath(arn: string): string {
   const start = arn.indexOf(':policy/') + ':policy'.length;
@@ -225,6 +281,15 @@ export const userSchema = z
             '(a forgotten password). Without it such a resend is refused, so that whoever may tag the ' +
             'user cannot take over a console in use. Honoured only when the deploy role raised the counter.',
         ),
+      suspended: z
+        .literal(true, { error: 'must be true, or left out' })
+        .optional()
+        .describe(
+          'true: sign-in and access keys off and every action denied (AWSDenyAll attached), while the ' +
+            'user, its groups, tags and history stay. Remove the field (or the line) to reinstate: the ' +
+            'person then gets a fresh temporary password by email.',
+        ),
+      accessUntil: accessUntil.optional(),
       renamedFrom: userName
         .optional()
         .describe(
@@ -391,7 +456,9 @@ function crossChecks(raw: unknown, quotas: Quotas, doc?: JsonDocument): CrossPro
         (typeof u.displayName === 'string' ? 1 : 0) +
         (typeof u.renamedFrom === 'string' ? 1 : 0) +
         (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0) +
-        (u.resendAfterSignIn === true ? 1 : 0);
+        (u.resendAfterSignIn === true ? 1 : 0) +
+        // An end date also brings the suspended tag once it has passed.
+        (typeof u.accessUntil === 'string' ? 2 : u.suspended === true ? 1 : 0);
       if (keys.length + own > IAM_LIMITS.tagsPerUser) {
         out.push({
           path: ['users', i, 'tags'],
@@ -484,19 +551,79 @@ function tagSuggestion(issue: z.core.$ZodIssue, value: unknown): unknown {
 /** How annotations on a pull request title the roster's problems. */
 export const ROSTER_PROBLEM_TITLE = 'Roster problem';
 
+/** What the end-date check compares with: the day, and the roster as committed. */
+export interface EndDateOptions {
+  /** Today, `YYYY-MM-DD` in UTC. @default the clock's */
+  readonly today?: string;
+  /**
+   * The roster as committed (git HEAD, or a pull request's base branch:
+   * inputs/removals.ts), read only when a date has passed; undefined when
+   * there is none, and then every past date counts as new.
+   */
+  readonly committed?: () => unknown;
+}
+
+/**
+ * End dates in the past that this change adds: a person who is new, or
+ * whose `accessUntil` differs from the committed roster's. One that was
+ * committed before it passed is the end date doing its work, not a mistake.
+ */
+function pastEndDates(raw: unknown, options: EndDateOptions): CrossProblem[] {
+  if (!isRecord(raw) || !Array.isArray(raw.users)) return [];
+  const today = options.today ?? utcDay();
+  const past = raw.users.flatMap((u, i) =>
+    isRecord(u) &&
+    typeof u.accessUntil === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(u.accessUntil) &&
+    impossibleDate(u.accessUntil) === undefined &&
+    u.accessUntil < today
+      ? [{ i, userName: typeof u.userName === 'string' ? u.userName : '', date: u.accessUntil }]
+      : [],
+  );
+  if (past.length === 0) return [];
+  const earlier = options.committed?.();
+  const committed = new Map<string, unknown>();
+  const earlierUsers = isRecord(earlier) && Array.isArray(earlier.users) ? earlier.users : [];
+  for (const u of earlierUsers)
+    if (isRecord(u) && typeof u.userName === 'string')
+      committed.set(u.userName.toLowerCase(), u.accessUntil);
+  return past
+    .filter((p) => committed.get(p.userName.toLowerCase()) !== p.date)
+    .map((p) => ({
+      path: ['users', p.i, 'accessUntil'],
+      message: `is in the past (today is ${today}, UTC); an end date must be today or later when it is added: to end this person's access now, set "suspended": true`,
+    }));
+}
+
 /**
  * Validates a parsed roster document; throws InputFileError listing every
  * problem. `quotas`: the account's (the settings' `limits`), IAM's defaults if not given.
  */
-export function validateRoster(doc: JsonDocument, quotas: Quotas = DEFAULT_QUOTAS): Roster {
-  return validateDocument(doc, rosterSchema, (raw) => crossChecks(raw, quotas, doc), {
+export function validateRoster(
+  doc: JsonDocument,
+  quotas: Quotas = DEFAULT_QUOTAS,
+  endDates: EndDateOptions = {},
+): Roster {
+  const checks = (raw: unknown) => [
+    ...crossChecks(raw, quotas, doc),
+    ...pastEndDates(raw, endDates),
+  ];
+  return validateDocument(doc, rosterSchema, checks, {
     subjectOf: subjectOf(doc.value),
     title: ROSTER_PROBLEM_TITLE,
     suggest: tagSuggestion,
   });
 }
 
-/** Reads and validates a roster file. */
-export function loadRoster(file: string, quotas: Quotas = DEFAULT_QUOTAS): Roster {
-  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE), quotas);
+/**
+ * Reads and validates a roster file. A past end date is compared with the
+ * file as committed in git (HEAD; in a pull request the base branch), read
+ * only when there is one.
+ */
+export function loadRoster(
+  file: string,
+  quotas: Quotas = DEFAULT_QUOTAS,
+  endDates: EndDateOptions = { committed: () => committedRoster(file)?.value },
+): Roster {
+  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE), quotas, endDates);
 }

@@ -17,10 +17,12 @@
  */
 import { decide } from '../handlers/welcome/core/policy';
 import {
+  ACCESS_UNTIL_TAG_KEY,
   DISPLAY_NAME_TAG_KEY,
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
   RESEND_TAG_KEY,
+  SUSPENDED_TAG_KEY,
 } from '../shared/contract';
 import {
   changedFields,
@@ -77,6 +79,27 @@ export interface Welcome extends Recipient {
 export interface Resend extends Recipient {
   readonly from: number;
   readonly to: number;
+}
+
+/**
+ * A person the plan suspends: the `suspended` tag appears on a user it keeps
+ * (TagUser, which the function answers by turning sign-in and keys off).
+ */
+export interface Suspension {
+  readonly userName: string;
+  /** Set when the suspension comes from an end date that has passed, not the roster's field. */
+  readonly accessEnded?: string;
+}
+
+/** A person the plan reinstates: the `suspended` tag goes; the function issues a fresh password. */
+export type Reinstatement = Recipient;
+
+/** An end date the plan sets, changes or removes (tag `access-until`). */
+export interface AccessEnd {
+  readonly userName: string;
+  /** The last day of access after the plan; undefined when the plan removes the end date. */
+  readonly until?: string;
+  readonly before?: string;
 }
 
 export interface FieldChange {
@@ -162,6 +185,12 @@ export interface PlanPeople {
   readonly resend: readonly Resend[];
   /** Users the plan creates whom the function will not welcome, and why; by name. */
   readonly notWelcomed: readonly { readonly userName: string; readonly why: string }[];
+  /** People the plan suspends (users it keeps), by name. */
+  readonly suspend: readonly Suspension[];
+  /** People the plan reinstates (users it keeps), by name. */
+  readonly reinstate: readonly Reinstatement[];
+  /** End dates the plan sets on a user (one it creates included), changes or removes, by name. */
+  readonly accessEnds: readonly AccessEnd[];
   /** Every policy attachment of a user, in plan order. */
   readonly attachments: readonly (PolicyChange & { readonly userName: string })[];
 }
@@ -249,6 +278,20 @@ function userChangeOf(rc: Rc, action: Action): UserChange {
     tags: tagChanges(tagsOf(rc.change.before), tagsOf(rc.change.after)),
     forcedBy: action === 'replace' ? replacePaths(rc) : [],
   };
+}
+
+/**
+ * Whether the configuration's roster says `suspended` for this person rather
+ * than an end date that passed: the plan does not carry the roster, but an
+ * end date still ahead of the plan's own timestamp cannot have suspended
+ * anyone. Without a timestamp, a person with an end date counts as ended.
+ */
+function rosterSaysSuspended(person: PlannedPerson, plan: TerraformPlan): boolean {
+  const until = person.tags[ACCESS_UNTIL_TAG_KEY];
+  const stamp = (plan as { timestamp?: unknown }).timestamp;
+  if (until === undefined) return true;
+  if (typeof stamp !== 'string') return false;
+  return until >= stamp.slice(0, 10);
 }
 
 const byName = <T extends { userName: string }>(a: T, b: T) => a.userName.localeCompare(b.userName);
@@ -346,6 +389,41 @@ export function readPlanPeople(plan: TerraformPlan): PlanPeople {
     return [{ ...r, from, to }];
   });
 
+  const suspend: Suspension[] = [];
+  const reinstate: Reinstatement[] = [];
+  for (const { before, after } of updated) {
+    const was = before.tags[SUSPENDED_TAG_KEY] === 'true';
+    const is = after.tags[SUSPENDED_TAG_KEY] === 'true';
+    if (!was && is) {
+      const until = after.tags[ACCESS_UNTIL_TAG_KEY];
+      // The stack writes the tag for a passed end date too (stacks/roster-users.ts).
+      const ended = until !== undefined && !rosterSaysSuspended(after, plan);
+      suspend.push({ userName: after.userName, ...(ended ? { accessEnded: until } : {}) });
+    } else if (was && !is) {
+      const r = recipientOf(after);
+      if (!('skip' in r)) reinstate.push(r);
+    }
+  }
+  const accessEnds: AccessEnd[] = [
+    ...added.map((p) => ({ before: undefined, after: p })),
+    ...created
+      .filter((c) => c.action === 'replace')
+      .map((c) => ({ before: undefined, after: c.person })),
+    ...renamed.filter((r) => !r.sameUser).map((r) => ({ before: undefined, after: r.to })),
+    ...updated,
+  ].flatMap(({ before, after }) => {
+    const was = before?.tags[ACCESS_UNTIL_TAG_KEY];
+    const until = after.tags[ACCESS_UNTIL_TAG_KEY];
+    if (was === until) return [];
+    return [
+      {
+        userName: after.userName,
+        ...(until === undefined ? {} : { until }),
+        ...(was === undefined ? {} : { before: was }),
+      },
+    ];
+  });
+
   const people = new Map([...all.entries()].map(([userName, e]) => [userName, { userName, ...e }]));
   return {
     added,
@@ -358,6 +436,9 @@ export function readPlanPeople(plan: TerraformPlan): PlanPeople {
     welcome: welcome.sort(byName),
     resend: resend.sort(byName),
     notWelcomed: notWelcomed.sort(byName),
+    suspend: suspend.sort(byName),
+    reinstate: reinstate.sort(byName),
+    accessEnds: accessEnds.sort(byName),
     attachments,
   };
 }

@@ -58,6 +58,12 @@ export interface PlanSummary {
     readonly welcome: readonly string[];
     /** Who gets the welcome email again (the resend counter rises). */
     readonly resend: readonly string[];
+    /** Who is suspended, with the end date when one passed. */
+    readonly suspend: readonly { readonly userName: string; readonly accessEnded?: string }[];
+    /** Who is reinstated (a fresh password follows). */
+    readonly reinstate: readonly string[];
+    /** End dates set, changed or removed. */
+    readonly accessEnds: readonly { readonly userName: string; readonly until?: string }[];
   };
   /** Other managed resources by type. */
   readonly others: ReadonlyMap<string, TypeCounts>;
@@ -119,6 +125,9 @@ export function summarizePlan(plan: TerraformPlan, config?: SynthesizedConfig): 
       rename,
       welcome: people.welcome.map((w) => w.userName),
       resend: people.resend.map((r) => r.userName),
+      suspend: people.suspend,
+      reinstate: people.reinstate.map((r) => r.userName),
+      accessEnds: people.accessEnds,
     },
     others: new Map([...others.entries()].sort(([a], [b]) => byName(a, b))),
     parts: new Map(
@@ -160,6 +169,17 @@ export function formatSummary(s: PlanSummary): string {
     lines.push(`Welcome emails (${s.people.welcome.length}): ${list(s.people.welcome)}`);
   if (s.people.resend.length > 0)
     lines.push(`Welcome emails sent again (${s.people.resend.length}): ${list(s.people.resend)}`);
+  const { suspend, reinstate, accessEnds } = s.people;
+  if (suspend.length > 0)
+    lines.push(
+      `People to suspend (${suspend.length}): ${suspend.map((p) => (p.accessEnded ? `${p.userName} (access ended on ${p.accessEnded})` : p.userName)).join(', ')}`,
+    );
+  if (reinstate.length > 0)
+    lines.push(`People to reinstate (${reinstate.length}): ${list(reinstate)}`);
+  if (accessEnds.length > 0)
+    lines.push(
+      `Access end dates (${accessEnds.length}): ${accessEnds.map((a) => `${a.userName} ${a.until ? `access ends on ${a.until}` : '(end date removed)'}`).join(', ')}`,
+    );
   const ACTIONS = ['add', 'change', 'replace', 'remove', 'forget'] as const;
   const phrase = (c: TypeCounts) =>
     ACTIONS.filter((a) => c[a] > 0)

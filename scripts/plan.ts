@@ -41,6 +41,12 @@ import { STACK_NAME } from '../stacks/iam-onboarding-stack';
 import { dnsRecordsToAddByHand } from '../stacks/sender-identity';
 import { noticeDestinations } from '../review/admin-notice-preview';
 import { putWebhookCommand } from '../stacks/admin-notices';
+import {
+  netUsersOf,
+  quotaVerdict,
+  readAccountQuota,
+  type AccountQuota,
+} from '../review/account-quota';
 
 const USAGE = 'usage: npm run plan [-- --offline] [-- --state FILE] [-- --verbose]';
 
@@ -110,7 +116,7 @@ function planBasis(flags: Flags, stateSummary?: { resources: number }): Basis {
   };
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   try {
     const flags = parseArgs(argv);
     // Its form first, so that a wrong file stops before anything is written.
@@ -136,6 +142,12 @@ function main(argv: readonly string[]): number {
     });
     console.log(`Plan for stack iam-onboarding (${basis.console})\n`);
     console.log(formatSummary(summarizePlan(result.plan, config)));
+    // Only against the account: an offline plan's "everything is new" would count people twice.
+    const accountQuota: AccountQuota = basis.offline
+      ? { checked: false, why: 'the plan is offline, with no account to read' }
+      : await readAccountQuota();
+    const quota = quotaVerdict(accountQuota, netUsersOf(result.plan));
+    if (quota) console.log(`\n${'note' in quota ? quota.note : quota.text.replaceAll('**', '')}`);
 
     const records = dnsRecordsToAddByHand(settings);
     if (records.length > 0) {
@@ -167,6 +179,7 @@ function main(argv: readonly string[]): number {
         mode: basis.report,
         previews: { files },
         removalWarningShare: removalWarningShare(),
+        accountQuota,
       }),
     );
     console.log(`Report: ${relative(process.cwd(), reportFile)}`);
@@ -192,4 +205,6 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

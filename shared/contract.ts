@@ -69,6 +69,46 @@ export const SENT_TO_TAG_KEY = `${FUNCTION_TAG_PREFIX}sent-to`;
 export const RESEND_AFTER_SIGN_IN_TAG_KEY = 'resend-after-sign-in';
 
 /**
+ * Tag the stack writes ("true") while the roster says `"suspended": true`, or
+ * once the person's `accessUntil` has passed at synthesis. A suspended user
+ * keeps its name, ID, groups, tags and history, and carries the AWS-managed
+ * deny-all policy (DENY_ALL_POLICY_ARN); the function answers the tag's
+ * TagUser by deleting the login profile and deactivating access keys, and
+ * its removal (reinstating) with a fresh password through the resend path.
+ */
+export const SUSPENDED_TAG_KEY = 'suspended';
+
+/**
+ * Tag the stack writes from the roster's `accessUntil` (`YYYY-MM-DD`): the
+ * last day, in UTC, the person has access. The daily run suspends a person
+ * whose day has passed, and warns the admins a week before.
+ */
+export const ACCESS_UNTIL_TAG_KEY = 'access-until';
+
+/**
+ * Set by the function when it has turned a suspended person's sign-in and
+ * keys off (login profile deleted, access keys deactivated): ISO-8601 time.
+ * A later REINSTATED_AT_TAG_KEY tells that the suspension was lifted since.
+ */
+export const SUSPENDED_AT_TAG_KEY = `${FUNCTION_TAG_PREFIX}suspended-at`;
+
+/** Set by the function when it issued a reinstated person a fresh password: ISO-8601 time. */
+export const REINSTATED_AT_TAG_KEY = `${FUNCTION_TAG_PREFIX}reinstated-at`;
+
+/** Set by the daily run when it warned the admins of an end date: the `access-until` day it warned of. */
+export const END_WARNED_TAG_KEY = `${FUNCTION_TAG_PREFIX}end-warned`;
+
+/** Days before an `accessUntil` day the daily run warns the admins. */
+export const END_WARNING_DAYS = 7;
+
+/**
+ * Attached to every suspended user: AWS's managed policy that denies every
+ * action. A Deny no grant can lift, effective at once, whatever groups the
+ * user is still in (they are kept, so reinstating restores them untouched).
+ */
+export const DENY_ALL_POLICY_ARN = 'arn:aws:iam::aws:policy/AWSDenyAll';
+
+/**
  * Set by the function when it deleted a login profile never used within the
  * configured days: ISO-8601 time of the expiry. Kept after a resend, so
  * compare it with the resent tag to tell whether access came back.

@@ -58,6 +58,9 @@ export const FUNCTION_CALLS = [
   { action: 'iam:CreateLoginProfile', command: 'CreateLoginProfileCommand', on: 'managed-user' },
   { action: 'iam:DeleteLoginProfile', command: 'DeleteLoginProfileCommand', on: 'managed-user' },
   { action: 'iam:GetLoginProfile', command: 'GetLoginProfileCommand', on: 'managed-user' },
+  // A suspension turns the person's keys off, never deletes them (handlers/welcome/suspension.ts).
+  { action: 'iam:ListAccessKeys', command: 'ListAccessKeysCommand', on: 'managed-user' },
+  { action: 'iam:UpdateAccessKey', command: 'UpdateAccessKeyCommand', on: 'managed-user' },
   { action: 'iam:TagUser', command: 'TagUserCommand', on: 'managed-user-tag' },
   {
     action: 'iam:GetAccountPasswordPolicy',

@@ -15,6 +15,9 @@ import {
   UNUSED_PASSWORD_DAYS,
   WELCOME_ENV,
   WELCOMED_TAG_KEY,
+  SUSPENDED_AT_TAG_KEY,
+  REINSTATED_AT_TAG_KEY,
+  END_WARNED_TAG_KEY,
 } from '../shared/contract';
 import { actionsOn, QUEUE_POLLER_ACTIONS, statementActions } from '../shared/function-calls';
 import { bundleWelcome } from './welcome-bundle';
@@ -265,6 +268,21 @@ export class RequestFunction extends Construct {
           StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
           'ForAllValues:StringEquals': {
             'aws:TagKeys': [WELCOMED_TAG_KEY, RESENT_TAG_KEY, SENT_TO_TAG_KEY],
+          },
+        },
+      },
+      {
+        // A suspension (the roster's, or an end date passed): the keys are
+        // turned off by the first statement's ListAccessKeys/UpdateAccessKey;
+        // the function records what it did, with only these tags.
+        Sid: 'MarkManagedUsersSuspended',
+        Effect: 'Allow',
+        Action: 'iam:TagUser',
+        Resource: managedUsers,
+        Condition: {
+          StringEquals: { [`iam:ResourceTag/${MANAGED_BY_TAG_KEY}`]: MANAGED_BY_TAG_VALUE },
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': [SUSPENDED_AT_TAG_KEY, REINSTATED_AT_TAG_KEY, END_WARNED_TAG_KEY],
           },
         },
       },

@@ -3,6 +3,7 @@ import { IamGroupPolicyAttachmentsExclusive } from '@cdktf/provider-aws/lib/iam-
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserGroupMembership } from '@cdktf/provider-aws/lib/iam-user-group-membership';
 import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
+import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
@@ -16,8 +17,11 @@ import {
   MANAGED_USER_PATH,
   RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
+  SUSPENDED_TAG_KEY,
+  ACCESS_UNTIL_TAG_KEY,
+  DENY_ALL_POLICY_ARN,
 } from '../shared/contract';
-import type { Roster, RosterUser } from '../inputs/roster';
+import { utcDay, type Roster, type RosterUser } from '../inputs/roster';
 import { groupPolicyAttachmentName, terraformName } from './terraform-names';
 
 export interface RosterUsersProps {
@@ -35,6 +39,12 @@ export interface RosterUsersProps {
    * @default nothing
    */
   readonly createAfter?: readonly TerraformResource[];
+  /**
+   * Today (`YYYY-MM-DD`, UTC): a person whose `accessUntil` is before it is
+   * synthesized suspended.
+   * @default the clock's
+   */
+  readonly today?: string;
 }
 
 /** The IAM resources made for one roster group. */
@@ -51,10 +61,27 @@ export interface RosterUserResources {
   readonly user: IamUser;
   /** The person's groups: the roster's, and always the everyone group. */
   readonly membership: IamUserGroupMembership;
+  /** AWSDenyAll on the user, while the person is suspended (or their access has ended). */
+  readonly denyAll?: IamUserPolicyAttachment;
+}
+
+/**
+ * Whether the person is suspended at synthesis on `today`: the roster says
+ * so, or the last day of `accessUntil` has passed.
+ */
+export function isSuspended(person: RosterUser, today: string = utcDay()): boolean {
+  return (
+    person.suspended === true || (person.accessUntil !== undefined && person.accessUntil < today)
+  );
 }
 
 /** The tags a managed user carries: the roster's own, then the ones the welcome function reads. */
 export function userTags(person: RosterUser): Record<string, string> {
+  return userTagsOn(person, utcDay());
+}
+
+/** The tags as of `today` (`YYYY-MM-DD`, UTC): an end date passed adds the suspended tag. */
+export function userTagsOn(person: RosterUser, today: string): Record<string, string> {
   return {
     ...person.tags,
     [MANAGED_BY_TAG_KEY]: MANAGED_BY_TAG_VALUE,
@@ -65,6 +92,10 @@ export function userTags(person: RosterUser): Record<string, string> {
     // the pipeline answers with a new password; 0 and absent both mean "never".
     ...(person.resend ? { [RESEND_TAG_KEY]: String(person.resend) } : {}),
     ...(person.resendAfterSignIn ? { [RESEND_AFTER_SIGN_IN_TAG_KEY]: 'true' } : {}),
+    // Adding the tag (TagUser) is the function's cue to turn sign-in and keys
+    // off; removing it, to issue a fresh password.
+    ...(isSuspended(person, today) ? { [SUSPENDED_TAG_KEY]: 'true' } : {}),
+    ...(person.accessUntil ? { [ACCESS_UNTIL_TAG_KEY]: person.accessUntil } : {}),
   };
 }
 
@@ -93,6 +124,7 @@ export class RosterUsers extends Construct {
   constructor(scope: Construct, id: string, props: RosterUsersProps) {
     super(scope, id);
     const path = props.path ?? MANAGED_USER_PATH;
+    const today = props.today ?? utcDay();
 
     const everyone = new IamGroup(this, 'everyone', { name: EVERYONE_GROUP_NAME, path });
     everyone.overrideLogicalId(terraformName(EVERYONE_GROUP_NAME));
@@ -169,7 +201,7 @@ export class RosterUsers extends Construct {
         // Terraform cannot delete the user (docs/design.md,
         // "Terraform cannot delete a user whose login profile it does not manage").
         forceDestroy: true,
-        tags: userTags(person),
+        tags: userTagsOn(person, today),
       });
       user.overrideLogicalId(name);
       if (after && after.length > 0) user.dependsOn = after;
@@ -180,7 +212,17 @@ export class RosterUsers extends Construct {
         groups: [everyoneRef, ...[...person.groups].sort().map((g) => groupRefs.get(g)!)],
       });
       membership.overrideLogicalId(name);
-      users.set(person.userName, { user, membership });
+      // A deny no group grant can lift; the memberships stay, so reinstating
+      // (the attachment destroyed) gives back exactly what the person had.
+      let denyAll: IamUserPolicyAttachment | undefined;
+      if (isSuspended(person, today)) {
+        denyAll = new IamUserPolicyAttachment(this, `suspended-${name}`, {
+          user: user.name,
+          policyArn: DENY_ALL_POLICY_ARN,
+        });
+        denyAll.overrideLogicalId(`suspended_${name}`);
+      }
+      users.set(person.userName, { user, membership, ...(denyAll ? { denyAll } : {}) });
     }
     this.users = users;
     this.groups = groups;

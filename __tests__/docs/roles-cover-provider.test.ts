@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdktf';
-import { loadRoster } from '../../inputs/roster';
+import { loadRoster, type Roster } from '../../inputs/roster';
 import { loadSettings, type Settings } from '../../inputs/settings';
 import { PHASES, PROVIDER_CALLS } from '../../review/rehearsal/provider-calls';
 import {
@@ -24,9 +24,9 @@ import { DEFAULT_SETTINGS_PATH, ZONE_SETTINGS_PATH, fixtureCode } from '../suppo
 const roster = loadRoster('users/users.json');
 const code = fixtureCode();
 
-function synth(settings: Settings): SynthesizedConfig {
+function synth(settings: Settings, people: Roster = roster): SynthesizedConfig {
   const stack = new IamOnboardingStack(Testing.app(), {
-    roster,
+    roster: people,
     settings,
     welcomeCodeDir: code,
   });
@@ -42,17 +42,24 @@ const optIn = (): Settings => {
   };
 };
 
-const CASES: [string, () => Settings][] = [
+/** The shipped roster with its first person suspended: AWSDenyAll attached to the user. */
+const withSuspended: Roster = {
+  ...roster,
+  users: roster.users.map((u, i) => (i === 0 ? { ...u, suspended: true as const } : u)),
+};
+
+const CASES: [string, () => Settings, Roster?][] = [
   ['config/settings.json', () => loadSettings(DEFAULT_SETTINGS_PATH)],
   ['config/examples/existing-trail-with-zone.json', () => loadSettings(ZONE_SETTINGS_PATH)],
   ['the opt-in settings (password policy, reserved concurrency)', optIn],
+  ['a suspended person', () => loadSettings(DEFAULT_SETTINGS_PATH), withSuspended],
 ];
 
 /** A policy file as the guide has it installed: `sed s/123456789012/$ACCOUNT_ID/g`. */
 const policy = (file: string, account: string): unknown =>
   JSON.parse(readFileSync(`docs/roles/${file}`, 'utf8').replaceAll('123456789012', account));
 
-const configs = new Map(CASES.map(([name, settings]) => [name, synth(settings())]));
+const configs = new Map(CASES.map(([name, settings, people]) => [name, synth(settings(), people)]));
 const accountOf = (c: SynthesizedConfig) =>
   (c.provider?.aws?.[0]?.allowed_account_ids as string[])[0];
 

@@ -69,6 +69,9 @@ describe('summarizePlan', () => {
       // Created without the managed tags: the function would not welcome it.
       welcome: [],
       resend: [],
+      suspend: [],
+      reinstate: [],
+      accessEnds: [],
     });
     expect(formatSummary(s).split('\n')).toEqual([
       'People to add (1): new.person',

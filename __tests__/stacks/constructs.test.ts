@@ -382,7 +382,33 @@ describe('welcome function', () => {
       'iam:DeleteLoginProfile',
       'iam:TagUser',
       'iam:TagUser',
+      'iam:TagUser',
+      'iam:UpdateAccessKey',
     ]);
+    // A suspension turns keys off (never deletes them) and records what it did; managed users only.
+    expect(statement(policy, 'SuspendManagedUsers')).toEqual({
+      Sid: 'SuspendManagedUsers',
+      Effect: 'Allow',
+      Action: ['iam:ListAccessKeys', 'iam:UpdateAccessKey'],
+      Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
+      Condition: managed,
+    });
+    expect(statement(policy, 'MarkManagedUsersSuspended')).toEqual({
+      Sid: 'MarkManagedUsersSuspended',
+      Effect: 'Allow',
+      Action: 'iam:TagUser',
+      Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
+      Condition: {
+        ...managed,
+        'ForAllValues:StringEquals': {
+          'aws:TagKeys': [
+            'iam-onboarding:suspended-at',
+            'iam-onboarding:reinstated-at',
+            'iam-onboarding:end-warned',
+          ],
+        },
+      },
+    });
     // ListUsers has no resource type: IAM authorizes it against "*".
     expect(statement(policy, 'AccountLevelReads')).toEqual({
       Sid: 'AccountLevelReads',
@@ -443,7 +469,7 @@ describe('welcome function', () => {
       },
     });
     // Nine for the welcome; five for notices and SES feedback (admin-notices.test.ts).
-    expect(statements(policy)).toHaveLength(14);
+    expect(statements(policy)).toHaveLength(16);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
   });
 

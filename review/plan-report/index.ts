@@ -9,6 +9,7 @@
  * One file per section; this one reads the plan once and puts them together.
  */
 import { DEFAULT_REMOVAL_SHARE } from '../../inputs/removals';
+import { netUsersOf, quotaVerdict } from '../account-quota';
 import { managedChanges, type Action } from '../plan-changes';
 import { readPlanPeople } from '../plan-people';
 import type { TerraformPlan } from '../terraform-plan';
@@ -67,15 +68,18 @@ export function renderPlanReport(plan: TerraformPlan, options: PlanReportOptions
   const groups = groupsSection(changes);
   const pipeline = pipelineSection(changes, options.config);
   const welcome = welcomeSection(people, options.previews, maxRows);
+  const quota = options.accountQuota && quotaVerdict(options.accountQuota, netUsersOf(plan));
 
   const out: string[] = [`### Plan for ${code(options.stackName ?? 'iam-onboarding')}`, ''];
   if (options.mode) out.push(`_${md(options.mode)}_`, '');
+  if (quota && 'note' in quota) out.push(`_${md(quota.note)}_`, '');
   out.push(
     ...renderFindings([
       ...persons.findings,
       ...groups.findings,
       ...pipeline.findings,
       ...welcome.findings,
+      ...(quota && 'level' in quota ? [quota] : []),
     ]),
   );
   out.push(

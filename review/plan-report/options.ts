@@ -1,4 +1,5 @@
 /** What the caller tells the report besides the plan. */
+import type { AccountQuota } from '../account-quota';
 import type { SynthesizedConfig } from '../plan-summary';
 
 /** One rendered preview, as scripts/preview.ts writes it. */
@@ -31,4 +32,6 @@ export interface PlanReportOptions {
    * CAUTION of its own (inputs/removals.ts). @default 0.2
    */
   readonly removalWarningShare?: number;
+  /** The account's IAM users and quota (review/account-quota.ts), or why they were not read. */
+  readonly accountQuota?: AccountQuota;
 }

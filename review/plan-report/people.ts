@@ -2,7 +2,14 @@
  * The report's people: added, renamed, changed and removed, one table row
  * each, with cautions for whatever loses a password or access keys.
  */
-import { DISPLAY_NAME_TAG_KEY, EMAIL_TAG_KEY, RESEND_TAG_KEY } from '../../shared/contract';
+import {
+  ACCESS_UNTIL_TAG_KEY,
+  DENY_ALL_POLICY_ARN,
+  DISPLAY_NAME_TAG_KEY,
+  EMAIL_TAG_KEY,
+  RESEND_TAG_KEY,
+  SUSPENDED_TAG_KEY,
+} from '../../shared/contract';
 import { diff } from '../plan-changes';
 import type { PersonChanges, PlanPeople } from '../plan-people';
 import type { Finding } from './findings';
@@ -46,6 +53,22 @@ function notesOf(p: PersonChanges, isNew: boolean, renamedInPlace: boolean): str
       );
     }
     for (const t of u.tags) {
+      if (t.key === SUSPENDED_TAG_KEY) {
+        notes.push(
+          t.after === 'true'
+            ? '**suspend**: sign-in and access keys off, every action denied; user, groups and tags kept'
+            : '**reinstate**: every action allowed again; a fresh temporary password by email',
+        );
+        continue;
+      }
+      if (t.key === ACCESS_UNTIL_TAG_KEY) {
+        notes.push(
+          t.after === undefined
+            ? `end date removed (was ${md(t.before ?? '')})`
+            : `access ends on ${md(t.after)}${t.before === undefined ? '' : ` (was ${md(t.before)})`}`,
+        );
+        continue;
+      }
       const label = TAG_LABEL[t.key] ?? `tag ${code(t.key)}`;
       notes.push(`${label}: ${quoted(t.before)} → ${quoted(t.after)}`);
     }
@@ -89,8 +112,17 @@ export function peopleSection(
       text: `**${code(r.person.userName)} is deleted and re-created**${forcedBy(r.forcedBy)}: the console password and any access keys are lost; a new welcome email is sent.`,
     });
   }
+  for (const s of people.suspend) {
+    findings.push({
+      level: 'warning',
+      text: s.accessEnded
+        ? `**Suspends ${code(s.userName)}: access ended on ${md(s.accessEnded)}.** Sign-in and access keys are turned off and every action denied; the user, groups and tags stay.`
+        : `**Suspends ${code(s.userName)}.** Sign-in and access keys are turned off and every action denied; the user, groups and tags stay.`,
+    });
+  }
   for (const a of people.attachments) {
-    if (a.action !== 'add') continue;
+    // Deny-all narrows: it is the suspension, reported above.
+    if (a.action !== 'add' || a.policyArn === DENY_ALL_POLICY_ARN) continue;
     findings.push({
       level: 'caution',
       text: `**Widens ${code(a.userName)}**: attaches ${code(a.policyArn ?? '?')} directly to the user.`,
@@ -137,6 +169,12 @@ export function peopleSection(
         p.displayName ? md(p.displayName) : undefined,
         p.email ? md(p.email) : undefined,
         `groups: ${p.groups.length ? p.groups.map(code).join(', ') : '(none)'}`,
+        p.tags[SUSPENDED_TAG_KEY] === 'true'
+          ? '**suspended**: no password until reinstated'
+          : undefined,
+        p.tags[ACCESS_UNTIL_TAG_KEY]
+          ? `access ends on ${md(p.tags[ACCESS_UNTIL_TAG_KEY])}`
+          : undefined,
       ]
         .filter(Boolean)
         .join('; '),

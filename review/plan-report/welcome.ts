@@ -38,8 +38,9 @@ export function welcomeSection(
     level: 'warning',
     text: `${code(n.userName)} is created, but the welcome function will not email them: ${n.why}.`,
   }));
-  const { welcome, resend } = people;
-  if (welcome.length === 0 && resend.length === 0) return { findings, lines: [] };
+  const { welcome, resend, reinstate } = people;
+  if (welcome.length === 0 && resend.length === 0 && reinstate.length === 0)
+    return { findings, lines: [] };
 
   const out = ['#### Welcome emails', ''];
   if (welcome.length > 0) {
@@ -59,6 +60,17 @@ export function welcomeSection(
       '',
       ...capped(
         resend.map((r) => `- resend welcome to ${code(r.userName)} (counter ${r.from} → ${r.to})`),
+        maxRows,
+      ),
+      '',
+    );
+  }
+  if (reinstate.length > 0) {
+    out.push(
+      `${plural(reinstate.length, 'person', 'people')} will be reinstated and get a fresh temporary password by email:`,
+      '',
+      ...capped(
+        reinstate.map((r) => `- reinstate ${code(r.userName)}`),
         maxRows,
       ),
       '',

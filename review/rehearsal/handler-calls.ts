@@ -8,6 +8,9 @@
  * context, which users must be refused).
  */
 import {
+  END_WARNED_TAG_KEY,
+  REINSTATED_AT_TAG_KEY,
+  SUSPENDED_AT_TAG_KEY,
   EXPIRED_TAG_KEY,
   MANAGED_BY_TAG_KEY,
   MANAGED_BY_TAG_VALUE,
@@ -89,6 +92,18 @@ export const WELCOME_HANDLER_CALLS: readonly HandlerCall[] = [
     },
     onlyWithEnv: WELCOME_ENV.unusedPasswordDays,
     label: 'expired tag',
+  },
+  {
+    // A suspension, a reinstatement and an end-date warning are recorded.
+    action: 'iam:TagUser',
+    on: 'managed-user-tag',
+    context: {
+      'aws:TagKeys': [SUSPENDED_AT_TAG_KEY, REINSTATED_AT_TAG_KEY, END_WARNED_TAG_KEY],
+      [`aws:RequestTag/${SUSPENDED_AT_TAG_KEY}`]: '2026-01-08T00:00:00.000Z',
+      [`aws:RequestTag/${REINSTATED_AT_TAG_KEY}`]: '2026-01-09T00:00:00.000Z',
+      [`aws:RequestTag/${END_WARNED_TAG_KEY}`]: '2026-03-31',
+    },
+    label: 'suspension records',
   },
 ];
 

@@ -11,6 +11,8 @@ import { deriveHops, type Hop } from './hops';
 import { runsWelcomeHandler } from './handler-calls';
 import { Resolver } from './resolve';
 import { taggingGuardHops } from './tagging-guard';
+import type { NamedPolicy } from './graph';
+import { deployRoleHops, withScps } from './scp';
 
 export { loadConfig, placeOf, type TfConfig } from './config';
 export { isFailure, type Status, type Verdict } from './evaluate';
@@ -27,13 +29,30 @@ export interface Rehearsal {
   readonly verdicts: readonly Verdict[];
 }
 
+export interface RehearsalOptions {
+  /**
+   * Exported service control policies (scp.ts): every hop of a principal
+   * of the account is judged under them, and the deploy role's calls are
+   * added to the hops.
+   */
+  readonly scps?: readonly NamedPolicy[];
+}
+
 /**
  * Derives the hops from the configuration and evaluates each, then the guard
  * on the tags that steer a resend (the shipped SCP, tagging-guard.ts).
  */
-export async function rehearse(config: TfConfig, file?: string): Promise<Rehearsal> {
+export async function rehearse(
+  config: TfConfig,
+  file?: string,
+  options: RehearsalOptions = {},
+): Promise<Rehearsal> {
   const g = graphOf(config, file);
-  const hops = [...deriveHops(g), ...taggingGuardHops(g.accountId)];
+  let hops = [...deriveHops(g), ...taggingGuardHops(g.accountId)];
+  if (options.scps) {
+    const deploy = await deployRoleHops(config, g.accountId);
+    hops = withScps([...hops, ...deploy], g.accountId, options.scps);
+  }
   return { accountId: g.accountId, verdicts: await evaluateHops(hops, g.accountId) };
 }
 

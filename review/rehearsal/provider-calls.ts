@@ -100,6 +100,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     update: ['iam:AddUserToGroup@group', 'iam:RemoveUserFromGroup@group'],
     delete: ['iam:RemoveUserFromGroup@group'],
   },
+  // internal/service/iam/user_policy_attachment.go (every argument forces a new attachment): AWSDenyAll on a suspended person
+  aws_iam_user_policy_attachment: {
+    create: ['iam:AttachUserPolicy'],
+    read: ['iam:ListAttachedUserPolicies'],
+    update: [],
+    delete: ['iam:DetachUserPolicy'],
+  },
   // internal/service/iam/group.go
   aws_iam_group: {
     create: ['iam:CreateGroup'],

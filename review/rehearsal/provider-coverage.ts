@@ -139,6 +139,7 @@ class Arns {
     if (computed) return computed;
     switch (type) {
       case 'aws_iam_user_group_membership':
+      case 'aws_iam_user_policy_attachment':
         return this.resolve(a.user, 'aws_iam_user');
       case 'aws_iam_group_policy':
       case 'aws_iam_group_policy_attachment':
@@ -374,7 +375,12 @@ export async function providerRequests(
           'function_name',
         );
       if (
-        (action === 'iam:AttachGroupPolicy' || action === 'iam:DetachGroupPolicy') &&
+        [
+          'iam:AttachGroupPolicy',
+          'iam:DetachGroupPolicy',
+          'iam:AttachUserPolicy',
+          'iam:DetachUserPolicy',
+        ].includes(action) &&
         typeof item.attrs.policy_arn === 'string'
       )
         context['iam:PolicyARN'] = item.attrs.policy_arn;

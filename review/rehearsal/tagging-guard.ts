@@ -35,12 +35,13 @@ export const DEPLOY_ROLE_NAME = 'iam-onboarding-deploy';
 export const GUARDED_TAG_KEYS = [EMAIL_TAG_KEY, RESEND_TAG_KEY, RESEND_AFTER_SIGN_IN_TAG_KEY];
 
 /** AWS Organizations attaches FullAWSAccess to every account unless someone removed it. */
-const FULL_AWS_ACCESS: PolicyDocument = {
+export const FULL_AWS_ACCESS: PolicyDocument = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 
-function shipped(file: string, accountId: string, label: string): NamedPolicy {
+/** A policy file of docs/roles, with the example account replaced by `accountId`. */
+export function shipped(file: string, accountId: string, label: string): NamedPolicy {
   const text = readFileSync(join(ROLES_DIR, file), 'utf8').replaceAll(EXAMPLE_ACCOUNT, accountId);
   return { label, document: JSON.parse(text) as PolicyDocument, unresolved: [] };
 }

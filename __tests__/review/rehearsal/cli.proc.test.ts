@@ -39,7 +39,7 @@ it('exits 0 when every hop passes, 2 on an unreadable configuration', () => {
     'allowed  sns -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [TopicDeliversCreateUserEvents (queue policy of iam-onboarding-welcome-queue)]',
   );
   expect(ok.stdout).toMatch(
-    /^139 hops: 112 allowed, 27 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
+    /^154 hops: 115 allowed, 39 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
   );
 
   const missing = run('--config', join(dir, 'missing.json'));
@@ -92,4 +92,46 @@ it.each([
   expect(denied.stdout).toMatch(
     new RegExp(`${lines.length} DENIED, 0 OPEN.*${lines.length} hop\\(s\\) would fail$`, 'm'),
   );
+});
+
+describe('--scp FILE...', () => {
+  const config = () => written('scp', synthesizedConfig(trailNoZone()));
+  const scp = (name: string, body: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, body);
+    return f;
+  };
+
+  it('names the call an SCP denying iam:CreateLoginProfile stops, and exits 1', () => {
+    const f = scp(
+      'no-passwords.json',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'iam:CreateLoginProfile', Resource: '*' }],
+      }),
+    );
+    const r = run('--config', config(), '--scp', f);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'DENIED   role iam-onboarding-welcome -> user iam-onboarding/new.person: iam:CreateLoginProfile  [explicit deny statement #1 in scp SCP no-passwords.json]',
+    );
+    expect(r.stdout).toMatch(
+      /^Under SCP FullAWSAccess \(assumed\), SCP no-passwords\.json: \d+ distinct calls of the deploy role, \d+ allowed\.$/m,
+    );
+    expect(r.stdout).toContain(
+      'Denied by the SCPs (1 calls):\n  iam:CreateLoginProfile: 1 call(s), by role iam-onboarding-welcome  [explicit deny statement #1 in scp SCP no-passwords.json]',
+    );
+  });
+
+  it('a file that is no policy is one line and exit 2, before anything is rehearsed', () => {
+    const r = run('--config', config(), '--scp', scp('cut.json', '{"Statement": ['));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/cut\.json: is not JSON \(/),
+    ]);
+    const none = run('--config', config(), '--scp');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--scp needs one or more policy files');
+  });
 });

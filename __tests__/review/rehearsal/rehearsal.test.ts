@@ -18,8 +18,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
 
 describe.each([
   // With admin notices by email and Slack (config/settings.json), and with none.
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 142],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 129],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 154],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 141],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -118,6 +118,11 @@ describe.each([
     expect(ofTheFunction).toEqual([
       ...writes.flatMap((action) => UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u}: ${action}`)),
       ...UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u} (expired tag): iam:TagUser`),
+      // A suspension's calls: keys and records of managed users only.
+      ...['iam:ListAccessKeys', 'iam:UpdateAccessKey'].flatMap((action) =>
+        UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u}: ${action}`),
+      ),
+      ...UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u} (suspension records): iam:TagUser`),
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag): iam:TagUser`,
       `${ROLE} -> user iam-onboarding/new.person (write the resend request tag): iam:TagUser`,
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag along with a tag it may write): iam:TagUser`,

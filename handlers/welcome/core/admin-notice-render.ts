@@ -116,6 +116,27 @@ function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
       ],
       todo: `If ${user} still needs access, raise their "resend" counter in ${ROSTER}.`,
     },
+    suspended: {
+      headline: `${user} suspended`,
+      lines: [
+        `The sign-in and access keys of ${user} are off; the user, groups, tags and history are kept.`,
+        ...why,
+      ],
+      todo: `Nothing, if the roster asked for it. To reinstate ${user}, remove "suspended" (or move "accessUntil" later) in ${ROSTER}.`,
+    },
+    reinstated: {
+      headline: `${user} reinstated`,
+      lines: [
+        `The suspension of ${user} was lifted: a fresh temporary password and email went out${to}. Access keys stay inactive until someone turns them on.`,
+        ...why,
+      ],
+      todo: `Nothing, if the roster asked for it. If nobody did, check CloudTrail's UntagUser calls on ${user}.`,
+    },
+    'access-ending': {
+      headline: `Access of ${user} ends soon`,
+      lines: [`The last day of access of ${user} is near; after it they are suspended.`, ...why],
+      todo: `Nothing, if it should end. To extend it, move "accessUntil" of ${user} later in ${ROSTER}.`,
+    },
   };
   return byKind[n.kind];
 }

@@ -23,7 +23,13 @@ export type AdminNoticeKind =
   /** SES refused to send the welcome email. */
   | 'rejected'
   /** An unused temporary password expired: its login profile was deleted. */
-  | 'expired';
+  | 'expired'
+  /** A suspension (the roster's, or an end date passed) was applied: sign-in and keys off. */
+  | 'suspended'
+  /** A suspension was lifted: a fresh temporary password went out. */
+  | 'reinstated'
+  /** A person's last day of access (`accessUntil`) is near. */
+  | 'access-ending';
 
 export interface AdminNotice {
   readonly kind: AdminNoticeKind;

@@ -9,6 +9,7 @@ import {
   EMAIL_TAG_KEY,
   MANAGED_BY_TAG_KEY,
   RENAMED_FROM_TAG_KEY,
+  SUSPENDED_TAG_KEY,
   WELCOMED_TAG_KEY,
 } from '../../../shared/contract';
 import {
@@ -38,7 +39,8 @@ export type PolicySkipReason =
   | 'not-managed-path'
   | 'user-replaced'
   | 'not-managed-by-this-project'
-  | 'missing-or-invalid-email-tag';
+  | 'missing-or-invalid-email-tag'
+  | 'suspended';
 
 export type Decision =
   | { kind: 'welcome'; email: string; displayName?: string; renamedFrom?: string }
@@ -62,6 +64,11 @@ export function welcomedAt(tags: readonly IamTag[]): string | undefined {
  */
 export function hasManagedByTag(tags: readonly IamTag[]): boolean {
   return tags.some((tag) => tag.Key === MANAGED_BY_TAG_KEY);
+}
+
+/** Whether the stack marked the user suspended (roster `suspended`, or an end date passed). */
+export function isSuspendedTags(tags: readonly IamTag[]): boolean {
+  return tagValue(tags, SUSPENDED_TAG_KEY) === 'true';
 }
 
 /**
@@ -105,6 +112,15 @@ export function decide(expectedUserId: string | undefined, user: IamUserFacts): 
       kind: 'skip',
       reason: 'missing-or-invalid-email-tag',
       detail: `tag ${EMAIL_TAG_KEY}: ${problem}`,
+    };
+  }
+  // A person suspended from the start (or whose access has ended) gets no
+  // password; reinstating them (the tag removed) issues the first one.
+  if (isSuspendedTags(user.tags)) {
+    return {
+      kind: 'skip',
+      reason: 'suspended',
+      detail: `tag ${SUSPENDED_TAG_KEY}: the person is suspended; a password is issued when the roster reinstates them`,
     };
   }
   const rawName = tagValue(user.tags, DISPLAY_NAME_TAG_KEY);
