@@ -341,12 +341,19 @@ describe('welcome function', () => {
     ]);
   });
 
-  test('IAM: login profiles and the welcomed tag of users under the managed path only; reads of any user', () => {
+  test('IAM: login profiles, access keys and the welcomed tag of users under the managed path only; reads of any user', () => {
     const managed = { StringEquals: { 'iam:ResourceTag/managed-by': 'iam-onboarding' } };
     expect(statement(policy, 'WelcomeManagedUsersOnly')).toEqual({
       Sid: 'WelcomeManagedUsersOnly',
       Effect: 'Allow',
-      Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile'],
+      // Access keys for a suspension: listed and deactivated, never created or deleted.
+      Action: [
+        'iam:CreateLoginProfile',
+        'iam:DeleteLoginProfile',
+        'iam:GetLoginProfile',
+        'iam:ListAccessKeys',
+        'iam:UpdateAccessKey',
+      ],
       Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
       Condition: managed,
     });
@@ -385,14 +392,8 @@ describe('welcome function', () => {
       'iam:TagUser',
       'iam:UpdateAccessKey',
     ]);
-    // A suspension turns keys off (never deletes them) and records what it did; managed users only.
-    expect(statement(policy, 'SuspendManagedUsers')).toEqual({
-      Sid: 'SuspendManagedUsers',
-      Effect: 'Allow',
-      Action: ['iam:ListAccessKeys', 'iam:UpdateAccessKey'],
-      Resource: `arn:aws:iam::${ACCOUNT}:user${MANAGED_USER_PATH}*`,
-      Condition: managed,
-    });
+    // A suspension turns keys off (never deletes them: WelcomeManagedUsersOnly above)
+    // and records what it did; managed users only.
     expect(statement(policy, 'MarkManagedUsersSuspended')).toEqual({
       Sid: 'MarkManagedUsersSuspended',
       Effect: 'Allow',
@@ -468,8 +469,9 @@ describe('welcome function', () => {
         StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': workQueueRef(withTrail) },
       },
     });
-    // Nine for the welcome; five for notices and SES feedback (admin-notices.test.ts).
-    expect(statements(policy)).toHaveLength(16);
+    // Nine for the welcome and a suspension, one for the expiry; five for notices
+    // and SES feedback (admin-notices.test.ts).
+    expect(statements(policy)).toHaveLength(15);
     expect(resourcesOf(withTrail, 'aws_iam_role_policy_attachment')).toEqual({});
   });
 

@@ -15,6 +15,7 @@ it('rehearses every row of the table once, on its kind of resource, and labels t
   const labelled = WELCOME_HANDLER_CALLS.filter((c) => c.label !== undefined);
   expect(labelled.map((c) => `${c.action} ${c.on} (${c.label})`)).toEqual([
     'iam:TagUser managed-user-tag (expired tag)',
+    'iam:TagUser managed-user-tag (suspension records)',
   ]);
 });
 

@@ -168,6 +168,8 @@ describe('what the role must refuse: each reported OPEN when its condition is dr
       `${ROLE} -> user iam-onboarding/untagged: iam:CreateLoginProfile`,
       `${ROLE} -> user iam-onboarding/untagged: iam:DeleteLoginProfile`,
       `${ROLE} -> user iam-onboarding/untagged: iam:GetLoginProfile`,
+      `${ROLE} -> user iam-onboarding/untagged: iam:ListAccessKeys`,
+      `${ROLE} -> user iam-onboarding/untagged: iam:UpdateAccessKey`,
       `${ROLE} -> user iam-onboarding/untagged: iam:TagUser`,
     ]);
     expect(open[0].reason).toBe(

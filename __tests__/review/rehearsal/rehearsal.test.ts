@@ -106,11 +106,14 @@ describe.each([
   });
 
   it('refuses what the role must refuse: calls on users it does not manage but reads, and misuse on one it does', () => {
-    // Everything but GetUser and ListUserTags (shared/function-calls.ts: managed-user, managed-user-tag).
+    // Everything but GetUser and ListUserTags (shared/function-calls.ts: managed-user, managed-user-tag),
+    // a suspension's key calls among them.
     const writes = [
       'iam:CreateLoginProfile',
       'iam:DeleteLoginProfile',
       'iam:GetLoginProfile',
+      'iam:ListAccessKeys',
+      'iam:UpdateAccessKey',
       'iam:TagUser',
     ];
     expect(UNMANAGED_USERS).toContain('iam-onboarding/untagged');
@@ -118,10 +121,6 @@ describe.each([
     expect(ofTheFunction).toEqual([
       ...writes.flatMap((action) => UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u}: ${action}`)),
       ...UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u} (expired tag): iam:TagUser`),
-      // A suspension's calls: keys and records of managed users only.
-      ...['iam:ListAccessKeys', 'iam:UpdateAccessKey'].flatMap((action) =>
-        UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u}: ${action}`),
-      ),
       ...UNMANAGED_USERS.map((u) => `${ROLE} -> user ${u} (suspension records): iam:TagUser`),
       `${ROLE} -> user iam-onboarding/new.person (rewrite the email tag): iam:TagUser`,
       `${ROLE} -> user iam-onboarding/new.person (write the resend request tag): iam:TagUser`,
