@@ -76,14 +76,14 @@ function scpReport(verdicts: readonly Verdict[], scps: readonly NamedPolicy[]): 
     out.push('No call is denied by the SCPs.');
     return out;
   }
-  out.push(`Denied by the SCPs (${denied.length} calls):`);
+  out.push(`Denied by the SCPs (${calls(denied.length)}):`);
   const byAction = new Map<string, Verdict[]>();
   for (const v of denied) byAction.set(v.hop.action, [...(byAction.get(v.hop.action) ?? []), v]);
   for (const [action, vs] of byAction) {
     const who = [...new Set(vs.map((v) => v.hop.name.split(' -> ')[0]))];
     const named =
       who.slice(0, 3).join('; ') + (who.length > 3 ? `; and ${who.length - 3} more` : '');
-    out.push(`  ${action}: ${vs.length} call(s), by ${named}  [${vs[0].reason}]`);
+    out.push(`  ${action}: ${calls(vs.length)}, by ${named}  [${vs[0].reason}]`);
   }
   return out;
 }
@@ -133,3 +133,7 @@ main(process.argv.slice(2)).then(
     process.exit(3);
   },
 );
+
+function calls(n: number): string {
+  return `${n} ${n === 1 ? 'call' : 'calls'}`;
+}

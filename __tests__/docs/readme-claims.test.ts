@@ -49,6 +49,9 @@ describe('reading the README', () => {
     expect(
       hasPlaceholder({ command: '', script: 'redrive', args: ['--max=N'] }) &&
         hasPlaceholder({ command: '', script: 'x', args: ['<file>'] }) &&
+        hasPlaceholder({ command: '', script: 'rehearse', args: ['--scp', 'FILE...'] }) &&
+        hasPlaceholder({ command: '', script: 'rehearse', args: ['--scp', 'FILE…'] }) &&
+        !hasPlaceholder({ command: '', script: 'x', args: ['--scp', 'deny-login.json'] }) &&
         !hasPlaceholder({
           command: '',
           script: 'x',

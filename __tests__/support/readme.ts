@@ -67,9 +67,12 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
   return [...seen.values()];
 }
 
-/** Whether a command shows a placeholder (`FILE`, `PATH`, `N`) rather than a value to type. */
+/**
+ * Whether a command shows a placeholder (`FILE`, `PATH`, `N`, a repeated
+ * `FILE...`) rather than a value to type.
+ */
 export function hasPlaceholder(c: ReadmeCommand): boolean {
-  return c.args.some((a) => /(^|[=<])[A-Z][A-Z_]*>?$|<[^>]+>/.test(a));
+  return c.args.some((a) => /(^|[=<])[A-Z][A-Z_]*(>|\.\.\.|…)?$|<[^>]+>/.test(a));
 }
 
 /**

@@ -119,7 +119,7 @@ describe('--scp FILE...', () => {
       /^Under SCP FullAWSAccess \(assumed\), SCP no-passwords\.json: \d+ distinct calls of the deploy role, \d+ allowed\.$/m,
     );
     expect(r.stdout).toContain(
-      'Denied by the SCPs (1 calls):\n  iam:CreateLoginProfile: 1 call(s), by role iam-onboarding-welcome  [explicit deny statement #1 in scp SCP no-passwords.json]',
+      'Denied by the SCPs (1 call):\n  iam:CreateLoginProfile: 1 call, by role iam-onboarding-welcome  [explicit deny statement #1 in scp SCP no-passwords.json]',
     );
   });
 
