@@ -14,7 +14,7 @@ import {
   type ResourceChange,
   type TerraformPlan,
 } from '../review/terraform-plan';
-import { resourceOverrides } from './gaps';
+import { onlyClearedQueuePolicies, resourceOverrides } from './gaps';
 
 /** The services the stack's resources and the welcome function call. */
 export const EMULATED_SERVICES = [
@@ -81,6 +81,12 @@ export interface DeployOptions {
   readonly verbose?: boolean;
   /** More entries of `workDir` to keep between deploys (besides the state and Terraform's own). */
   readonly keep?: (entry: string) => boolean;
+  /**
+   * Apply once more when the plan after the apply wants only the queue
+   * policies moto cleared (emulator/gaps.ts, `onlyClearedQueuePolicies`).
+   * @default false: the tier's deploys avoid the queue update instead
+   */
+  readonly restoreClearedQueuePolicies?: boolean;
 }
 
 export interface DeployResult {
@@ -90,6 +96,8 @@ export interface DeployResult {
   readonly planSeconds: number;
   /** What the plan after the apply still wants to do: empty when the deploy is idempotent. */
   readonly pending: readonly ResourceChange[];
+  /** The queue policies moto cleared, applied again (`restoreClearedQueuePolicies`); else empty. */
+  readonly restored: readonly string[];
   readonly stateFile: string;
 }
 
@@ -116,6 +124,15 @@ export function prepare(options: DeployOptions): NodeJS.ProcessEnv {
   runTerraform('init', ['init', '-input=false', '-no-color'], workDir, e, options.verbose ?? false);
   return e;
 }
+
+const APPLY_ARGS = [
+  'apply',
+  '-input=false',
+  '-no-color',
+  '-lock=false',
+  '-auto-approve',
+  '-compact-warnings',
+];
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
@@ -146,20 +163,22 @@ export function deploy(options: DeployOptions): DeployResult {
   const verbose = options.verbose ?? false;
   const e = prepare(options);
   let start = process.hrtime.bigint();
-  runTerraform(
-    'apply',
-    ['apply', '-input=false', '-no-color', '-lock=false', '-auto-approve', '-compact-warnings'],
-    workDir,
-    e,
-    verbose,
-  );
+  runTerraform('apply', APPLY_ARGS, workDir, e, verbose);
   const applySeconds = seconds(start);
   start = process.hrtime.bigint();
-  const pending = pendingChanges(workDir, e, verbose);
+  let pending = pendingChanges(workDir, e, verbose);
+  let restored: string[] = [];
+  if (options.restoreClearedQueuePolicies === true && onlyClearedQueuePolicies(pending)) {
+    restored = pending.map((c) => c.address);
+    runTerraform('apply', [...APPLY_ARGS, 'tfplan'], workDir, e, verbose);
+    start = process.hrtime.bigint();
+    pending = pendingChanges(workDir, e, verbose);
+  }
   return {
     applySeconds,
     planSeconds: seconds(start),
     pending,
+    restored,
     stateFile: join(workDir, STATE_FILE),
   };
 }

@@ -5,6 +5,7 @@
  * once moto closes it, so that the workaround is then removed. The README's
  * emulator table lists the same rows.
  */
+import type { ResourceChange } from '../review/terraform-plan';
 import type { Resources } from './deploy';
 
 /** Environment for moto itself. */
@@ -50,3 +51,22 @@ export const MISSING_ACTIONS: Readonly<Record<string, string>> = {
   ListServiceSpecificCredentials:
     '<ListServiceSpecificCredentialsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListServiceSpecificCredentialsResult><ServiceSpecificCredentials/></ListServiceSpecificCredentialsResult><ResponseMetadata><RequestId>emulator-proxy</RequestId></ResponseMetadata></ListServiceSpecificCredentialsResponse>',
 };
+
+/**
+ * Whether what a plan still wants after an apply is only moto's
+ * SetQueueAttributes gap: a queue updated without its `Policy` attribute
+ * lost the policy (AWS changes only the attributes given), so each queue
+ * policy is to be created again and nothing else changes. A second apply
+ * puts back what AWS would have kept.
+ */
+export function onlyClearedQueuePolicies(pending: readonly ResourceChange[]): boolean {
+  return (
+    pending.length > 0 &&
+    pending.every(
+      (c) =>
+        c.type === 'aws_sqs_queue_policy' &&
+        c.change.actions.length === 1 &&
+        c.change.actions[0] === 'create',
+    )
+  );
+}

@@ -127,6 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
       workDir: LOCAL,
       endpoint: moto.endpoint,
       keep: (entry) => ['emulator.json', 'requests.jsonl', 'outbox'].includes(entry),
+      restoreClearedQueuePolicies: true,
     });
     const after = usersIn();
     // By name: the replay re-creates each user with a new id, so ids say nothing here.
@@ -201,8 +202,15 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(
         `Deployed into moto ${motoVersion()} in ${result.applySeconds.toFixed(0)} s` +
           ` (${created.length} created, ${resent.length} resend, ${removed.length} removed;` +
-          ` the plan after it: ${result.pending.length === 0 ? 'no changes' : `${result.pending.length} changes`}).`,
+          ` the plan after it: ${result.pending.length === 0 ? 'no changes' : `${result.pending.length} ${result.pending.length === 1 ? 'change' : 'changes'}`}).`,
       );
+      for (const a of result.restored)
+        console.log(
+          `  ${a}: applied again: moto cleared the queue's policy when the apply updated the queue (README, the emulator's gaps)`,
+        );
+      // A change the plan still wants is named, so that it can be told from an emulator gap (README).
+      for (const p of result.pending)
+        console.log(`  still to change: ${p.address} (${p.change.actions.join(', ')})`);
       for (const k of removed) console.log(`  removed: ${String(before[k].name)}`);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       for (const [i, e] of emails.entries()) {
