@@ -1,0 +1,47 @@
+/**
+ * `npm run provider-calls`: records the AWS provider's calls over the stack's
+ * lifecycle in moto (emulator/provider-calls-recorder.ts) and writes them to
+ * review/rehearsal/provider-calls.json, which PROVIDER_CALLS is derived from.
+ * The file is written only when the whole lifecycle ran; on any failure
+ * (moto missing, a Terraform step failing) one line says what, the exit code
+ * is 1 and the committed file is left as it was. Review the diff.
+ *
+ * `--out FILE` writes elsewhere; `--verbose` shows Terraform's output;
+ * `--keep-logs` leaves Terraform's debug logs in the scratch directory.
+ */
+import { writeFileSync } from 'node:fs';
+import { RECORD_PATH, recordProviderCalls } from '../emulator/provider-calls-recorder';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const outAt = argv.indexOf('--out');
+  const out = outAt >= 0 ? argv[outAt + 1] : RECORD_PATH;
+  if (!out) {
+    console.error('provider-calls: --out needs a file name');
+    return 2;
+  }
+  const start = Date.now();
+  try {
+    const record = await recordProviderCalls({
+      verbose: argv.includes('--verbose'),
+      keepLogs: argv.includes('--keep-logs'),
+      progress: (line) => console.error(`provider-calls: ${line}`),
+    });
+    writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
+    const types = new Set(record.calls.map((c) => c.type)).size;
+    console.log(
+      `provider-calls: ${record.calls.length} distinct (type, phase, operation) calls of ${record.provider} over ${types} resource types, in ${((Date.now() - start) / 1000).toFixed(0)} s; wrote ${out}`,
+    );
+    return 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // One line: the first of the error (Terraform's full output is long); the file is untouched.
+    const first = message.split('\n').find((l) => l.trim() !== '') ?? message;
+    const detail = message.split('\n').find((l) => /Error:/.test(l) && l !== first);
+    console.error(
+      `provider-calls: ${first.trim()}${detail ? ` ${detail.trim()}` : ''}; ${out} left unchanged`,
+    );
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => process.exit(code));
