@@ -34,11 +34,15 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    // One line: the first of the error (Terraform's full output is long); the file is untouched.
-    const first = message.split('\n').find((l) => l.trim() !== '') ?? message;
-    const detail = message.split('\n').find((l) => /Error:/.test(l) && l !== first);
+    // One line: the error's first line and its first "Error:" line (Terraform's output is long,
+    // and stays out of the way); the file is untouched.
+    const lines = message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    const detail = lines.slice(1).find((l) => /Error:/.test(l)) ?? lines[1];
     console.error(
-      `provider-calls: ${first.trim()}${detail ? ` ${detail.trim()}` : ''}; ${out} left unchanged`,
+      `provider-calls: ${[lines[0] ?? 'failed', detail].filter(Boolean).join(' ')}; ${out} left unchanged`,
     );
     return 1;
   }
