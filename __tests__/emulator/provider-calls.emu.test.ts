@@ -2,7 +2,7 @@
  * Issue 21: the committed record of the provider's calls
  * (review/rehearsal/provider-calls.json) is what the provider really calls
  * today. The lifecycle is recorded again in a fresh moto server (one
- * deploy: create, refresh, the roster change, teardown; about four minutes)
+ * deploy: create, refresh, the roster change, teardown; four to five and a half minutes)
  * and compared call by call: a provider upgrade, a new resource or a changed
  * stack shows as the calls added or gone. `npm run provider-calls` rewrites
  * the file; review its diff.

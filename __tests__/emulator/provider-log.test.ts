@@ -6,7 +6,7 @@
  * Terraform's own "applying the planned ... change" lines.
  */
 import { field, logEntries, parseProviderLog } from '../../emulator/provider-log';
-import { recordedCalls } from '../../emulator/provider-calls-recorder';
+import { recordedCalls } from '../../emulator/provider-record';
 
 const P = '[DEBUG] provider.terraform-provider-aws_v5.100.0_x5:';
 const sent = (time: string, fields: string, body = 'Action=X&Version=2010-05-08') =>

@@ -19,7 +19,7 @@ import {
   type Phase,
   type RecordedCall,
 } from '../../../review/rehearsal/provider-calls';
-import { RECORD_PATH } from '../../../emulator/provider-calls-recorder';
+import { RECORD_PATH } from '../../../emulator/provider-record';
 import { actionsOf } from '../../../review/rehearsal/provider-operations';
 import {
   describeRefusal,
