@@ -42,14 +42,20 @@ export function resourceOverrides(resources: Resources): Resources {
 }
 
 /**
- * IAM actions moto does not implement, answered by the proxy in front of it
- * (emulator/moto-server.ts) as AWS answers for a user that never had any:
- * the provider's force_destroy lists them before DeleteUser, and moto's
- * "not implemented" is retried for minutes.
+ * Actions moto does not implement, answered by the proxy in front of it
+ * (emulator/moto-server.ts) as AWS answers them; moto's "not implemented"
+ * (HTTP 500) is retried by the provider for minutes. IAM's
+ * ListServiceSpecificCredentials, as for a user that never had any: the
+ * provider's force_destroy lists them before DeleteUser. SES's
+ * DeleteConfigurationSetEventDestination, as AWS answers a delete: the
+ * teardown deletes the event destinations before their configuration set
+ * (moto's DeleteConfigurationSet then drops them with the set).
  */
 export const MISSING_ACTIONS: Readonly<Record<string, string>> = {
   ListServiceSpecificCredentials:
     '<ListServiceSpecificCredentialsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListServiceSpecificCredentialsResult><ServiceSpecificCredentials/></ListServiceSpecificCredentialsResult><ResponseMetadata><RequestId>emulator-proxy</RequestId></ResponseMetadata></ListServiceSpecificCredentialsResponse>',
+  DeleteConfigurationSetEventDestination:
+    '<DeleteConfigurationSetEventDestinationResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><DeleteConfigurationSetEventDestinationResult/><ResponseMetadata><RequestId>emulator-proxy</RequestId></ResponseMetadata></DeleteConfigurationSetEventDestinationResponse>',
 };
 
 /**

@@ -36,6 +36,8 @@ const SKIPPED: Readonly<Record<string, string>> = {
   bench: 'measures for minutes on purpose',
   local: 'deploys the stack to the local AWS emulator; the emulator tier runs it',
   mutate: 'mutation testing runs for many minutes',
+  'provider-calls':
+    'records in moto for minutes and rewrites the committed record; __tests__/emulator/provider-calls.emu.test.ts records the same lifecycle',
 };
 
 const commands = readmeCommands(README);

@@ -181,6 +181,14 @@ return err(lambda: iam.list_service_specific_credentials(UserName="u"))`);
     expect(out).not.toBeNull();
   });
 
+  it('SES has no DeleteConfigurationSetEventDestination (the teardown deletes each destination first)', () => {
+    const out = underMoto(`
+ses = boto3.client("ses", **kw); ses.create_configuration_set(ConfigurationSet={"Name": "s"})
+ses.create_configuration_set_event_destination(ConfigurationSetName="s", EventDestination={"Name": "d", "Enabled": True, "MatchingEventTypes": ["bounce"], "SNSDestination": {"TopicARN": "arn:aws:sns:us-east-1:123456789012:t"}})
+return err(lambda: ses.delete_configuration_set_event_destination(ConfigurationSetName="s", EventDestinationName="d"))`);
+    expect(out).toBe('NotImplementedError');
+  });
+
   it('IAM CreateLoginProfile ignores PasswordResetRequired', () => {
     const out = underMoto(`
 iam = boto3.client("iam", **kw); iam.create_user(UserName="u")
