@@ -24,7 +24,12 @@ import {
   SUSPENDED_AT_TAG_KEY,
   SUSPENDED_TAG_KEY,
 } from '../../../shared/contract';
-import type { IamTag } from './policy';
+
+/** An IAM tag as the SDK gives it (core/policy.ts has the same shape; it imports this file). */
+interface IamTag {
+  readonly Key?: string;
+  readonly Value?: string;
+}
 
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
