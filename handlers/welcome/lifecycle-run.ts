@@ -6,7 +6,7 @@
  * Reinstating issues a fresh temporary password through the issuing path the
  * caller passes in (the resend path: a new login profile, the email saying it
  * replaces the earlier one), and only once it went out is the reinstatement
- * recorded, so a failure is retried by the next event or daily run.
+ * recorded, so a failure is retried by the next delivery or reconcile run.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { END_WARNED_TAG_KEY, REINSTATED_AT_TAG_KEY } from '../../shared/contract';
