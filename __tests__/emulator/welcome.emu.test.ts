@@ -402,7 +402,9 @@ describe('suspending and reinstating in the roster, applied for real', () => {
   const person = 'carla.diaz';
   const roster = (suspended: boolean) => ({
     ...changedRoster,
-    users: changedRoster.users.map((u) => (u.userName === person && suspended ? { ...u, suspended } : u)),
+    users: changedRoster.users.map((u) =>
+      u.userName === person && suspended ? { ...u, suspended } : u,
+    ),
   });
   let keyId: string;
 
@@ -460,9 +462,9 @@ describe('suspending and reinstating in the roster, applied for real', () => {
       const untagged = requestsOf(requests, 'UntagUser').filter(
         (p) => p.get('UserName') === person,
       );
-      expect(untagged.flatMap((p) => [...p.entries()].filter(([k]) => k.startsWith('TagKeys')))).toEqual(
-        [['TagKeys.member.1', SUSPENDED_TAG_KEY]],
-      );
+      expect(
+        untagged.flatMap((p) => [...p.entries()].filter(([k]) => k.startsWith('TagKeys'))),
+      ).toEqual([['TagKeys.member.1', SUSPENDED_TAG_KEY]]);
       const event = await untagUserEvent(c.iam, person, [SUSPENDED_TAG_KEY]);
       // A list of strings: moto's own matcher judges it (no harness translation needed).
       expect(motoMatches(d.pattern, event)).toBe(true);
