@@ -96,6 +96,27 @@ export async function tagUserEvent(
 }
 
 /**
+ * The UntagUser event CloudTrail records when the apply removes tag keys
+ * from a user (a reinstated person's `suspended`): the keys as a list of
+ * strings, `tagKeys` as CloudTrail spells the API's TagKeys.
+ */
+export async function untagUserEvent(
+  iam: IAMClient,
+  userName: string,
+  tagKeys: readonly string[],
+  callerRoleArn?: string,
+): Promise<BusEvent> {
+  const { User } = await iam.send(new GetUserCommand({ UserName: userName }));
+  return cloudTrailEvent(
+    accountOf(User!.Arn!),
+    'UntagUser',
+    { userName, tagKeys: [...tagKeys] },
+    null,
+    callerRoleArn,
+  );
+}
+
+/**
  * moto's matcher does not look into lists of objects (emulator/gaps.ts);
  * EventBridge matches a field inside a list of objects when any element's
  * field does, which is what matching against the list of that field's values

@@ -20,7 +20,7 @@ void runTool(async () => {
   for (const { user, state } of states) console.log(`${state.padEnd(13)} ${user.userName}`);
   const c = report.counts;
   console.log(
-    `${states.length} user(s) under the managed path: ${c['needs-welcome']} never welcomed, ${c.welcomed} welcomed, ${c['signed-in']} signed in, ${c['not-managed']} not managed, ${c.gone} gone, ${c.recent} created in the last 15 minutes (left to their own event), ${c['needs-resend']} with a resend not yet served, ${c['resend-held']} with a resend held (a new address or a password in use: only the deploy role's TagUser serves it).`,
+    `${states.length} user(s) under the managed path: ${c['needs-welcome']} never welcomed, ${c.welcomed} welcomed, ${c['signed-in']} signed in, ${c['not-managed']} not managed, ${c.gone} gone, ${c.recent} created in the last 15 minutes (left to their own event), ${c['needs-resend']} with a resend not yet served, ${c['resend-held']} with a resend held (a new address or a password in use: only the deploy role's TagUser serves it), ${c.suspended} suspended or past their last day (never welcomed; the function's own run turns their access off).`,
   );
   if (report.toWelcome.length === 0 && report.toResend.length === 0) return 0;
   if (flags.apply !== true) {

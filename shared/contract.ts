@@ -80,8 +80,9 @@ export const SUSPENDED_TAG_KEY = 'suspended';
 
 /**
  * Tag the stack writes from the roster's `accessUntil` (`YYYY-MM-DD`): the
- * last day, in UTC, the person has access. The daily run suspends a person
- * whose day has passed, and warns the admins a week before.
+ * last day, in UTC, the person has access. The hourly reconcile run
+ * suspends a person whose day has passed, and warns the admins a week
+ * before.
  */
 export const ACCESS_UNTIL_TAG_KEY = 'access-until';
 
@@ -95,10 +96,10 @@ export const SUSPENDED_AT_TAG_KEY = `${FUNCTION_TAG_PREFIX}suspended-at`;
 /** Set by the function when it issued a reinstated person a fresh password: ISO-8601 time. */
 export const REINSTATED_AT_TAG_KEY = `${FUNCTION_TAG_PREFIX}reinstated-at`;
 
-/** Set by the daily run when it warned the admins of an end date: the `access-until` day it warned of. */
+/** Set by the reconcile run when it warned the admins of an end date: the day it warned of. */
 export const END_WARNED_TAG_KEY = `${FUNCTION_TAG_PREFIX}end-warned`;
 
-/** Days before an `accessUntil` day the daily run warns the admins. */
+/** Days before an `accessUntil` day the reconcile run warns the admins. */
 export const END_WARNING_DAYS = 7;
 
 /**

@@ -1,7 +1,7 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Construct } from 'constructs';
-import { RESEND_TAG_KEY } from '../shared/contract';
+import { RESEND_TAG_KEY, SUSPENDED_TAG_KEY } from '../shared/contract';
 import { ACCOUNT_ID, InputChecks, RESOURCE_NAME } from './input-checks';
 import { PIPELINE_REGION } from './region';
 
@@ -26,10 +26,26 @@ export const RESEND_TAG_CHANGE = {
 } as const;
 
 /**
+ * A successful TagUser that sets the `suspended` tag, or UntagUser that
+ * removes it: the deploy that suspended or reinstated a person, for the
+ * function to turn sign-in and keys off (or issue a fresh password) at once
+ * rather than at the next hourly reconcile. TagUser's tags are a list of
+ * `{ key, value }` objects (as above); UntagUser's `tagKeys` a list of
+ * strings, which EventBridge matches when any element equals the value.
+ * Only this key: the function writes `iam-onboarding:`-prefixed tags and
+ * never this one, so it cannot trigger itself, and other tag changes (the
+ * `access-until` day among them: the reconcile run applies it) stay out.
+ */
+export const SUSPENSION_TAG_CHANGES = [
+  { eventName: ['TagUser'], requestParameters: { tags: { key: [SUSPENDED_TAG_KEY] } } },
+  { eventName: ['UntagUser'], requestParameters: { tagKeys: [SUSPENDED_TAG_KEY] } },
+] as const;
+
+/**
  * What the user-events rule listens for, as CloudTrail hands it to EventBridge
  * (docs/design.md, "The event pattern for a successful CreateUser"): a
- * successful IAM CreateUser call, or a successful TagUser that sets the
- * resend tag. A failed call is recorded too, with `detail.errorCode`;
+ * successful IAM CreateUser call, a successful TagUser that sets the
+ * resend tag, or one that sets or removes the suspended tag. A failed call is recorded too, with `detail.errorCode`;
  * `{"exists": false}` keeps it out, so it never leads to a password or an
  * email.
  */
@@ -39,7 +55,7 @@ export const USER_EVENTS_PATTERN = {
   detail: {
     eventSource: ['iam.amazonaws.com'],
     errorCode: [{ exists: false }],
-    $or: [{ eventName: ['CreateUser'] }, RESEND_TAG_CHANGE],
+    $or: [{ eventName: ['CreateUser'] }, RESEND_TAG_CHANGE, ...SUSPENSION_TAG_CHANGES],
   },
 } as const;
 
@@ -70,8 +86,8 @@ export interface UserEventsRuleProps {
 
 /**
  * EventBridge rule on the default bus, in us-east-1, for the user events the
- * function acts on: successful CreateUser calls and TagUser calls that raise
- * the resend counter. Deployed as `iam-onboarding-user-created` (and its
+ * function acts on: successful CreateUser calls, TagUser calls that raise
+ * the resend counter, and TagUser/UntagUser calls of the suspended tag. Deployed as `iam-onboarding-user-created` (and its
  * topic likewise), kept from before it matched TagUser: a new name would
  * replace the rule, and a CreateUser during the swap would find nobody
  * listening (welcome-pipeline.ts, PIPELINE_NAMES).
@@ -110,7 +126,7 @@ export class UserEventsRule extends Construct {
     this.rule = new CloudwatchEventRule(this, 'rule', {
       name,
       description:
-        'iam-onboarding: successful IAM CreateUser calls and resend-welcome tag changes (CloudTrail), for the welcome email',
+        'iam-onboarding: successful IAM CreateUser calls, resend-welcome and suspended tag changes (CloudTrail), for the welcome email and suspensions',
       eventPattern: JSON.stringify(USER_EVENTS_PATTERN),
       state: 'ENABLED',
     });

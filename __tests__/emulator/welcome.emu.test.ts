@@ -8,7 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateAccessKeyCommand,
   CreateVirtualMFADeviceCommand,
+  DeleteAccessKeyCommand,
+  ListAccessKeysCommand,
   EnableMFADeviceCommand,
   GetLoginProfileCommand,
   GetUserCommand,
@@ -44,13 +47,18 @@ import {
   ruleMatches,
   sendScheduledInput,
   tagUserEvent,
+  untagUserEvent,
   type Batch,
   type BusEvent,
   type Clients,
 } from '../../emulator/flow';
 import { synthesize } from '../../stacks/synth';
 import {
+  DENY_ALL_POLICY_ARN,
+  REINSTATED_AT_TAG_KEY,
   RESEND_TAG_KEY,
+  SUSPENDED_AT_TAG_KEY,
+  SUSPENDED_TAG_KEY,
   WELCOME_QUEUE_MAX_RECEIVES,
   WELCOMED_TAG_KEY,
 } from '../../shared/contract';
@@ -72,6 +80,8 @@ let first: DeployResult;
 let d: Deployment;
 /** Everything the function logged in this file's invocations. */
 const logs: string[] = [];
+/** The roster as the roster-change tests left it (the suspension tests build on it). */
+let changedRoster: typeof ROSTER;
 
 function synthAndDeploy(roster: unknown): DeployResult {
   const rosterFile = join(dir, `roster-${Date.now()}.json`);
@@ -286,7 +296,7 @@ describe('a roster change, applied for real', () => {
       'carla.diaz',
     ]);
     expect(bo.groups).toContain('support');
-    change = synthAndDeploy({
+    changedRoster = {
       ...ROSTER,
       // A group that still has a member (bo.chen) goes.
       groups: ROSTER.groups.filter((g) => g.groupName !== 'support'),
@@ -298,7 +308,8 @@ describe('a roster change, applied for real', () => {
         { userName: added, email: 'dan.osei@example.com', groups: ['billing'] },
         { userName: failing, email: 'erin.vega@example.com', groups: ['billing'] },
       ],
-    });
+    };
+    change = synthAndDeploy(changedRoster);
   }, 15 * MINUTES);
 
   it('applies: the removed user goes with their login profile and MFA device, the group after its member left; the plan after is clean', async () => {
@@ -385,6 +396,103 @@ describe('a roster change, applied for real', () => {
       expect(all).not.toContain(encodeURIComponent(p));
     }
   });
+});
+
+describe('suspending and reinstating in the roster, applied for real', () => {
+  const person = 'carla.diaz';
+  const roster = (suspended: boolean) => ({
+    ...changedRoster,
+    users: changedRoster.users.map((u) =>
+      u.userName === person && suspended ? { ...u, suspended } : u,
+    ),
+  });
+  let keyId: string;
+
+  it(
+    '"suspended": true applied: the TagUser event reaches the function, the password goes, the keys turn Inactive, the user stays',
+    async () => {
+      const { AccessKey } = await c.iam.send(new CreateAccessKeyCommand({ UserName: person }));
+      keyId = AccessKey!.AccessKeyId!;
+      await c.iam.send(new GetLoginProfileCommand({ UserName: person }));
+      const n = (await moto.requests()).length;
+      const applied = synthAndDeploy(roster(true));
+      expect(ours(applied)).toEqual([]);
+      const requests = await since(n);
+      // What the apply did to the user: the tag the function is cued by, and the deny-all.
+      expect(
+        requestsOf(requests, 'TagUser')
+          .filter((p) => p.get('UserName') === person)
+          .flatMap((p) => [...p.entries()].filter(([k]) => /^Tags\.member\.\d+\.Key$/.test(k)))
+          .map(([, v]) => v),
+      ).toContain(SUSPENDED_TAG_KEY);
+      expect(
+        requestsOf(requests, 'AttachUserPolicy')
+          .filter((p) => p.get('UserName') === person)
+          .map((p) => p.get('PolicyArn')),
+      ).toEqual([DENY_ALL_POLICY_ARN]);
+
+      const batches = await deliver([await tagUserEvent(c.iam, person, [SUSPENDED_TAG_KEY])]);
+      expect(batches.flatMap((b) => Object.keys(b.failed))).toEqual([]);
+      expect(batches.map((b) => b.invocation.error)).toEqual([undefined]);
+      await expect(
+        c.iam.send(new GetLoginProfileCommand({ UserName: person })),
+      ).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+      const { AccessKeyMetadata } = await c.iam.send(
+        new ListAccessKeysCommand({ UserName: person }),
+      );
+      expect(AccessKeyMetadata?.map((k) => [k.AccessKeyId, k.Status])).toEqual([
+        [keyId, 'Inactive'],
+      ]);
+      const { Tags } = await c.iam.send(new ListUserTagsCommand({ UserName: person }));
+      expect(Tags?.map((t) => t.Key)).toEqual(
+        expect.arrayContaining([SUSPENDED_TAG_KEY, SUSPENDED_AT_TAG_KEY]),
+      );
+      expect(receivedEmails(await since(n))).toEqual([]);
+    },
+    15 * MINUTES,
+  );
+
+  it(
+    'the field removed and applied: the UntagUser event reaches the function, and a fresh password goes out by email',
+    async () => {
+      const n = (await moto.requests()).length;
+      const applied = synthAndDeploy(roster(false));
+      expect(ours(applied)).toEqual([]);
+      const requests = await since(n);
+      const untagged = requestsOf(requests, 'UntagUser').filter(
+        (p) => p.get('UserName') === person,
+      );
+      expect(
+        untagged.flatMap((p) => [...p.entries()].filter(([k]) => k.startsWith('TagKeys'))),
+      ).toEqual([['TagKeys.member.1', SUSPENDED_TAG_KEY]]);
+      const event = await untagUserEvent(c.iam, person, [SUSPENDED_TAG_KEY]);
+      // A list of strings: moto's own matcher judges it (no harness translation needed).
+      expect(motoMatches(d.pattern, event)).toBe(true);
+      const batches = await deliver([event]);
+      expect(batches.flatMap((b) => Object.keys(b.failed))).toEqual([]);
+      const emails = receivedEmails(await since(n));
+      expect(emails.map((e) => e.to)).toEqual([[`${person}@example.com`]]);
+      const password = passwordIn(emails[0].text);
+      expect(password).toBeDefined();
+      expect(profilePassword(await moto.requests(), person)!.get('Password')).toBe(password);
+      await c.iam.send(new GetLoginProfileCommand({ UserName: person }));
+      const { Tags } = await c.iam.send(new ListUserTagsCommand({ UserName: person }));
+      expect(Tags?.map((t) => t.Key)).toContain(REINSTATED_AT_TAG_KEY);
+      expect(Tags?.map((t) => t.Key)).not.toContain(SUSPENDED_TAG_KEY);
+      // Keys stay off: turning one back on is the person's or an admin's.
+      const { AccessKeyMetadata } = await c.iam.send(
+        new ListAccessKeysCommand({ UserName: person }),
+      );
+      expect(AccessKeyMetadata?.map((k) => k.Status)).toEqual(['Inactive']);
+      // The same event again sends nothing.
+      const m = (await moto.requests()).length;
+      await deliver([event]);
+      expect(receivedEmails(await since(m))).toEqual([]);
+      expect(leaksOfAll([password!], logs)).toEqual([]);
+      await c.iam.send(new DeleteAccessKeyCommand({ UserName: person, AccessKeyId: keyId }));
+    },
+    15 * MINUTES,
+  );
 });
 
 describe('a welcome that keeps failing, as SQS and Lambda run it', () => {

@@ -20,6 +20,7 @@ import {
   GetLoginProfileCommand,
   GetUserCommand,
   IAMClient,
+  ListAccessKeysCommand,
   ListAccountAliasesCommand,
   ListUserTagsCommand,
   ListUsersCommand,
@@ -28,6 +29,8 @@ import {
   PasswordPolicyViolationException,
   type Tag,
   TagUserCommand,
+  UntagUserCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import {
   MessageRejected,
@@ -65,6 +68,8 @@ export interface FakeUser {
   profile?: FakeProfile;
   /** Set once the person signed in with a password. */
   passwordLastUsed?: Date;
+  /** Access keys, by ID (ListAccessKeys, UpdateAccessKey). */
+  keys?: { id: string; status: 'Active' | 'Inactive' }[];
   /** When the user was created. @default long ago (2025-01-01) */
   createDate?: Date;
   /**
@@ -317,6 +322,30 @@ export class FakeAws {
       }
       return {};
     });
+    iamMock.on(UntagUserCommand).callsFake((input: { UserName?: string; TagKeys?: string[] }) => {
+      const user = this.user(input.UserName);
+      user.tags = user.tags.filter((t) => !(input.TagKeys ?? []).includes(t.Key ?? ''));
+      return {};
+    });
+    iamMock.on(ListAccessKeysCommand).callsFake((input: { UserName?: string }) => {
+      const user = this.user(input.UserName);
+      return {
+        AccessKeyMetadata: (user.keys ?? []).map((k) => ({
+          UserName: user.userName,
+          AccessKeyId: k.id,
+          Status: k.status,
+        })),
+        IsTruncated: false,
+      };
+    });
+    iamMock
+      .on(UpdateAccessKeyCommand)
+      .callsFake((input: { UserName?: string; AccessKeyId?: string; Status?: string }) => {
+        const key = this.user(input.UserName).keys?.find((k) => k.id === input.AccessKeyId);
+        if (!key) throw noSuchEntity(`The Access Key with id ${input.AccessKeyId}`);
+        key.status = input.Status === 'Active' ? 'Active' : 'Inactive';
+        return {};
+      });
     sesMock.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
       const to = input.Destination?.ToAddresses?.join(',') ?? '';
       const attempt = (this.sendAttempts.get(to) ?? 0) + 1;

@@ -6,7 +6,7 @@
  * Reinstating issues a fresh temporary password through the issuing path the
  * caller passes in (the resend path: a new login profile, the email saying it
  * replaces the earlier one), and only once it went out is the reinstatement
- * recorded, so a failure is retried by the next event or daily run.
+ * recorded, so a failure is retried by the next delivery or reconcile run.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { END_WARNED_TAG_KEY, REINSTATED_AT_TAG_KEY } from '../../shared/contract';
@@ -25,7 +25,8 @@ export interface LifecycleDeps {
   readonly nowMs: number;
   /**
    * Issues the person a fresh temporary password and emails it; `sent` once
-   * the email went out, anything else when it did not (and why).
+   * the email went out (or the person has a console password already, which
+   * `detail` then says), anything else when it did not (and why).
    */
   readonly reinstate: (
     userName: string,
@@ -55,7 +56,8 @@ export async function runLifecycle(
         key: REINSTATED_AT_TAG_KEY,
         value: new Date(deps.nowMs).toISOString(),
       });
-      const detail = 'a fresh temporary password went out';
+      // The issuing path says so when it found a password there already.
+      const detail = issued.detail ?? 'a fresh temporary password went out';
       await deps.notify({ kind: 'reinstated', userName, detail });
       return { outcome: 'reinstated', detail };
     }

@@ -4,15 +4,30 @@
  * whose resend counter is above the value served (its TagUser event was
  * missed). Each queued request then takes the exactly-once path, so a run
  * that repeats (a redelivery) queues duplicates that send nothing twice.
+ *
+ * It is also the function's regular pass over suspensions and end dates
+ * (lifecycle-run.ts, with the end-date warnings on): the schedule that
+ * always runs (expiry can be turned off), at least daily, and it reads every
+ * managed person's tags already. First, so that a person it suspends or
+ * reinstates is not queued a welcome or resend in the same run. Each
+ * decision is idempotent (the function's own tags record what it did), so
+ * the hourly runs act once per change and warn once per end date. A person
+ * whose step fails does not stop the others; the run then fails, and its
+ * redelivery finds the done work done.
  */
 import { WELCOME_ENV } from '../../shared/contract';
-import { queueResend, queueWelcome, reconcileUsers } from './aws/users';
+import { queueResend, queueWelcome, type ReconciledUser, reconcileUsers } from './aws/users';
+import { lifecycleDeps } from './lifecycle-event';
+import { type LifecycleOutcome, runLifecycle } from './lifecycle-run';
 import { FunctionEnvironmentError } from './core/config';
 import { errorName, RecordError } from './core/errors';
 import type { RunContext } from './run-context';
 import type { EventLog } from './log';
 
-export async function runReconcile(run: RunContext, log: EventLog): Promise<{ queued: number }> {
+export async function runReconcile(
+  run: RunContext,
+  log: EventLog,
+): Promise<{ queued: number; lifecycle: LifecycleCounts }> {
   const { deps, config } = run;
   const queueUrl = config.welcomeQueueUrl;
   if (!queueUrl) {
@@ -25,14 +40,22 @@ export async function runReconcile(run: RunContext, log: EventLog): Promise<{ qu
       action: missing.message,
     });
   }
+  let queued = 0;
+  let lifecycleFailed = 0;
+  let lifecycle: LifecycleCounts = {};
   try {
-    const { report } = await reconcileUsers(deps.iam, { nowMs: deps.now() });
+    const { report, states } = await reconcileUsers(deps.iam, { nowMs: deps.now() });
     log.info('step done', { step: 'reconcile', outcome: 'listed', ...report.counts });
-    for (const user of report.toWelcome) {
+    const pass = await lifecyclePass(run, log, states);
+    lifecycle = pass.counts;
+    lifecycleFailed = pass.failed;
+    const toWelcome = report.toWelcome.filter((u) => !pass.handled.has(u.userName));
+    const toResend = report.toResend.filter((u) => !pass.handled.has(u.userName));
+    for (const user of toWelcome) {
       await queueWelcome(deps.sqs, queueUrl, user, 'reconcile');
       log.info('step done', { step: 'reconcile', outcome: 'queued', userName: user.userName });
     }
-    for (const user of report.toResend) {
+    for (const user of toResend) {
       await queueResend(deps.sqs, queueUrl, user, 'reconcile');
       log.info('step done', {
         step: 'reconcile',
@@ -40,9 +63,67 @@ export async function runReconcile(run: RunContext, log: EventLog): Promise<{ qu
         userName: user.userName,
       });
     }
-    return { queued: report.toWelcome.length + report.toResend.length };
+    queued = toWelcome.length + toResend.length;
   } catch (error) {
     log.error('step failed', { step: 'reconcile', outcome: 'error', errorName: errorName(error) });
     throw new RecordError({ step: 'reconcile', errorName: errorName(error) });
   }
+  if (lifecycleFailed > 0) {
+    // After the queuing: the others were served; the redelivery retries the rest.
+    throw new RecordError({
+      step: 'lifecycle',
+      errorName: 'LifecycleFailed',
+      action: `${lifecycleFailed} person(s) could not be suspended, reinstated or warned (see the "step failed" lines); the next delivery tries again`,
+    });
+  }
+  return { queued, lifecycle };
+}
+
+/** How many people the lifecycle pass left in each outcome (none counted only in the logs). */
+export type LifecycleCounts = Partial<Record<Exclude<LifecycleOutcome, 'none'>, number>>;
+
+/** Outcomes after which the same run queues nothing for the person: it just acted, or must not. */
+const HANDLED: ReadonlySet<LifecycleOutcome> = new Set([
+  'suspended',
+  'reinstated',
+  'not-reinstated',
+  'gone',
+]);
+
+async function lifecyclePass(
+  run: RunContext,
+  log: EventLog,
+  states: readonly ReconciledUser[],
+): Promise<{
+  counts: LifecycleCounts;
+  failed: number;
+  handled: Set<string>;
+}> {
+  const counts: LifecycleCounts = {};
+  const handled = new Set<string>();
+  let failed = 0;
+  const deps = lifecycleDeps(run, log, 'reconcile-request');
+  for (const { user, state, tags } of states) {
+    // Only people the function may act on, whose tags this run read.
+    if (!tags || state === 'not-managed' || state === 'gone' || state === 'recent') continue;
+    try {
+      const { outcome, detail } = await runLifecycle(deps, user.userName, tags, {
+        warnings: true,
+      });
+      if (outcome === 'none') continue;
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
+      if (HANDLED.has(outcome)) handled.add(user.userName);
+      log.info('step done', { step: 'lifecycle', outcome, userName: user.userName, detail });
+    } catch (error) {
+      failed += 1;
+      handled.add(user.userName);
+      log.error('step failed', {
+        step: 'lifecycle',
+        outcome: 'error',
+        userName: user.userName,
+        errorName: error instanceof RecordError ? error.errorName : errorName(error),
+      });
+    }
+  }
+  return { counts, failed, handled };
 }

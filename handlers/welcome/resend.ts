@@ -82,7 +82,7 @@ export async function resendWelcome(
   if (!tags) return skip('user-deleted', 'ListUserTags: NoSuchEntity');
 
   // The same gate as the first welcome: managed path, managed-by tag, an address.
-  const decision = decide(event.userId, { ...user, tags });
+  const decision = decide(event.userId, { ...user, tags }, deps.now());
   if (decision.kind === 'skip') return skip(decision.reason, decision.detail);
 
   const request = judgeResendRequest(tags, user.passwordLastUsed !== undefined);

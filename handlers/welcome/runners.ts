@@ -18,7 +18,8 @@ import { type ExpiryRunResult, runExpiry } from './expiry';
 import type { RunContext } from './run-context';
 import { eventLog, type EventLog, type LogKeys } from './log';
 import { handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
-import { runReconcile } from './reconcile';
+import { type LifecycleEventResult, runLifecycleEvent } from './lifecycle-event';
+import { type LifecycleCounts, runReconcile } from './reconcile';
 import { resendWelcome } from './resend';
 import { welcomeUser } from './welcome';
 
@@ -28,7 +29,9 @@ type Ids = { eventId?: string; userName?: string };
 export type RecordOutcome =
   | ({ outcome: 'welcomed'; messageId?: string; replacesEarlier: boolean } & Ids)
   | ({ outcome: 'resent'; resend: number; messageId?: string } & Ids)
-  | ({ outcome: 'reconciled'; queued: number } & Ids)
+  | ({ outcome: 'reconciled'; queued: number; lifecycle: LifecycleCounts } & Ids)
+  /** The `suspended` tag changed: what was done (lifecycle-event.ts). */
+  | ({ outcome: 'lifecycle'; lifecycle: LifecycleEventResult['lifecycle']; detail: string } & Ids)
   | ({ outcome: 'expiry-done' | 'expiry-continued' } & Ids & Pick<Counted, 'counts'>)
   /** SES's word on a sent email, logged (and told to the admins when someone must act). */
   | ({ outcome: 'feedback'; reason: string } & Ids)
@@ -67,9 +70,14 @@ const RUNNERS: { [K in InboundRequest['kind']]: Runner<K> } = {
     return { ...result, ...ids };
   },
   reconcile: async (run, _request, log, ids) => {
-    const { queued } = await runReconcile(run, log);
-    log.info('event done', { outcome: 'reconciled', queued });
-    return { outcome: 'reconciled', queued, ...ids };
+    const { queued, lifecycle } = await runReconcile(run, log);
+    log.info('event done', { outcome: 'reconciled', queued, ...lifecycle });
+    return { outcome: 'reconciled', queued, lifecycle, ...ids };
+  },
+  lifecycle: async (run, { event }, log, ids) => {
+    const { lifecycle, detail } = await runLifecycleEvent(run, event, log);
+    log.info('event done', { outcome: 'lifecycle', lifecycle, detail });
+    return { outcome: 'lifecycle', lifecycle, detail, ...ids };
   },
   expire: async (run, request, log, ids) => {
     const result = await runExpiry(run, request, log);
@@ -96,7 +104,8 @@ const RUNNERS: { [K in InboundRequest['kind']]: Runner<K> } = {
 function keysOf(request: InboundRequest): LogKeys {
   switch (request.kind) {
     case 'welcome':
-    case 'resend': {
+    case 'resend':
+    case 'lifecycle': {
       const { eventId, snsMessageId, userName } = request.event;
       return { eventId, snsMessageId, userName };
     }
@@ -122,6 +131,7 @@ function keysOf(request: InboundRequest): LogKeys {
 const STEP: Partial<Record<InboundRequest['kind'], RecordStep>> = {
   reconcile: 'reconcile',
   expire: 'expire',
+  lifecycle: 'lifecycle',
 };
 
 /**

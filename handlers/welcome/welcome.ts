@@ -94,7 +94,7 @@ export async function welcomeUser(
   const covers = resendToCover(tags);
   if (covers !== undefined) r.resendToCover = covers;
 
-  const decision = decide(event.userId, { ...user, tags });
+  const decision = decide(event.userId, { ...user, tags }, deps.now());
   if (decision.kind === 'skip') return skip(decision.reason, decision.detail);
   log.info('step done', { step: 'decide', outcome: 'managed' });
 

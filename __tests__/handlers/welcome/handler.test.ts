@@ -1290,7 +1290,7 @@ describe('welcome handler', () => {
       ),
     );
     expect(summary.records).toEqual([
-      { outcome: 'reconciled', eventId: 'reconcile-request', queued: 1 },
+      { outcome: 'reconciled', eventId: 'reconcile-request', queued: 1, lifecycle: {} },
       { outcome: 'expiry-done', eventId: 'expire-request', counts: expect.any(Object) as unknown },
       { outcome: 'feedback', reason: 'ses-transient-bounce' },
     ]);

@@ -72,6 +72,7 @@ test('a user who never signed in and has no welcomed mark needs a welcome; the o
     gone: 1,
     'needs-resend': 0,
     'resend-held': 0,
+    suspended: 0,
   });
   // Tags are read for every user under the exact managed path (a signed-in
   // person may have a resend due), never for one created moments ago.

@@ -20,8 +20,16 @@ import {
   type ReconcileState,
   summarise,
 } from '../core/reconcile';
+import type { IamTag } from '../core/policy';
 import { listUserTags } from './iam';
 import { queueRequest } from './queue';
+
+/** One listed user, its state, and the tags read to decide it (none when not read, or gone). */
+export interface ReconciledUser {
+  readonly user: ListedUser;
+  readonly state: ReconcileState;
+  readonly tags?: readonly IamTag[];
+}
 
 /** Every user whose path is the managed path (following pagination). */
 export async function listManagedUsers(iam: IAMClient): Promise<ListedUser[]> {
@@ -76,17 +84,13 @@ async function mapLimited<T, R>(
 export async function reconcileUsers(
   iam: IAMClient,
   options: { concurrency?: number; nowMs?: number } = {},
-): Promise<{ report: ReconcileReport; states: { user: ListedUser; state: ReconcileState }[] }> {
+): Promise<{ report: ReconcileReport; states: ReconciledUser[] }> {
   const nowMs = options.nowMs ?? Date.now();
   const users = await listManagedUsers(iam);
-  const states = await mapLimited(users, options.concurrency ?? 4, async (user) => ({
-    user,
-    state: reconcileState(
-      user,
-      needsTags(user, nowMs) ? await listUserTags(iam, user.userName) : [],
-      nowMs,
-    ),
-  }));
+  const states = await mapLimited(users, options.concurrency ?? 4, async (user) => {
+    const tags = needsTags(user, nowMs) ? await listUserTags(iam, user.userName) : [];
+    return { user, state: reconcileState(user, tags, nowMs), ...(tags ? { tags } : {}) };
+  });
   return { report: summarise(states), states };
 }
 

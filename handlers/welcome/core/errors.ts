@@ -23,6 +23,7 @@ export type RecordStep =
   | 'read-message'
   | 'reconcile'
   | 'expire'
+  | 'lifecycle'
   | 'unexpected';
 
 export interface RecordErrorContext {

@@ -9,7 +9,7 @@
  * and keys off, `iam-onboarding:reinstated-at` when it issued the fresh
  * password after the suspension was lifted. The later of the two is the
  * person's state, so every decision is idempotent: an event delivered twice,
- * or the daily run after the event, finds the work done.
+ * or the hourly reconcile run after the event, finds the work done.
  *
  * An end date is read in UTC: `access-until = 2027-03-31` means access
  * through the whole of that day; from 2027-04-01T00:00Z the person is
@@ -24,7 +24,12 @@ import {
   SUSPENDED_AT_TAG_KEY,
   SUSPENDED_TAG_KEY,
 } from '../../../shared/contract';
-import type { IamTag } from './policy';
+
+/** An IAM tag as the SDK gives it (core/policy.ts has the same shape; it imports this file). */
+interface IamTag {
+  readonly Key?: string;
+  readonly Value?: string;
+}
 
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,7 +75,7 @@ export function suspensionApplied(tags: readonly IamTag[]): boolean {
 /**
  * What to do for a managed person now. `nowMs` decides the end date (UTC);
  * `warnings` is false where the caller is an event rather than the daily
- * run (a TagUser answers what changed, the daily run warns).
+ * run (a TagUser answers what changed, the reconcile run warns).
  */
 export function decideLifecycle(
   tags: readonly IamTag[],

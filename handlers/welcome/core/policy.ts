@@ -5,6 +5,7 @@
  * managed path and tags.
  */
 import {
+  ACCESS_UNTIL_TAG_KEY,
   DISPLAY_NAME_TAG_KEY,
   EMAIL_TAG_KEY,
   MANAGED_BY_TAG_KEY,
@@ -18,6 +19,7 @@ import {
   checkManagedPath,
   reasonOf,
 } from '../../../shared/rules';
+import { accessUntilOf, dayOf } from './lifecycle';
 import { DISPLAY_NAME_MAX } from './message';
 import { singleLine } from './text';
 
@@ -83,8 +85,15 @@ export function isManagedPath(path: string): boolean {
 /**
  * `expectedUserId` is the ID the event (or request) names; undefined for a
  * welcome queued without one, which then applies to the user of that name.
+ * `nowMs`, when given, also refuses a person whose `access-until` day has
+ * passed before the stack has tagged them suspended (the next synthesis
+ * does; until then the daily run turns their access off).
  */
-export function decide(expectedUserId: string | undefined, user: IamUserFacts): Decision {
+export function decide(
+  expectedUserId: string | undefined,
+  user: IamUserFacts,
+  nowMs?: number,
+): Decision {
   const path = checkManagedPath(user.path);
   if (!path.ok) {
     return { kind: 'skip', reason: 'not-managed-path', detail: `${path.reason}: ${user.path}` };
@@ -121,6 +130,14 @@ export function decide(expectedUserId: string | undefined, user: IamUserFacts): 
       kind: 'skip',
       reason: 'suspended',
       detail: `tag ${SUSPENDED_TAG_KEY}: the person is suspended; a password is issued when the roster reinstates them`,
+    };
+  }
+  const until = accessUntilOf(user.tags);
+  if (nowMs !== undefined && until !== undefined && until < dayOf(nowMs)) {
+    return {
+      kind: 'skip',
+      reason: 'suspended',
+      detail: `tag ${ACCESS_UNTIL_TAG_KEY}: access ended on ${until}; no password is issued after the last day`,
     };
   }
   const rawName = tagValue(user.tags, DISPLAY_NAME_TAG_KEY);

@@ -6,9 +6,15 @@
  * an earlier one); their tags are still read, for a resend the roster asked
  * for and whose TagUser event never arrived (core/resend.ts decides).
  */
-import { EMAIL_TAG_KEY, MANAGED_BY_TAG_KEY, WELCOMED_TAG_KEY } from '../../../shared/contract';
+import {
+  EMAIL_TAG_KEY,
+  MANAGED_BY_TAG_KEY,
+  SUSPENDED_TAG_KEY,
+  WELCOMED_TAG_KEY,
+} from '../../../shared/contract';
 import { checkManagedByTag, checkManagedPath } from '../../../shared/rules';
 import { GRACE_PERIOD_MS } from './consistency';
+import { accessUntilOf, dayOf } from './lifecycle';
 import type { IamTag } from './policy';
 import { judgeResendAuthority, judgeResendRequest, lastSentTo } from './resend';
 
@@ -37,7 +43,12 @@ export type ReconcileState =
    * caller), and serving it would send to an address other than the last
    * email's, or replace a password in use: left to the deploy role's TagUser.
    */
-  | 'resend-held';
+  | 'resend-held'
+  /**
+   * Tagged suspended, or past the `access-until` day: never welcomed or
+   * resent (the lifecycle pass of the same run turns access off).
+   */
+  | 'suspended';
 
 /**
  * Created within the grace period: its CreateUser event is most likely still
@@ -67,6 +78,9 @@ export function reconcileState(
   if (tags === undefined) return 'gone';
   const tag = (key: string) => tags.find((t) => t.Key === key)?.Value;
   if (!checkManagedByTag(tag(MANAGED_BY_TAG_KEY)).ok) return 'not-managed';
+  const until = accessUntilOf(tags);
+  if (tag(SUSPENDED_TAG_KEY) === 'true' || (until !== undefined && until < dayOf(nowMs)))
+    return 'suspended';
   const signedIn = user.passwordLastUsed !== undefined;
   if (judgeResendRequest(tags, signedIn).kind === 'due') {
     // The same rule as a TagUser from anyone but the deploy role
@@ -106,6 +120,7 @@ export function summarise(
     gone: 0,
     'needs-resend': 0,
     'resend-held': 0,
+    suspended: 0,
   };
   for (const { state } of states) counts[state] += 1;
   return {

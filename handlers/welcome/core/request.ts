@@ -17,7 +17,11 @@
  * last receive the dead-letter queue keeps it for someone to read).
  */
 import * as z from 'zod/mini';
-import { MANAGED_USER_PATH, type WelcomeRequestReason } from '../../../shared/contract';
+import {
+  MANAGED_USER_PATH,
+  SUSPENDED_TAG_KEY,
+  type WelcomeRequestReason,
+} from '../../../shared/contract';
 import {
   classifyResendRequest,
   classifyTagUser,
@@ -25,6 +29,7 @@ import {
   type ResendEventSkipReason,
 } from './resend-event';
 import { parseSesEvent, type SesFeedback } from './ses-event';
+import { touchesSuspension } from './lifecycle';
 
 const SqsRecordSchema = z.object({
   messageId: z.string().check(z.minLength(1)),
@@ -106,8 +111,21 @@ export type SkipReason =
   | 'create-user-failed'
   | 'no-created-user-in-event'
   | ResendEventSkipReason
+  /** An UntagUser that removed no `suspended` tag (the rule forwards no other). */
+  | 'not-a-suspension-tag-change'
   /** An SES event the function does not act on (its topic check, a delivery). */
   | 'ses-event-ignored';
+
+/** A TagUser or UntagUser of the `suspended` tag: suspend or reinstate that user now. */
+export interface SuspensionChange {
+  /** EventBridge event id: the key logs and failure reports are found by. */
+  eventId: string;
+  cloudTrailEventId?: string;
+  snsMessageId: string;
+  userName: string;
+  /** Which call: TagUser set the tag (suspend), UntagUser removed it (reinstate). */
+  eventName: 'TagUser' | 'UntagUser';
+}
 
 export type InboundRequest =
   /** A CreateUser event, or a welcome queued for one user: the first email. */
@@ -121,6 +139,11 @@ export type InboundRequest =
    * of itself (`startAfter`): delete login profiles never used in time.
    */
   | { kind: 'expire'; startAfter?: string }
+  /**
+   * A deploy set or removed the `suspended` tag: the person's suspend or
+   * reinstate, decided from IAM's tags (core/lifecycle.ts), not the event.
+   */
+  | { kind: 'lifecycle'; event: SuspensionChange }
   /** SES reported a bounce, complaint or reject of a welcome email (core/ses-event.ts). */
   | { kind: 'ses-feedback'; event: SesFeedback; snsMessageId: string }
   | {
@@ -178,6 +201,19 @@ function classify(snsMessageId: string, message: string): InboundRequest {
   const detail = CloudTrailApiCallSchema.safeParse(envelope.detail);
   if (!detail.success) return skip('not-a-cloudtrail-api-call', describeIssues(detail.error));
   const call = detail.data;
+  if (call.eventSource === 'iam.amazonaws.com') {
+    const change = classifySuspensionChange(base, call.eventName, envelope.detail);
+    if (change) return change;
+  }
+  if (call.eventSource === 'iam.amazonaws.com' && call.eventName === 'UntagUser') {
+    const why =
+      call.errorCode !== undefined
+        ? `UntagUser failed with ${call.errorCode}`
+        : TagChangeSchema.safeParse(envelope.detail).success
+          ? `UntagUser did not remove the ${SUSPENDED_TAG_KEY} tag`
+          : 'UntagUser without requestParameters.userName';
+    return skip('not-a-suspension-tag-change', why);
+  }
   if (call.eventSource === 'iam.amazonaws.com' && call.eventName === 'TagUser') {
     const tagged = classifyTagUser(base, envelope.detail, envelope.time);
     return tagged.kind === 'resend' ? tagged : { ...base, ...tagged };
@@ -204,6 +240,52 @@ function classify(snsMessageId: string, message: string): InboundRequest {
       userId: user.userId,
       path: user.path,
       ...(eventTimeMs === undefined ? {} : { eventTimeMs }),
+    },
+  };
+}
+
+const TagChangeSchema = z.object({
+  eventID: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  requestParameters: z.object({
+    userName: z.string().check(z.minLength(1), z.maxLength(64)),
+    tags: z.optional(z.array(z.unknown())),
+    tagKeys: z.optional(z.array(z.unknown())),
+  }),
+});
+
+/**
+ * A successful TagUser whose tag list names the `suspended` key, or an
+ * UntagUser that removes it (or whose key list is in a shape not recognised:
+ * the rule forwards no other UntagUser). A TagUser that does not plainly
+ * name the key is left to the resend branch, as before; the hourly
+ * reconcile catches a suspension it hides. Undefined for anything else, failed calls included (those fall
+ * through to the skips below).
+ */
+function classifySuspensionChange(
+  ids: { eventId: string; snsMessageId: string },
+  eventName: string,
+  detail: unknown,
+): InboundRequest | undefined {
+  if (eventName !== 'TagUser' && eventName !== 'UntagUser') return undefined;
+  const parsed = TagChangeSchema.safeParse(detail);
+  if (!parsed.success || parsed.data.errorCode !== undefined) return undefined;
+  const { requestParameters: params, eventID } = parsed.data;
+  const named =
+    eventName === 'TagUser'
+      ? (params.tags ?? []).some((entry) => {
+          const { key, Key } = (entry ?? {}) as { key?: unknown; Key?: unknown };
+          return (key ?? Key) === SUSPENDED_TAG_KEY;
+        })
+      : touchesSuspension(eventName, params);
+  if (!named) return undefined;
+  return {
+    kind: 'lifecycle',
+    event: {
+      ...ids,
+      ...(eventID === undefined ? {} : { cloudTrailEventId: eventID }),
+      userName: params.userName,
+      eventName,
     },
   };
 }
