@@ -15,10 +15,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ACCESS_UNTIL_TAG_KEY,
   EMAIL_TAG_KEY,
   MANAGED_USER_PATH,
   RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
+  SUSPENDED_TAG_KEY,
 } from '../../shared/contract';
 import type { NamedPolicy } from './graph';
 import type { PolicyDocument } from './resolve';
@@ -31,8 +33,18 @@ export const TAGGING_GUARD_FILE = 'deny-tagging-managed-users.json';
 /** The deploy role's name as docs/review-and-delivery.md creates it. */
 export const DEPLOY_ROLE_NAME = 'iam-onboarding-deploy';
 
-/** The keys only the deploy role may write or remove. */
-export const GUARDED_TAG_KEYS = [EMAIL_TAG_KEY, RESEND_TAG_KEY, RESEND_AFTER_SIGN_IN_TAG_KEY];
+/**
+ * The keys only the deploy role may write or remove: the address and the
+ * resend requests, and the suspension and end date, whose TagUser/UntagUser
+ * makes the function suspend or reinstate (and email a new password).
+ */
+export const GUARDED_TAG_KEYS = [
+  EMAIL_TAG_KEY,
+  RESEND_TAG_KEY,
+  RESEND_AFTER_SIGN_IN_TAG_KEY,
+  SUSPENDED_TAG_KEY,
+  ACCESS_UNTIL_TAG_KEY,
+];
 
 /** AWS Organizations attaches FullAWSAccess to every account unless someone removed it. */
 export const FULL_AWS_ACCESS: PolicyDocument = {
