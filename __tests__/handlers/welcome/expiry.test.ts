@@ -14,7 +14,7 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { iam, iamCreate, ses, sqs } from '../../../handlers/welcome/aws/clients';
+import { iam, iamCreate, ses, sesv2, sqs } from '../../../handlers/welcome/aws/clients';
 import type { AdminNotice } from '../../../handlers/welcome/core/admin-notice';
 import { readConfig } from '../../../handlers/welcome/core/config';
 import { DAY_MS } from '../../../handlers/welcome/core/expiry';
@@ -75,6 +75,7 @@ function expiryHarness(env: Record<string, string | undefined> = {}): ExpiryHarn
     iam,
     iamCreate,
     ses,
+    sesv2,
     sqs,
     logger,
     env: environment,

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { iam, iamCreate, ses, sqs } from '../../../handlers/welcome/aws/clients';
+import { iam, iamCreate, ses, sesv2, sqs } from '../../../handlers/welcome/aws/clients';
 import type { AdminNotice } from '../../../handlers/welcome/core/admin-notice';
 import { readConfig } from '../../../handlers/welcome/core/config';
 import { IN_FLIGHT_WINDOW_MS } from '../../../handlers/welcome/core/consistency';
@@ -366,6 +366,7 @@ describe('resend from the roster', () => {
         iam,
         iamCreate,
         ses,
+        sesv2,
         sqs,
         logger,
         env: () => welcomeEnv(),
