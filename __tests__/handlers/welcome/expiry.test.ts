@@ -29,7 +29,7 @@ import {
   WELCOMED_TAG_KEY,
 } from '../../../shared/contract';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
-import { FakeAws, iamMock, sesMock, sqsMock, tagOf } from '../../support/fake-aws';
+import { FakeAws, iamMock, sesMock, sesv2Mock, sqsMock, tagOf } from '../../support/fake-aws';
 import { type Grant, recordedGrants } from '../../support/grants';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
 import {
@@ -134,6 +134,7 @@ afterEach(() => {
   output.restore();
   iamMock.reset();
   sesMock.reset();
+  sesv2Mock.reset();
   sqsMock.reset();
 });
 

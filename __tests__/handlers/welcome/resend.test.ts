@@ -25,7 +25,15 @@ import {
 } from '../../../shared/contract';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
-import { iamMock, sentTo, sesMock, sesRejected, sqsMock, tagOf } from '../../support/fake-aws';
+import {
+  iamMock,
+  sentTo,
+  sesMock,
+  sesv2Mock,
+  sesRejected,
+  sqsMock,
+  tagOf,
+} from '../../support/fake-aws';
 import { type Grant, recordedGrants } from '../../support/grants';
 import {
   captureOutput,
@@ -59,6 +67,7 @@ afterEach(() => {
   output.restore();
   iamMock.reset();
   sesMock.reset();
+  sesv2Mock.reset();
   sqsMock.reset();
 });
 
