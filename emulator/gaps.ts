@@ -76,3 +76,38 @@ export function onlyClearedQueuePolicies(pending: readonly ResourceChange[]): bo
     )
   );
 }
+
+/** A REST call moto does not implement, answered by the proxy as AWS answers it. */
+export interface RestAnswer {
+  readonly method: string;
+  /** The request path (query excluded), as a regular expression's source. */
+  readonly path: string;
+  /** The SigV4 signing name in the request's credential scope (`/ses/aws4_request`). */
+  readonly service: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * SESv2 calls moto 5.2.1 does not implement. GetSuppressedDestination (asked
+ * before every password, handlers/welcome/aws/suppression.ts): moto's server
+ * answers an HTML "404 Not Found" page, which the SDK cannot parse (a
+ * SyntaxError, not NotFoundException), and in process raises
+ * NotImplementedError. The proxy answers as AWS does for an address not on
+ * the account-level suppression list: HTTP 404, NotFoundException (restJson1:
+ * the `x-amzn-ErrorType` header and a JSON `message`). moto has no
+ * suppression list, so no address is ever on it there.
+ */
+export const MISSING_REST_ACTIONS: readonly RestAnswer[] = [
+  {
+    method: 'GET',
+    path: '^/v2/email/suppression/addresses/[^/]+$',
+    service: 'ses',
+    status: 404,
+    headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'NotFoundException' },
+    body: JSON.stringify({
+      message: 'The email address is not on the suppression list for your account.',
+    }),
+  },
+];

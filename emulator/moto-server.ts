@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MISSING_ACTIONS } from './gaps';
+import { MISSING_ACTIONS, MISSING_REST_ACTIONS } from './gaps';
 
 /** How to install the emulator, in the one line a missing one prints. */
 export const INSTALL_HINT = 'moto is not installed: pip install "moto[server]"';
@@ -129,13 +129,15 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * A pass-through proxy in front of moto that answers the IAM actions moto
- * lacks (GAP_ANSWERS, from emulator/gaps.ts) as AWS answers them for a user
- * that never had what they list. A process of its own: the callers block in
+ * lacks (MISSING_ACTIONS, from emulator/gaps.ts) as AWS answers them for a
+ * user that never had what they list, and the REST calls it lacks
+ * (MISSING_REST_ACTIONS: SESv2 GetSuppressedDestination) as AWS answers for
+ * an address not on the list. A process of its own: the callers block in
  * spawnSync while Terraform talks to it.
  */
 const PROXY = `
 const http = require('node:http');
-const [motoPort, answers, listenPort] = [Number(process.argv[1]), JSON.parse(process.argv[2]), Number(process.argv[3])];
+const [motoPort, answers, listenPort, rest] = [Number(process.argv[1]), JSON.parse(process.argv[2]), Number(process.argv[3]), JSON.parse(process.argv[4])];
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -145,6 +147,14 @@ const server = http.createServer((req, res) => {
     if (req.method === 'POST' && action && answers[action]) {
       res.writeHead(200, { 'Content-Type': 'text/xml' });
       res.end(answers[action]);
+      return;
+    }
+    const path = (req.url || '').split('?')[0];
+    const scope = String(req.headers.authorization || '');
+    const answer = rest.find((a) => a.method === req.method && new RegExp(a.path).test(path) && scope.includes('/' + a.service + '/aws4_request'));
+    if (answer) {
+      res.writeHead(answer.status, { ...answer.headers, 'x-amzn-RequestId': 'emulator-proxy' });
+      res.end(answer.body);
       return;
     }
     const up = http.request({ host: '127.0.0.1', port: motoPort, method: req.method, path: req.url, headers: req.headers }, (r) => {
@@ -198,7 +208,14 @@ export async function startMoto(options: StartOptions = {}): Promise<MotoServer>
   // The proxy: the endpoint everything else is given.
   const proxy = spawn(
     process.execPath,
-    ['-e', PROXY, String(port), JSON.stringify(MISSING_ACTIONS), String(options.ports?.proxy ?? 0)],
+    [
+      '-e',
+      PROXY,
+      String(port),
+      JSON.stringify(MISSING_ACTIONS),
+      String(options.ports?.proxy ?? 0),
+      JSON.stringify(MISSING_REST_ACTIONS),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

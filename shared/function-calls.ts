@@ -69,6 +69,14 @@ export const FUNCTION_CALLS = [
   },
   { action: 'iam:ListAccountAliases', command: 'ListAccountAliasesCommand', on: 'account' },
   { action: 'iam:ListUsers', command: 'ListUsersCommand', on: 'account' },
+  // Asked before a password is issued: SES accepts a send to a suppressed
+  // address and never delivers it. The Service Authorization Reference gives
+  // it no resource type, so it is granted on `*` with the other account reads.
+  {
+    action: 'ses:GetSuppressedDestination',
+    command: 'GetSuppressedDestinationCommand',
+    on: 'account',
+  },
   { action: 'sqs:SendMessage', command: 'SendMessageCommand', on: 'request-queue' },
   { action: 'ses:SendEmail', command: 'SendEmailCommand', on: 'sender-identity' },
   { action: 'sns:Publish', command: 'PublishCommand', on: 'admin-topic' },

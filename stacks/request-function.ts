@@ -299,7 +299,9 @@ export class RequestFunction extends Construct {
       },
       {
         // Account-level reads: these actions have no resource to scope to
-        // (ListUsers: the reconcile run lists the managed path).
+        // (ListUsers: the reconcile run lists the managed path;
+        // GetSuppressedDestination: SES's suppression list, read before a
+        // password is issued).
         Sid: 'AccountLevelReads',
         Effect: 'Allow',
         Action: statementActions('account'),

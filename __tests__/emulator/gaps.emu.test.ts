@@ -126,6 +126,14 @@ return [sorted(k for k in ev.test_event_pattern(EventPattern=json.dumps({"source
     expect(out).toEqual([[], []]);
   });
 
+  it('SESv2 GetSuppressedDestination is not implemented (AWS answers NotFoundException for an address not on the list)', () => {
+    const out = underMoto(
+      `return err(lambda: boto3.client("sesv2", **kw).get_suppressed_destination(EmailAddress="new.person@example.com"))`,
+    );
+    // moto's server answers an HTML 404 page the SDK cannot parse; the proxy answers as AWS does.
+    expect(out).toBe('NotImplementedError');
+  });
+
   it('/moto-api/data.json fails once a Lambda function exists', () => {
     const out = underMoto(`
 import requests

@@ -5,6 +5,7 @@
  */
 import * as iamSdk from '@aws-sdk/client-iam';
 import * as sesSdk from '@aws-sdk/client-ses';
+import * as sesv2Sdk from '@aws-sdk/client-sesv2';
 import * as snsSdk from '@aws-sdk/client-sns';
 import * as sqsSdk from '@aws-sdk/client-sqs';
 import * as ssmSdk from '@aws-sdk/client-ssm';
@@ -23,12 +24,13 @@ import { RequestFunction } from '../../stacks/request-function';
 import { fixtureCode } from '../support/stack';
 
 const HANDLER_DIR = join(__dirname, '..', '..', 'handlers', 'welcome');
-const SDKS: Record<string, object> = {
-  iam: iamSdk,
-  ses: sesSdk,
-  sqs: sqsSdk,
-  sns: snsSdk,
-  ssm: ssmSdk,
+/** The SDK packages of each IAM service prefix: SES v1 and v2 share `ses:`. */
+const SDKS: Record<string, readonly object[]> = {
+  iam: [iamSdk],
+  ses: [sesSdk, sesv2Sdk],
+  sqs: [sqsSdk],
+  sns: [snsSdk],
+  ssm: [ssmSdk],
 };
 
 function tsFiles(dir: string): string[] {
@@ -89,8 +91,10 @@ describe('FUNCTION_CALLS', () => {
     expect(withCommand.length).toBeGreaterThan(10);
     for (const row of withCommand) {
       const { command, action } = row as { command: string; action: string };
-      const services = Object.keys(SDKS).filter(
-        (service) => typeof (SDKS[service] as Record<string, unknown>)[command] === 'function',
+      const services = Object.keys(SDKS).filter((service) =>
+        SDKS[service].some(
+          (sdk) => typeof (sdk as Record<string, unknown>)[command] === 'function',
+        ),
       );
       expect([command, services]).toEqual([command, [action.split(':')[0]]]);
       expect(action).toBe(`${services[0]}:${command.replace(/Command$/, '')}`);
@@ -185,6 +189,6 @@ describe("the function's role", () => {
   it('writes one action as a string, several as a list', () => {
     expect(statementActions('managed-user-tag')).toBe('iam:TagUser');
     expect(statementActions('account')).toEqual(actionsOn('account'));
-    expect(actionsOn('account')).toHaveLength(3);
+    expect(actionsOn('account')).toHaveLength(4);
   });
 });

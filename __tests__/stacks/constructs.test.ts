@@ -410,11 +410,17 @@ describe('welcome function', () => {
         },
       },
     });
-    // ListUsers has no resource type: IAM authorizes it against "*".
+    // ListUsers and SESv2 GetSuppressedDestination have no resource type
+    // (Service Authorization Reference): authorized against "*".
     expect(statement(policy, 'AccountLevelReads')).toEqual({
       Sid: 'AccountLevelReads',
       Effect: 'Allow',
-      Action: ['iam:GetAccountPasswordPolicy', 'iam:ListAccountAliases', 'iam:ListUsers'],
+      Action: [
+        'iam:GetAccountPasswordPolicy',
+        'iam:ListAccountAliases',
+        'iam:ListUsers',
+        'ses:GetSuppressedDestination',
+      ],
       Resource: '*',
     });
   });

@@ -39,6 +39,12 @@ import {
   SendEmailCommand,
   type SendEmailCommandInput,
 } from '@aws-sdk/client-ses';
+import {
+  GetSuppressedDestinationCommand,
+  NotFoundException,
+  SESv2Client,
+  type SuppressionListReason,
+} from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -46,6 +52,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 
 export const iamMock = mockClient(IAMClient);
 export const sesMock = mockClient(SESClient);
+/** SES's account-level suppression list (GetSuppressedDestination). */
+export const sesv2Mock = mockClient(SESv2Client);
 export const sqsMock = mockClient(SQSClient);
 /** Admin notices: the tests that use them set their behaviour (admin-notices.test.ts). */
 export const snsMock = mockClient(SNSClient);
@@ -149,6 +157,10 @@ export class FakeAws {
   /** Bodies queued with SQS SendMessage (the reconcile run), by queue URL. */
   readonly queued: { queueUrl: string; body: string }[] = [];
   sesBehaviour: SesBehaviour = () => undefined;
+  /** SES's account-level suppression list, by address: what GetSuppressedDestination finds. */
+  readonly suppressed = new Map<string, { reason: SuppressionListReason; since: Date }>();
+  /** Runs before each GetSuppressedDestination; throw to make the call fail. */
+  suppressionBehaviour: (address: string) => void = () => undefined;
   /** IAM's clock (profile creation dates); the harness shares its clock. */
   now: () => number = Date.now;
   /** The next this-many DeleteLoginProfile calls answer EntityTemporarilyUnmodifiable. */
@@ -346,6 +358,26 @@ export class FakeAws {
         key.status = input.Status === 'Active' ? 'Active' : 'Inactive';
         return {};
       });
+    sesv2Mock.on(GetSuppressedDestinationCommand).callsFake((input: { EmailAddress?: string }) => {
+      const address = input.EmailAddress ?? '';
+      this.suppressionBehaviour(address);
+      const entry = this.suppressed.get(address);
+      // AWS's answer for an address not on the list: NotFoundException, HTTP 404.
+      if (!entry) {
+        throw new NotFoundException({
+          message: `Email address ${address} does not exist on your suppression list.`,
+          $metadata: meta(404),
+        });
+      }
+      return {
+        SuppressedDestination: {
+          EmailAddress: address,
+          Reason: entry.reason,
+          LastUpdateTime: entry.since,
+          Attributes: { MessageId: 'earlier-message', FeedbackId: 'earlier-feedback' },
+        },
+      };
+    });
     sesMock.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
       const to = input.Destination?.ToAddresses?.join(',') ?? '';
       const attempt = (this.sendAttempts.get(to) ?? 0) + 1;

@@ -10,7 +10,7 @@ import { MANAGED_USER_PATH } from '../../shared/contract';
 import { callOfCommand } from '../../shared/function-calls';
 import { bareAddress, MANAGED_USER_TAGS } from '../../review/rehearsal/handler-calls';
 import { ACCOUNT_ID, welcomeEnv } from './welcome-events';
-import { iamMock, sesMock, snsMock, sqsMock, ssmMock } from './fake-aws';
+import { iamMock, sesMock, sesv2Mock, snsMock, sqsMock, ssmMock } from './fake-aws';
 
 export interface Grant {
   action: string;
@@ -66,6 +66,7 @@ export function recordedGrants(options: GrantOptions = {}): Grant[] {
   const calls = [
     ...iamMock.calls(),
     ...sesMock.calls(),
+    ...sesv2Mock.calls(),
     ...sqsMock.calls(),
     ...snsMock.calls(),
     ...ssmMock.calls(),

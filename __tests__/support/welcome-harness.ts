@@ -3,7 +3,7 @@
  * by aws-sdk-client-mock through FakeAws), a recording sleep and seeded jitter.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { iam, iamCreate, ses, sns, sqs, ssm } from '../../handlers/welcome/aws/clients';
+import { iam, iamCreate, ses, sesv2, sns, sqs, ssm } from '../../handlers/welcome/aws/clients';
 import {
   createWelcomeHandler,
   type RecordOutcome,
@@ -57,6 +57,7 @@ export function harness(options: HarnessOptions = {}): Harness {
       iam,
       iamCreate,
       ses,
+      sesv2,
       sqs,
       sns,
       ssm,

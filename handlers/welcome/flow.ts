@@ -12,6 +12,12 @@
  * scratch. What a run does with a profile it finds is the caller's to judge
  * (core/consistency.ts, core/resend.ts).
  *
+ * Before any of it, SES's account-level suppression list is asked about the
+ * address (checkSuppression): SES accepts a send to a suppressed address and
+ * never delivers it, so a password issued then would reach nobody while the
+ * person is recorded as welcomed. Each caller asks before the first step it
+ * cannot take back (a resend deletes the old profile before issuePassword).
+ *
  * Right after CreateUser, IAM may not show the user yet
  * (docs/design.md, "IAM is eventually consistent"):
  * inside the grace period, "no such user" is waited for in process, then the
@@ -26,13 +32,15 @@ import {
 } from './aws/iam';
 import { isTemporarilyUnmodifiable, isThrottlingError, mayHaveSucceeded } from './aws/faults';
 import { isSendThrottled, sendEmail } from './aws/ses';
+import { getSuppression, type Suppression } from './aws/suppression';
+import type { SuppressionFacts } from './core/admin-notice';
 import { IN_FLIGHT_WINDOW_MS } from './core/consistency';
 import { describeError, errorName, RecordError, type RecordStep } from './core/errors';
 import { renderWelcomeEmail, type WelcomeEmail } from './core/message';
 import { generatePassword, type PasswordRules, rulesFromIamPolicy } from './core/password';
 import { type RetryOptions, withRetries } from './core/retry';
 import { signInUrl } from './core/signin';
-import { SENT_TO_TAG_KEY } from '../../shared/contract';
+import { SENT_TO_TAG_KEY, type WelcomeRequestReason } from '../../shared/contract';
 import type { EventLog } from './log';
 import { DEFAULT_RETRY, remainingMs, type RetrySettings, type RunContext } from './run-context';
 
@@ -325,6 +333,77 @@ export async function recipientFor(
   };
 }
 
+/** The log message the welcome-email-problems alarm counts at ERROR (notices.ts has the same). */
+const EMAIL_PROBLEM = 'welcome email problem';
+
+/**
+ * SES's account-level suppression list on the address, read before anything
+ * is issued. Not on it (NotFoundException): undefined. Any other answer fails
+ * the record at step `check-suppression` (nothing was issued, so SQS's
+ * redelivery is harmless): throttling and server faults pass (the client
+ * retries them first, aws/clients.ts), an AccessDenied or a BadRequest does
+ * not, and then the dead-letter queue and its `failed` notice name the
+ * step. Reading "could not tell" as "not suppressed" would bring back the
+ * silent loss this check exists to prevent.
+ */
+export async function checkSuppression(
+  r: UserRun,
+  address: string,
+): Promise<Suppression | undefined> {
+  const found = await step(r, 'check-suppression', () => getSuppression(r.deps.sesv2, address));
+  if (found === undefined) {
+    r.log.info('step done', { step: 'check-suppression', outcome: 'not-suppressed' });
+    return undefined;
+  }
+  // The address is not logged (the notice carries it); the alarm counts the line.
+  r.log.error(EMAIL_PROBLEM, {
+    step: 'check-suppression',
+    outcome: 'suppressed',
+    suppressionReason: found.reason,
+    ...(found.since ? { suppressedSince: found.since.toISOString() } : {}),
+  });
+  return found;
+}
+
+/**
+ * Nothing issued, nothing recorded: the admins are told the reason, the date
+ * and the command that lifts it. Except for a request the reconcile queued:
+ * it comes back every run until the suppression is lifted, and the first
+ * request (the CreateUser or TagUser event) told them already; its ERROR
+ * line still counts in the welcome-email-problems alarm.
+ */
+export async function holdForSuppression(
+  r: UserRun,
+  held: {
+    address: string;
+    suppression: Suppression;
+    onceLifted: SuppressionFacts['onceLifted'];
+    requested?: WelcomeRequestReason;
+  },
+): Promise<{ reason: 'address-suppressed'; detail: string }> {
+  const { address, suppression, onceLifted } = held;
+  const since = suppression.since?.toISOString();
+  if (held.requested !== 'reconcile') {
+    await r.notifyAdmins({
+      kind: 'suppressed',
+      userName: r.userName,
+      address,
+      suppression: {
+        addresses: [address],
+        reason: suppression.reason,
+        ...(since === undefined ? {} : { since }),
+        onceLifted,
+      },
+    });
+  }
+  return {
+    reason: 'address-suppressed',
+    detail:
+      `the address is on SES's account-level suppression list (${suppression.reason}` +
+      `${since === undefined ? '' : ` since ${since}`}); no password was issued`,
+  };
+}
+
 export type Tag = { key: string; value: string };
 
 /** What differs between a first welcome and a resend. */
@@ -346,7 +425,8 @@ export interface Issue {
 
 /**
  * A new password, the login profile, the email, the tags that record it; or
- * what CreateLoginProfile found instead, for the caller to judge.
+ * what CreateLoginProfile found instead, for the caller to judge. The caller
+ * has asked checkSuppression about the recipient first.
  */
 export async function issuePassword(
   r: UserRun,

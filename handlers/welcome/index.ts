@@ -3,7 +3,7 @@
  * mapping is the only trigger): wires the module-scope SDK clients, logger and
  * clock into the handler.
  */
-import { iam, iamCreate, ses, sns, sqs, ssm } from './aws/clients';
+import { iam, iamCreate, ses, sesv2, sns, sqs, ssm } from './aws/clients';
 import { createWelcomeHandler } from './handler';
 import { realSleep } from './core/retry';
 import { logger } from './log';
@@ -12,6 +12,7 @@ export const handler = createWelcomeHandler({
   iam,
   iamCreate,
   ses,
+  sesv2,
   sqs,
   sns,
   ssm,

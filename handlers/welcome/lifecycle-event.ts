@@ -15,18 +15,35 @@ import { IN_FLIGHT_WINDOW_MS } from './core/consistency';
 import { decide, type IamTag, welcomedAt } from './core/policy';
 import type { SuspensionChange } from './core/request';
 import { lastSentTo } from './core/resend';
-import { deferred, issuePassword, recipientFor, step, type UserRun } from './flow';
+import {
+  checkSuppression,
+  deferred,
+  holdForSuppression,
+  issuePassword,
+  recipientFor,
+  step,
+  type UserRun,
+} from './flow';
 import { type LifecycleDeps, type LifecycleOutcome, runLifecycle } from './lifecycle-run';
 import type { EventLog } from './log';
 import type { RunContext } from './run-context';
 
-/** What a run needs for runLifecycle: the clock read once, the admins, the reinstating path. */
-export function lifecycleDeps(run: RunContext, log: EventLog, eventId: string): LifecycleDeps {
+/**
+ * What a run needs for runLifecycle: the clock read once, the admins, the
+ * reinstating path. `fromReconcile`: the hourly run, which tries a held
+ * reinstatement again and so must not repeat its notice every hour.
+ */
+export function lifecycleDeps(
+  run: RunContext,
+  log: EventLog,
+  eventId: string,
+  fromReconcile = false,
+): LifecycleDeps {
   return {
     iam: run.deps.iam,
     notify: run.notifyAdmins,
     nowMs: run.deps.now(),
-    reinstate: (userName) => reinstatePassword(run, { userName, eventId, log }),
+    reinstate: (userName) => reinstatePassword(run, { userName, eventId, log }, fromReconcile),
   };
 }
 
@@ -54,6 +71,7 @@ export function isManagedUser(path: string, tags: readonly IamTag[]): boolean {
 export async function reinstatePassword(
   run: RunContext,
   who: { userName: string; eventId: string; log: EventLog },
+  fromReconcile = false,
 ): Promise<{ sent: boolean; detail?: string }> {
   const { deps } = run;
   const { userName } = who;
@@ -81,6 +99,19 @@ export async function reinstatePassword(
       sent: true,
       detail: 'a console password made since the suspension exists already; none was sent',
     };
+  }
+
+  // As every issuing: SES would accept the email and drop it. Not recorded as
+  // reinstated, so the reconcile tries again once the suppression is lifted.
+  const suppression = await checkSuppression(r, decision.email);
+  if (suppression) {
+    const held = await holdForSuppression(r, {
+      address: decision.email,
+      suppression,
+      onceLifted: 'reconcile',
+      ...(fromReconcile ? { requested: 'reconcile' as const } : {}),
+    });
+    return { sent: false, detail: held.detail };
   }
 
   const before = welcomedAt(tags) !== undefined || lastSentTo(tags) !== undefined;

@@ -9,8 +9,10 @@
  *   retried by the queue and need nobody, and the dead-letter alarm already
  *   tells the alerts list; the notice names the person and the fix;
  * - SES's word on a sent email (core/ses-event.ts): a permanent bounce,
- *   a complaint or a reject; a transient (or undetermined) bounce is only
- *   logged, SES keeps retrying those itself.
+ *   a complaint or a reject; a bounce because the address is on the
+ *   account's suppression list (`bounced-suppressed`, with the command that
+ *   lifts it); a transient (or undetermined) bounce is only logged, SES
+ *   keeps retrying those itself.
  *
  * Each SES problem is also logged as an ERROR `welcome email problem`, which
  * the `welcome-email-problems` alarm counts: someone hears of it even when no
@@ -20,7 +22,7 @@ import { WELCOME_QUEUE_MAX_RECEIVES } from '../../shared/contract';
 import type { AdminNotice } from './core/admin-notice';
 import type { RecordError } from './core/errors';
 import type { CreatedUser, InboundRequest } from './core/request';
-import type { SesFeedback } from './core/ses-event';
+import { ON_SUPPRESSION_LIST, type SesFeedback } from './core/ses-event';
 import type { RunContext } from './run-context';
 import type { UserOutcome } from './welcome';
 import type { EventLog } from './log';
@@ -78,6 +80,18 @@ export async function handleSesFeedback(
     sesMessageId: feedback.sesMessageId,
     recipientCount: feedback.addresses.length,
   };
+  if (feedback.feedback === 'bounce' && feedback.bounceSubType === ON_SUPPRESSION_LIST) {
+    // Told apart from a bounce: nothing reached a mail server, and fixing the
+    // address is not the only way out (lifting the suppression is).
+    log.error(EMAIL_PROBLEM_MESSAGE, { ...facts, outcome: 'suppressed' });
+    await run.notifyAdmins({
+      kind: 'bounced-suppressed',
+      userName,
+      ...(feedback.addresses.length > 0 ? { address: feedback.addresses.join(', ') } : {}),
+      suppression: { addresses: feedback.addresses, onceLifted: 'raise-resend' },
+    });
+    return { reason: 'ses-bounce-suppressed' };
+  }
   if (feedback.feedback === 'bounce' && feedback.bounceType !== 'Permanent') {
     log.warn(EMAIL_PROBLEM_MESSAGE, { ...facts, outcome: 'transient-bounce' });
     return { reason: 'ses-transient-bounce' };

@@ -102,7 +102,7 @@ async function lifecyclePass(
   const counts: LifecycleCounts = {};
   const handled = new Set<string>();
   let failed = 0;
-  const deps = lifecycleDeps(run, log, 'reconcile-request');
+  const deps = lifecycleDeps(run, log, 'reconcile-request', true);
   for (const { user, state, tags } of states) {
     // Only people the function may act on, whose tags this run read.
     if (!tags || state === 'not-managed' || state === 'gone' || state === 'recent') continue;

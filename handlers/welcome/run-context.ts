@@ -7,6 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SESClient } from '@aws-sdk/client-ses';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -41,6 +42,8 @@ export interface WelcomeDeps {
   /** IAM CreateLoginProfile (no SDK retries, see aws/clients.ts). */
   iamCreate: IAMClient;
   ses: SESClient;
+  /** SES's account-level suppression list, asked before a password is issued. */
+  sesv2: SESv2Client;
   /** The reconcile run queues welcomes with it. */
   sqs: SQSClient;
   /** Admin notices by email (the admins' topic); without it they are logged as not delivered. */

@@ -1,6 +1,7 @@
 /**
  * The first welcome, for a CreateUser event or a queued welcome: read the
- * user, decide, then issue the password (flow.ts issuePassword). A profile
+ * user, decide, ask SES's suppression list about the address (flow.ts
+ * checkSuppression), then issue the password (flow.ts issuePassword). A profile
  * CreateLoginProfile finds without the welcomed tag is judged by its age and
  * by whether the person has signed in (core/consistency.ts): it may belong to
  * a run still sending, or be an orphan that a failed rollback (or a run that
@@ -20,7 +21,9 @@ import { lastSentTo, resendToCover } from './core/resend';
 import { singleLine } from './core/text';
 import { RESENT_TAG_KEY, SENT_TO_TAG_KEY } from '../../shared/contract';
 import {
+  checkSuppression,
   deferred,
+  holdForSuppression,
   type UserRun,
   issuePassword,
   type Recipient,
@@ -104,6 +107,19 @@ export async function welcomeUser(
   const welcomed = welcomedAt(tags);
   if (welcomed !== undefined) {
     return skip('already-welcomed', `tag ${WELCOMED_TAG_KEY} is ${singleLine(welcomed, 40)}`);
+  }
+
+  // Asked before any password exists; once it is lifted the reconcile finds
+  // the person never welcomed (core/reconcile.ts) and queues this again.
+  const suppression = await checkSuppression(r, decision.email);
+  if (suppression) {
+    const held = await holdForSuppression(r, {
+      address: decision.email,
+      suppression,
+      onceLifted: 'reconcile',
+      ...(event.requested === undefined ? {} : { requested: event.requested }),
+    });
+    return skip(held.reason, held.detail);
   }
 
   const recipient = await recipientFor(r, decision);

@@ -13,7 +13,15 @@ import { WELCOME_QUEUE_MAX_RECEIVES, WELCOMED_TAG_KEY } from '../../../shared/co
 import { encodeTagValue } from '../../../handlers/welcome/core/ses-event';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
-import { iamMock, sesMock, snsMock, sqsMock, ssmMock, tagOf } from '../../support/fake-aws';
+import {
+  iamMock,
+  sesMock,
+  sesv2Mock,
+  snsMock,
+  sqsMock,
+  ssmMock,
+  tagOf,
+} from '../../support/fake-aws';
 import { recordedGrants, type Grant } from '../../support/grants';
 import {
   ACCOUNT_ID,
@@ -100,7 +108,7 @@ afterEach(() => {
   for (const g of recordedGrants()) allGrants.set(JSON.stringify(g), g);
   allLines.push(...output.lines());
   output.restore();
-  for (const m of [iamMock, sesMock, sqsMock, snsMock, ssmMock]) m.reset();
+  for (const m of [iamMock, sesMock, sesv2Mock, sqsMock, snsMock, ssmMock]) m.reset();
 });
 
 describe('after a welcome', () => {

@@ -14,7 +14,7 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { iam, iamCreate, ses, sqs } from '../../../handlers/welcome/aws/clients';
+import { iam, iamCreate, ses, sesv2, sqs } from '../../../handlers/welcome/aws/clients';
 import type { AdminNotice } from '../../../handlers/welcome/core/admin-notice';
 import { readConfig } from '../../../handlers/welcome/core/config';
 import { DAY_MS } from '../../../handlers/welcome/core/expiry';
@@ -29,7 +29,7 @@ import {
   WELCOMED_TAG_KEY,
 } from '../../../shared/contract';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
-import { FakeAws, iamMock, sesMock, sqsMock, tagOf } from '../../support/fake-aws';
+import { FakeAws, iamMock, sesMock, sesv2Mock, sqsMock, tagOf } from '../../support/fake-aws';
 import { type Grant, recordedGrants } from '../../support/grants';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
 import {
@@ -75,6 +75,7 @@ function expiryHarness(env: Record<string, string | undefined> = {}): ExpiryHarn
     iam,
     iamCreate,
     ses,
+    sesv2,
     sqs,
     logger,
     env: environment,
@@ -133,6 +134,7 @@ afterEach(() => {
   output.restore();
   iamMock.reset();
   sesMock.reset();
+  sesv2Mock.reset();
   sqsMock.reset();
 });
 

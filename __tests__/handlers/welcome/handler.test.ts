@@ -36,6 +36,7 @@ import {
   satisfiesIamPolicy,
   sentTo,
   sesMock,
+  sesv2Mock,
   sqsMock,
   sesRejected,
   sesThrottling,
@@ -67,6 +68,7 @@ afterEach(() => {
   output.restore();
   iamMock.reset();
   sesMock.reset();
+  sesv2Mock.reset();
   sqsMock.reset();
 });
 
@@ -262,6 +264,8 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
             [`aws:RequestTag/${SENT_TO_TAG_KEY}`]: 'ada.lovelace@example.com',
           },
         },
+        // Asked before the password was issued: the address is not suppressed.
+        { action: 'ses:GetSuppressedDestination', resource: '*' },
         {
           action: 'ses:SendEmail',
           resource: `arn:aws:ses:us-east-1:${ACCOUNT_ID}:identity/example.com`,
@@ -1358,6 +1362,7 @@ describe('welcome handler', () => {
       'iam:ListUserTags': [user],
       'iam:ListUsers': ['*'],
       'iam:TagUser': [user],
+      'ses:GetSuppressedDestination': ['*'],
       'ses:SendEmail': [`arn:aws:ses:us-east-1:${ACCOUNT_ID}:identity/example.com`],
       'sqs:SendMessage': [`arn:aws:sqs:us-east-1:${ACCOUNT_ID}:iam-onboarding-welcome-queue`],
     });

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { iam, iamCreate, ses, sqs } from '../../../handlers/welcome/aws/clients';
+import { iam, iamCreate, ses, sesv2, sqs } from '../../../handlers/welcome/aws/clients';
 import type { AdminNotice } from '../../../handlers/welcome/core/admin-notice';
 import { readConfig } from '../../../handlers/welcome/core/config';
 import { IN_FLIGHT_WINDOW_MS } from '../../../handlers/welcome/core/consistency';
@@ -25,7 +25,15 @@ import {
 } from '../../../shared/contract';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
-import { iamMock, sentTo, sesMock, sesRejected, sqsMock, tagOf } from '../../support/fake-aws';
+import {
+  iamMock,
+  sentTo,
+  sesMock,
+  sesv2Mock,
+  sesRejected,
+  sqsMock,
+  tagOf,
+} from '../../support/fake-aws';
 import { type Grant, recordedGrants } from '../../support/grants';
 import {
   captureOutput,
@@ -59,6 +67,7 @@ afterEach(() => {
   output.restore();
   iamMock.reset();
   sesMock.reset();
+  sesv2Mock.reset();
   sqsMock.reset();
 });
 
@@ -366,6 +375,7 @@ describe('resend from the roster', () => {
         iam,
         iamCreate,
         ses,
+        sesv2,
         sqs,
         logger,
         env: () => welcomeEnv(),

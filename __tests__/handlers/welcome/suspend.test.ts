@@ -240,6 +240,47 @@ describe('the suspended tag changes: suspend and reinstate at once', () => {
     expect(tagOf(h.aws, 'kit', REINSTATED_AT_TAG_KEY)).toBeDefined();
   });
 
+  it('a reinstatement to a suppressed address issues nothing, is told once, and is served by the reconcile once lifted', async () => {
+    const h = setup();
+    const user = welcomedPerson(h, 'sam', 1);
+    setTag(user, SUSPENDED_TAG_KEY, 'true');
+    await h.invoke(
+      sqsEvent(
+        tagUserEvent({ userName: 'sam', tags: [{ key: SUSPENDED_TAG_KEY, value: 'true' }] }),
+      ),
+    );
+    h.clock.now += DAY;
+    h.aws.suppressed.set('sam@example.com', { reason: 'BOUNCE', since: new Date(h.clock.now) });
+    setTag(user, SUSPENDED_TAG_KEY, null);
+
+    const { records } = await h.invoke(sqsEvent(untagUserEvent('sam', [SUSPENDED_TAG_KEY])));
+
+    expect(records).toMatchObject([{ outcome: 'lifecycle', lifecycle: 'not-reinstated' }]);
+    expect(user.profile).toBeUndefined();
+    expect(sentTo(h.aws, 'sam@example.com')).toEqual([]);
+    expect(tagOf(h.aws, 'sam', REINSTATED_AT_TAG_KEY)).toBeUndefined();
+    expect(subjects()).toEqual([
+      expect.stringContaining('sam suspended'),
+      expect.stringContaining('No password issued to sam: address suppressed by SES'),
+    ]);
+
+    // The hourly reconcile tries again, quietly, while the address is suppressed...
+    const reconcile = (id: string) =>
+      h.invoke(sqsEvent(sqsRecord(JSON.stringify(RECONCILE_REQUEST), { messageId: id })));
+    await reconcile('r-1');
+    expect(user.profile).toBeUndefined();
+    expect(subjects()).toHaveLength(2);
+
+    // ...and reinstates once it is lifted.
+    h.aws.suppressed.delete('sam@example.com');
+    await reconcile('r-2');
+    expect(sentTo(h.aws, 'sam@example.com')).toHaveLength(1);
+    expect(user.profile?.password).toBeDefined();
+    passwords.push(user.profile!.password);
+    expect(tagOf(h.aws, 'sam', REINSTATED_AT_TAG_KEY)).toBe(new Date(h.clock.now).toISOString());
+    expect(subjects()[2]).toContain('sam reinstated');
+  });
+
   it('leaves alone a user the project does not manage, and other tag changes', async () => {
     const h = setup();
     const stranger = h.aws.addUser({

@@ -21,7 +21,15 @@ import {
 } from '../../../shared/contract';
 import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
 import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
-import { iamMock, sentTo, sesMock, snsMock, sqsMock, tagOf } from '../../support/fake-aws';
+import {
+  iamMock,
+  sentTo,
+  sesMock,
+  sesv2Mock,
+  snsMock,
+  sqsMock,
+  tagOf,
+} from '../../support/fake-aws';
 import { type Grant, recordedGrants } from '../../support/grants';
 import {
   ACCOUNT_ID,
@@ -52,7 +60,7 @@ afterEach(() => {
   grants.push(...recordedGrants());
   allLines.push(...output.lines());
   output.restore();
-  for (const m of [iamMock, sesMock, sqsMock, snsMock]) m.reset();
+  for (const m of [iamMock, sesMock, sesv2Mock, sqsMock, snsMock]) m.reset();
 });
 
 function setup(env: Record<string, string | undefined> = {}): Harness {

@@ -4,6 +4,7 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -26,6 +27,12 @@ export const iamCreate = new IAMClient({ requestHandler, maxAttempts: 1 });
  * back-off, and any other failure rolls the profile back and lets Lambda retry.
  */
 export const ses = new SESClient({ requestHandler, maxAttempts: 1 });
+
+/**
+ * Reading SES's account-level suppression list (aws/suppression.ts): a read,
+ * so the SDK's standard retries (throttling, 5xx, timeouts) are safe here.
+ */
+export const sesv2 = new SESv2Client({ requestHandler });
 
 /** Queuing welcomes (the reconcile run): SendMessage is safe to retry, a duplicate welcome sends nothing twice. */
 export const sqs = new SQSClient({ requestHandler });

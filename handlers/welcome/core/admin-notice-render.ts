@@ -41,6 +41,33 @@ const ROSTER = 'users/users.json';
 const shown = (value: string, maxLength: number) =>
   singleLine(displayText(value, 'show'), maxLength);
 
+/**
+ * A word the shell passes as is: the address bare when it has only
+ * characters no shell reads specially, else in single quotes (a `'` inside
+ * closed, escaped and reopened). Addresses from a bounce event are SES's
+ * copy of the destination, but still data: a pasted command must do exactly
+ * what it says.
+ */
+export function shellWord(value: string): string {
+  return /^[A-Za-z0-9@._+=/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The exact command that takes an address off SES's account-level suppression list. */
+export function liftSuppressionCommand(address: string): string {
+  return `aws sesv2 delete-suppressed-destination --email-address ${shellWord(address)}`;
+}
+
+/**
+ * The lift commands of a suppression, as shown (each through `shown`), in
+ * backticks: a code span in Slack, and plainly set apart from the sentence's
+ * full stop in the email.
+ */
+function liftCommands(n: AdminNotice): string {
+  const addresses = n.suppression?.addresses ?? (n.address === undefined ? [] : [n.address]);
+  const commands = addresses.map((a) => `\`${shown(liftSuppressionCommand(a), 320)}\``);
+  return commands.length === 0 ? '(no address known)' : commands.join(', ');
+}
+
 function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
   const user = shown(n.userName, 64);
   const address = n.address === undefined ? undefined : shown(n.address, 254);
@@ -92,6 +119,30 @@ function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
       ],
       todo: `Fix the email of ${user} in ${ROSTER} and raise their "resend" counter in the same pull request.`,
     },
+    'bounced-suppressed': {
+      headline: `Welcome email to ${user} suppressed by SES`,
+      lines: [
+        `SES accepted the welcome email for ${user}${to} but never tried to deliver it: the address is on the account-level suppression list (an earlier bounce or complaint, from any sender in this account). This is not a new bounce. They have no working password.`,
+        ...why,
+      ],
+      todo:
+        `Make sure the address is right and takes mail, then lift the suppression: ${liftCommands(n)}, ` +
+        `and raise the "resend" counter of ${user} in ${ROSTER}. If the address is wrong, fix it and raise "resend" in the same pull request (a new address is not suppressed).`,
+    },
+    suppressed: {
+      headline: `No password issued to ${user}: address suppressed by SES`,
+      lines: [
+        `SES's account-level suppression list holds ${address ?? 'their address'}` +
+          `${suppressedWhy(n)}. SES would accept an email to it and never deliver it, so no password was issued to ${user} and nothing was recorded.`,
+        ...why,
+      ],
+      todo:
+        `Make sure the address is right and takes mail, then lift the suppression: ${liftCommands(n)}. ` +
+        (n.suppression?.onceLifted === 'raise-resend'
+          ? `Then raise the "resend" counter of ${user} in ${ROSTER} again.`
+          : `The reconcile run then serves ${user} by itself on its next run (hourly by default); nothing else to do.`) +
+        ` If the address is wrong, fix it in ${ROSTER} instead.`,
+    },
     complained: {
       headline: `Welcome email to ${user} marked as spam`,
       lines: [
@@ -139,6 +190,15 @@ function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
     },
   };
   return byKind[n.kind];
+}
+
+/** ` (BOUNCE, since 2026-11-02T08:15:00.000Z)`: the reason and date GetSuppressedDestination gave. */
+function suppressedWhy(n: AdminNotice): string {
+  const parts = [
+    n.suppression?.reason === undefined ? undefined : `reason ${shown(n.suppression.reason, 20)}`,
+    n.suppression?.since === undefined ? undefined : `since ${shown(n.suppression.since, 40)}`,
+  ].filter((p) => p !== undefined);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 /** SNS refuses a subject that is not ASCII, has a line break, or is 100 characters or more. */

@@ -18,6 +18,14 @@ export type AdminNoticeKind =
   | 'failed'
   /** SES reported that the welcome email bounced (permanently). */
   | 'bounced'
+  /**
+   * SES reported the welcome email bounced because the address is on the
+   * account-level suppression list (bounceSubType OnAccountSuppressionList):
+   * SES accepted it and never tried to deliver it.
+   */
+  | 'bounced-suppressed'
+  /** The address is on SES's suppression list: no password was issued (flow.ts checkSuppression). */
+  | 'suppressed'
   /** The recipient marked the welcome email as spam. */
   | 'complained'
   /** SES refused to send the welcome email. */
@@ -39,6 +47,24 @@ export interface AdminNotice {
   readonly address?: string;
   /** One line on what happened, for people (no secrets, no stack traces). */
   readonly detail?: string;
+  /** SES's account-level suppression list holds the address (kinds `suppressed`, `bounced-suppressed`). */
+  readonly suppression?: SuppressionFacts;
+}
+
+/** What the admins need to lift a suppression, and what happens after. */
+export interface SuppressionFacts {
+  /** The suppressed addresses: each gets its own lift command. */
+  readonly addresses: readonly string[];
+  /** `BOUNCE` or `COMPLAINT` (GetSuppressedDestination); unknown from a bounce event. */
+  readonly reason?: string;
+  /** When SES put the address on the list (or last updated it), ISO 8601. */
+  readonly since?: string;
+  /**
+   * Who serves the person once it is lifted: the reconcile run by itself
+   * (a first welcome; a resend it may serve, core/reconcile.ts), or nobody
+   * until the roster raises `resend` again.
+   */
+  readonly onceLifted: 'reconcile' | 'raise-resend';
 }
 
 /** Sends a notice to every configured admin destination; never throws. */

@@ -12,6 +12,7 @@ export type RecordStep =
   | 'get-user'
   | 'list-user-tags'
   | 'get-password-policy'
+  | 'check-suppression'
   | 'generate-password'
   | 'resolve-sign-in-url'
   | 'create-login-profile'

@@ -12,6 +12,14 @@
 import * as z from 'zod/mini';
 import { SES_USER_TAG } from '../../../shared/contract';
 
+/**
+ * SES's bounceSubType for an email it accepted and never tried to deliver
+ * because the address is on the account-level suppression list (bounceType
+ * Permanent): not a mail server's refusal, and lifted by
+ * `aws sesv2 delete-suppressed-destination`, not only by a new address.
+ */
+export const ON_SUPPRESSION_LIST = 'OnAccountSuppressionList';
+
 /** What SES reported, as the function acts on it. */
 export interface SesFeedback {
   readonly feedback: 'bounce' | 'complaint' | 'reject';

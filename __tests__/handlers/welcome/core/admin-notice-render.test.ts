@@ -1,7 +1,9 @@
 /** What an admin notice says, for every kind; what SNS and Slack need of it. */
 import type { AdminNoticeKind } from '../../../../handlers/welcome/core/admin-notice';
 import {
+  liftSuppressionCommand,
   renderAdminNotice,
+  shellWord,
   slackEscape,
   snsSubject,
 } from '../../../../handlers/welcome/core/admin-notice-render';
@@ -14,6 +16,8 @@ const KINDS: AdminNoticeKind[] = [
   'complained',
   'rejected',
   'expired',
+  'suppressed',
+  'bounced-suppressed',
 ];
 
 it.each(KINDS)('%s: names the user, says what to do, fits SNS’s subject rules', (kind) => {
@@ -55,4 +59,81 @@ it('an SNS subject is cut with ASCII dots under 100 characters', () => {
   expect(s.length).toBeLessThan(100);
   expect(s.endsWith('...')).toBe(true);
   expect(snsSubject('Zoë\tand\u200bme')).toMatch(/^Zoe and\?me$/);
+});
+
+describe('a suppressed address', () => {
+  const suppressed = (address: string, onceLifted: 'reconcile' | 'raise-resend' = 'reconcile') =>
+    renderAdminNotice(
+      {
+        kind: 'suppressed',
+        userName: 'bo',
+        address,
+        suppression: {
+          addresses: [address],
+          reason: 'BOUNCE',
+          since: '2026-10-30T08:15:00.000Z',
+          onceLifted,
+        },
+      },
+      { organisationName: 'Example Corp' },
+    );
+
+  it('names the reason and the date and gives the exact lift command', () => {
+    const r = suppressed('bo@example.com');
+    expect(r.text).toContain(
+      "SES's account-level suppression list holds bo@example.com (reason BOUNCE, since 2026-10-30T08:15:00.000Z)",
+    );
+    expect(r.text).toContain(
+      'lift the suppression: `aws sesv2 delete-suppressed-destination --email-address bo@example.com`.',
+    );
+    expect(r.text).toContain('The reconcile run then serves bo by itself');
+    expect(suppressed('bo@example.com', 'raise-resend').text).toContain(
+      'Then raise the "resend" counter of bo in users/users.json again.',
+    );
+  });
+
+  it('quotes an address the shell would read specially, so the pasted command does what it says', () => {
+    expect(shellWord('bo+x=y/z@example.com')).toBe('bo+x=y/z@example.com');
+    expect(shellWord("o'neil@example.com")).toBe(`'o'\\''neil@example.com'`);
+    expect(shellWord('a$(rm -rf ~)@example.com')).toBe(`'a$(rm -rf ~)@example.com'`);
+    expect(liftSuppressionCommand('x;reboot@example.com')).toBe(
+      "aws sesv2 delete-suppressed-destination --email-address 'x;reboot@example.com'",
+    );
+  });
+
+  it('an address from a bounce event cannot break lines, mention a channel or hide text', () => {
+    const evil = 'x@example.com\n<!channel>\u202e';
+    const r = renderAdminNotice(
+      {
+        kind: 'bounced-suppressed',
+        userName: 'x',
+        address: evil,
+        suppression: { addresses: [evil], onceLifted: 'raise-resend' },
+      },
+      { organisationName: 'Org' },
+    );
+    expect(r.text.split('\n').filter((l) => l.includes('delete-suppressed-destination'))).toEqual([
+      expect.stringContaining("--email-address 'x@example.com <!channel>\\u202e'"),
+    ]);
+    expect(r.slack.text).not.toContain('<!channel>');
+    expect(r.slack.text).toContain('&lt;!channel&gt;');
+    expect(r.text).not.toContain('\u202e');
+  });
+
+  it('a bounce because of the list reads apart from an ordinary bounce', () => {
+    const r = renderAdminNotice(
+      {
+        kind: 'bounced-suppressed',
+        userName: 'bo',
+        address: 'bo@example.com',
+        suppression: { addresses: ['bo@example.com'], onceLifted: 'raise-resend' },
+      },
+      { organisationName: 'Example Corp' },
+    );
+    expect(r.subject).toBe('[Example Corp] Welcome email to bo suppressed by SES');
+    expect(r.text).not.toContain('bounced permanently');
+    expect(r.text).toContain(
+      '`aws sesv2 delete-suppressed-destination --email-address bo@example.com`',
+    );
+  });
 });
