@@ -88,7 +88,11 @@ interface Call {
   authorization: string | undefined;
 }
 
-/** IAM and SES (query protocol) for one managed user. */
+/**
+ * IAM and SES (query protocol) for one managed user, and SESv2's
+ * GetSuppressedDestination (REST JSON) answering as AWS does for an address
+ * not on the account's suppression list.
+ */
 function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
   const calls: Call[] = [];
   let profile = false;
@@ -176,6 +180,22 @@ function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
 
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
+      const suppression = /^\/v2\/email\/suppression\/addresses\/([^/?]+)/.exec(req.url ?? '');
+      if (req.method === 'GET' && suppression) {
+        const address = decodeURIComponent(suppression[1]);
+        calls.push({
+          action: 'GetSuppressedDestination',
+          params: new URLSearchParams({ EmailAddress: address }),
+          authorization: req.headers.authorization,
+        });
+        res.writeHead(404, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'NotFoundException',
+          'x-amzn-requestid': 'req-1',
+        });
+        res.end(JSON.stringify({ message: `Email address ${address} does not exist.` }));
+        return;
+      }
       const params = new URLSearchParams(body);
       const call = {
         action: params.get('Action') ?? '',
@@ -218,6 +238,7 @@ async function invokeBundle(
       AWS_SECRET_ACCESS_KEY: 'placeholder-secret-key',
       AWS_ENDPOINT_URL_IAM: endpoint,
       AWS_ENDPOINT_URL_SES: endpoint,
+      AWS_ENDPOINT_URL_SESV2: endpoint,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_CONFIG_FILE: join(workDir, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-credentials'),
@@ -236,7 +257,7 @@ describe('the built bundle, end to end over HTTP', () => {
   beforeAll(() => new Promise<void>((done) => fake.server.listen(0, '127.0.0.1', done)));
   afterAll(() => new Promise<void>((done) => fake.server.close(() => done())));
 
-  it('welcomes a new user once (SQS); the same event again (old SNS trigger) sends nothing', async () => {
+  it('welcomes a new user once (SQS), after asking SES's suppression list; the same event again sends nothing', async () => {
     const created = createUserEvent({ userName: 'bundled.user', userId: 'AIDABUNDLEDUSER' });
 
     const first = await invokeBundle(bundle.entry, fake.url(), sqsEvent(created));
@@ -244,22 +265,24 @@ describe('the built bundle, end to end over HTTP', () => {
     expect(fake.calls.map((c) => c.action)).toEqual([
       'GetUser',
       'ListUserTags',
+      'GetSuppressedDestination',
       'GetAccountPasswordPolicy',
       'ListAccountAliases',
       'CreateLoginProfile',
       'SendEmail',
       'TagUser',
     ]);
-    expect(Number.isNaN(Date.parse(fake.calls[6].params.get('Tags.member.1.Value') ?? ''))).toBe(
+    expect(Number.isNaN(Date.parse(fake.calls[7].params.get('Tags.member.1.Value') ?? ''))).toBe(
       false,
     );
     expect(fake.calls.every((c) => c.authorization?.startsWith('AWS4-HMAC-SHA256 '))).toBe(true);
-    const create = fake.calls[4].params;
+    expect(fake.calls[2].params.get('EmailAddress')).toBe('bundled.user@example.com');
+    const create = fake.calls[5].params;
     const password = create.get('Password') ?? '';
     expect(create.get('UserName')).toBe('bundled.user');
     expect(create.get('PasswordResetRequired')).toBe('true');
     expect(password.length).toBeGreaterThanOrEqual(20);
-    const send = fake.calls[5].params;
+    const send = fake.calls[6].params;
     expect(send.get('Source')).toBe('"Example IT" <onboarding@example.com>');
     expect(send.get('Destination.ToAddresses.member.1')).toBe('bundled.user@example.com');
     expect(send.get('Message.Body.Text.Data')).toContain(`Temporary password: ${password}`);
