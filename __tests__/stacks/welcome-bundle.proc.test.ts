@@ -257,7 +257,7 @@ describe('the built bundle, end to end over HTTP', () => {
   beforeAll(() => new Promise<void>((done) => fake.server.listen(0, '127.0.0.1', done)));
   afterAll(() => new Promise<void>((done) => fake.server.close(() => done())));
 
-  it('welcomes a new user once (SQS), after asking SES's suppression list; the same event again sends nothing', async () => {
+  it('welcomes a new user once (SQS), after asking SES for its suppression list; the same event again sends nothing', async () => {
     const created = createUserEvent({ userName: 'bundled.user', userId: 'AIDABUNDLEDUSER' });
 
     const first = await invokeBundle(bundle.entry, fake.url(), sqsEvent(created));
