@@ -346,10 +346,7 @@ const EMAIL_PROBLEM = 'welcome email problem';
  * step. Reading "could not tell" as "not suppressed" would bring back the
  * silent loss this check exists to prevent.
  */
-export async function checkSuppression(
-  r: UserRun,
-  address: string,
-): Promise<Suppression | undefined> {
+async function checkSuppression(r: UserRun, address: string): Promise<Suppression | undefined> {
   const found = await step(r, 'check-suppression', () => getSuppression(r.deps.sesv2, address));
   if (found === undefined) {
     r.log.info('step done', { step: 'check-suppression', outcome: 'not-suppressed' });
@@ -372,16 +369,17 @@ export async function checkSuppression(
  * request (the CreateUser or TagUser event) told them already; its ERROR
  * line still counts in the welcome-email-problems alarm.
  */
-export async function holdForSuppression(
+export async function holdIfSuppressed(
   r: UserRun,
   held: {
     address: string;
-    suppression: Suppression;
     onceLifted: SuppressionFacts['onceLifted'];
     requested?: WelcomeRequestReason;
   },
-): Promise<{ reason: 'address-suppressed'; detail: string }> {
-  const { address, suppression, onceLifted } = held;
+): Promise<{ reason: 'address-suppressed'; detail: string } | undefined> {
+  const { address, onceLifted } = held;
+  const suppression = await checkSuppression(r, address);
+  if (suppression === undefined) return undefined;
   const since = suppression.since?.toISOString();
   if (held.requested !== 'reconcile') {
     await r.notifyAdmins({

@@ -16,9 +16,8 @@ import { decide, type IamTag, welcomedAt } from './core/policy';
 import type { SuspensionChange } from './core/request';
 import { lastSentTo } from './core/resend';
 import {
-  checkSuppression,
   deferred,
-  holdForSuppression,
+  holdIfSuppressed,
   issuePassword,
   recipientFor,
   step,
@@ -103,16 +102,12 @@ export async function reinstatePassword(
 
   // As every issuing: SES would accept the email and drop it. Not recorded as
   // reinstated, so the reconcile tries again once the suppression is lifted.
-  const suppression = await checkSuppression(r, decision.email);
-  if (suppression) {
-    const held = await holdForSuppression(r, {
-      address: decision.email,
-      suppression,
-      onceLifted: 'reconcile',
-      ...(fromReconcile ? { requested: 'reconcile' as const } : {}),
-    });
-    return { sent: false, detail: held.detail };
-  }
+  const held = await holdIfSuppressed(r, {
+    address: decision.email,
+    onceLifted: 'reconcile',
+    ...(fromReconcile ? { requested: 'reconcile' as const } : {}),
+  });
+  if (held) return { sent: false, detail: held.detail };
 
   const before = welcomedAt(tags) !== undefined || lastSentTo(tags) !== undefined;
   const recipient = await recipientFor(r, {

@@ -12,7 +12,7 @@
  *
  * Order: read (user, tags, profile), decide, judge the caller; ask SES's
  * suppression list about the address (a suppressed one: nothing touched,
- * the admins told, flow.ts checkSuppression); delete the old profile; create the new one (IAM lets one run only); send; record the value
+ * the admins told, flow.ts holdIfSuppressed); delete the old profile; create the new one (IAM lets one run only); send; record the value
  * served and where it went; tell the old address if it moved. A send
  * that fails removes the new profile again, so the next delivery starts over
  * (the person then has no console password until it succeeds: the old one
@@ -42,9 +42,8 @@ import {
 } from './core/resend';
 import type { ResendEvent } from './core/resend-event';
 import {
-  checkSuppression,
   deferred,
-  holdForSuppression,
+  holdIfSuppressed,
   type UserRun,
   issuePassword,
   recipientFor,
@@ -171,26 +170,22 @@ export async function resendWelcome(
 
   // Before the old profile is deleted: a suppressed address keeps the
   // person's current password (if any) and the request stays unserved.
-  const suppression = await checkSuppression(r, decision.email);
-  if (suppression) {
-    // Whether the reconcile serves it once lifted: its own rule for a
-    // request nobody can attribute (core/reconcile.ts, which sees any sign-in).
-    const reconcileServes =
-      judgeResendAuthority({
-        byDeployRole: false,
-        to: decision.email,
-        ...(previous === undefined ? {} : { lastSentTo: previous }),
-        replacesPasswordInUse: user.passwordLastUsed !== undefined,
-        afterSignInAsked: false,
-      }).kind === 'serve';
-    const held = await holdForSuppression(r, {
-      address: decision.email,
-      suppression,
-      onceLifted: reconcileServes ? 'reconcile' : 'raise-resend',
-      ...(event.requested === undefined ? {} : { requested: event.requested }),
-    });
-    return skip(held.reason, held.detail);
-  }
+  // Whether the reconcile serves it once lifted: its own rule for a
+  // request nobody can attribute (core/reconcile.ts, which sees any sign-in).
+  const reconcileServes =
+    judgeResendAuthority({
+      byDeployRole: false,
+      to: decision.email,
+      ...(previous === undefined ? {} : { lastSentTo: previous }),
+      replacesPasswordInUse: user.passwordLastUsed !== undefined,
+      afterSignInAsked: false,
+    }).kind === 'serve';
+  const held = await holdIfSuppressed(r, {
+    address: decision.email,
+    onceLifted: reconcileServes ? 'reconcile' : 'raise-resend',
+    ...(event.requested === undefined ? {} : { requested: event.requested }),
+  });
+  if (held) return skip(held.reason, held.detail);
   if (verdict.kind === 'replace' || verdict.kind === 'orphaned') {
     await step(r, 'delete-login-profile', () => removeProfile(r, { replacing: 'resend' }));
   }

@@ -1,7 +1,7 @@
 /**
  * The first welcome, for a CreateUser event or a queued welcome: read the
  * user, decide, ask SES's suppression list about the address (flow.ts
- * checkSuppression), then issue the password (flow.ts issuePassword). A profile
+ * holdIfSuppressed), then issue the password (flow.ts issuePassword). A profile
  * CreateLoginProfile finds without the welcomed tag is judged by its age and
  * by whether the person has signed in (core/consistency.ts): it may belong to
  * a run still sending, or be an orphan that a failed rollback (or a run that
@@ -21,9 +21,8 @@ import { lastSentTo, resendToCover } from './core/resend';
 import { singleLine } from './core/text';
 import { RESENT_TAG_KEY, SENT_TO_TAG_KEY } from '../../shared/contract';
 import {
-  checkSuppression,
   deferred,
-  holdForSuppression,
+  holdIfSuppressed,
   type UserRun,
   issuePassword,
   type Recipient,
@@ -111,16 +110,12 @@ export async function welcomeUser(
 
   // Asked before any password exists; once it is lifted the reconcile finds
   // the person never welcomed (core/reconcile.ts) and queues this again.
-  const suppression = await checkSuppression(r, decision.email);
-  if (suppression) {
-    const held = await holdForSuppression(r, {
-      address: decision.email,
-      suppression,
-      onceLifted: 'reconcile',
-      ...(event.requested === undefined ? {} : { requested: event.requested }),
-    });
-    return skip(held.reason, held.detail);
-  }
+  const held = await holdIfSuppressed(r, {
+    address: decision.email,
+    onceLifted: 'reconcile',
+    ...(event.requested === undefined ? {} : { requested: event.requested }),
+  });
+  if (held) return skip(held.reason, held.detail);
 
   const recipient = await recipientFor(r, decision);
   // The profile could be created, so no earlier one is left; an earlier email

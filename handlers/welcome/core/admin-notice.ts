@@ -24,7 +24,7 @@ export type AdminNoticeKind =
    * SES accepted it and never tried to deliver it.
    */
   | 'bounced-suppressed'
-  /** The address is on SES's suppression list: no password was issued (flow.ts checkSuppression). */
+  /** The address is on SES's suppression list: no password was issued (flow.ts holdIfSuppressed). */
   | 'suppressed'
   /** The recipient marked the welcome email as spam. */
   | 'complained'
