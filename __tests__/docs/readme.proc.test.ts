@@ -93,14 +93,23 @@ describe('the README', () => {
     300_000,
   );
 
+  const topLevel = new Set(
+    readdirSync('.').filter((f) => !['.git', 'node_modules', 'cdktf.out', 'dist'].includes(f)),
+  );
+
   it('names only repository files that exist', () => {
-    const topLevel = new Set(
-      readdirSync('.').filter((f) => !['.git', 'node_modules', 'cdktf.out', 'dist'].includes(f)),
-    );
     const paths = readmePaths(README, topLevel);
     expect(paths).toEqual(
       expect.arrayContaining(['users/users.json', 'docs/review-and-delivery.md']),
     );
     expect(paths.filter((p) => !existsSync(p))).toEqual([]);
   });
+
+  it.each(readdirSync('docs').filter((f) => f.endsWith('.md')))(
+    'docs/%s names only repository files that exist',
+    (file) => {
+      const paths = readmePaths(readFileSync(`docs/${file}`, 'utf8'), topLevel);
+      expect(paths.filter((p) => !existsSync(p))).toEqual([]);
+    },
+  );
 });
