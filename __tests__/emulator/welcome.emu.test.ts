@@ -17,6 +17,7 @@ import {
   GetUserCommand,
   ListUserTagsCommand,
   GetGroupCommand,
+  TagUserCommand,
 } from '@aws-sdk/client-iam';
 import {
   GetQueueAttributesCommand,
@@ -29,6 +30,9 @@ import {
   GetSendStatisticsCommand,
   ListIdentitiesCommand,
   SESClient,
+  SetIdentityMailFromDomainCommand,
+  VerifyDomainDkimCommand,
+  VerifyDomainIdentityCommand,
 } from '@aws-sdk/client-ses';
 import { startMoto, type MotoServer, type RecordedRequest } from '../../emulator/moto-server';
 import { deploy, EMULATOR_CREDENTIALS, type DeployResult } from '../../emulator/deploy';
@@ -54,7 +58,9 @@ import {
 } from '../../emulator/flow';
 import { synthesize } from '../../stacks/synth';
 import {
+  ACCESS_UNTIL_TAG_KEY,
   DENY_ALL_POLICY_ARN,
+  END_WARNED_TAG_KEY,
   REINSTATED_AT_TAG_KEY,
   RESEND_TAG_KEY,
   SUSPENDED_AT_TAG_KEY,
@@ -69,7 +75,13 @@ import { IN_FLIGHT_WINDOW_MS } from '../../handlers/welcome/core/consistency';
 const MINUTES = 60_000;
 const ROSTER = JSON.parse(readFileSync(join(__dirname, '../../users/users.json'), 'utf8')) as {
   groups: { groupName: string }[];
-  users: { userName: string; email: string; groups: string[]; resend?: number }[];
+  users: {
+    userName: string;
+    email: string;
+    groups: string[];
+    resend?: number;
+    accessUntil?: string;
+  }[];
 };
 
 let moto: MotoServer;
@@ -689,4 +701,127 @@ describe('a welcome that keeps failing, as SQS and Lambda run it', () => {
     expect(lines.length).toBeGreaterThan(5);
     expect(leaksOfAll(tried, lines)).toEqual([]);
   });
+});
+
+describe('an end date in the roster, applied for real', () => {
+  // Created by the first deploy: the hourly run leaves people created in the last 15 minutes alone.
+  const person = 'bo.chen';
+  const DAY_MS = 86_400_000;
+  const lastDay = new Date(Date.now() + 3 * DAY_MS).toISOString().slice(0, 10);
+  const yesterday = new Date(Date.now() - DAY_MS).toISOString().slice(0, 10);
+  const roster = () => ({
+    ...changedRoster,
+    users: changedRoster.users.map((u) =>
+      u.userName === person ? { ...u, accessUntil: lastDay } : u,
+    ),
+  });
+  const reconcile = async () => {
+    const input = d.schedules.find(
+      (s) => (JSON.parse(s.input) as Record<string, unknown>)['iam-onboarding'] === 'reconcile',
+    )!.input;
+    const n = (await moto.requests()).length;
+    await sendScheduledInput(c.sqs, d.queueUrl, input);
+    const batches = await drainQueue({
+      sqs: c.sqs,
+      queueUrl: d.queueUrl,
+      mapping: d.mapping,
+      fn: d.fn,
+    });
+    logs.push(...batches.map((b) => b.invocation.logs));
+    expect(batches.flatMap((b) => Object.keys(b.failed))).toEqual([]);
+    for (const b of batches) expect(b.invocation.error).toBeUndefined();
+    const requests = await since(n);
+    return {
+      notices: publishedTo(requests, d.adminTopicArn).filter((m) => m.includes(person)),
+      emails: receivedEmails(requests).filter((e) => e.to.includes(`${person}@example.com`)),
+      requests,
+    };
+  };
+  beforeAll(async () => {
+    // The sender's domain back in SES, as an admin would restore it (the dead-letter tests
+    // removed it). Terraform reads it back unchanged; re-creating it is not possible in
+    // moto, whose new identity has no DKIM tokens for the stack's DNS output.
+    const ses = new SESClient({
+      endpoint: moto.endpoint,
+      region: EMULATOR_CREDENTIALS.AWS_REGION,
+      credentials: {
+        accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID,
+        secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    const domain = /@([^>\s]+)/.exec(d.fn.config.Environment!.Variables!.SENDER_ADDRESS)![1];
+    await ses.send(new VerifyDomainIdentityCommand({ Domain: domain }));
+    await ses.send(new VerifyDomainDkimCommand({ Domain: domain }));
+    await ses.send(
+      new SetIdentityMailFromDomainCommand({
+        Identity: domain,
+        MailFromDomain: `mail.${domain}`,
+        BehaviorOnMXFailure: 'UseDefaultValue',
+      }),
+    );
+    ses.destroy();
+  });
+  const tags = async () =>
+    Object.fromEntries(
+      ((await c.iam.send(new ListUserTagsCommand({ UserName: person }))).Tags ?? []).map((t) => [
+        t.Key!,
+        t.Value!,
+      ]),
+    );
+
+  it(
+    'applied three days ahead: the tag is written, the plan is clean, and the hourly run warns the admins once',
+    async () => {
+      const applied = synthAndDeploy(roster());
+      expect(ours(applied)).toEqual([]);
+      expect((await tags())[ACCESS_UNTIL_TAG_KEY]).toBe(lastDay);
+      const warned = await reconcile();
+      expect(warned.notices).toHaveLength(1);
+      // Three days, or two once midnight (UTC) passed since this file began.
+      expect(warned.notices[0]).toMatch(new RegExp(`last day ${lastDay} \\(UTC\\), in [23] days`));
+      expect(warned.emails).toEqual([]);
+      expect((await tags())[END_WARNED_TAG_KEY]).toBe(lastDay);
+      // Told once: the next hour's run says nothing more.
+      expect((await reconcile()).notices).toEqual([]);
+    },
+    15 * MINUTES,
+  );
+
+  it(
+    'the last day passed: the hourly run turns sign-in off and tells the admins why, and moving the date later reinstates by email',
+    async () => {
+      // moto has no clock to move, and the function reads the real one: the
+      // harness writes the day as IAM holds it once three days have passed
+      // (a date in the past, which the roster refuses when it is added).
+      await c.iam.send(
+        new TagUserCommand({
+          UserName: person,
+          Tags: [{ Key: ACCESS_UNTIL_TAG_KEY, Value: yesterday }],
+        }),
+      );
+      await c.iam.send(new GetLoginProfileCommand({ UserName: person }));
+      const ended = await reconcile();
+      expect(ended.notices).toHaveLength(1);
+      expect(ended.notices[0]).toContain(`access ended on ${yesterday}`);
+      expect(ended.emails).toEqual([]);
+      await expect(
+        c.iam.send(new GetLoginProfileCommand({ UserName: person })),
+      ).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+      expect(await tags()).toHaveProperty([SUSPENDED_AT_TAG_KEY]);
+
+      // The roster's later date, written back as a deploy would: a fresh password by email.
+      const applied = synthAndDeploy(roster());
+      expect(ours(applied)).toEqual([]);
+      expect((await tags())[ACCESS_UNTIL_TAG_KEY]).toBe(lastDay);
+      const back = await reconcile();
+      expect(back.emails).toHaveLength(1);
+      const password = passwordIn(back.emails[0].text);
+      expect(password).toBeDefined();
+      expect(profilePassword(back.requests, person)!.get('Password')).toBe(password);
+      expect(back.notices.some((m) => m.includes(`${person} reinstated`))).toBe(true);
+      expect(await tags()).toHaveProperty([REINSTATED_AT_TAG_KEY]);
+      expect(leaksOfAll([password!], logs)).toEqual([]);
+    },
+    20 * MINUTES,
+  );
 });
