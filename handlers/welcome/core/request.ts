@@ -181,12 +181,9 @@ export function readRecord(record: unknown): {
   const id = (record as { messageId?: unknown } | null)?.messageId;
   const named = typeof id === 'string' && id !== '';
   const kind = named ? 'unreadable' : 'skip';
-  const request = {
-    kind,
-    reason: 'malformed-sqs-record',
-    detail: describeIssues(sqs.error),
-  } as const;
-  return { messageId: named ? id : '', receiveCount: 1, request: { ...request, keys: {} } };
+  const detail = describeIssues(sqs.error);
+  const request = { kind, reason: 'malformed-sqs-record', detail, keys: {} } as const;
+  return { messageId: named ? id : '', receiveCount: 1, request };
 }
 
 function readBody(messageId: string, body: string): InboundRequest {
@@ -203,20 +200,14 @@ function readBody(messageId: string, body: string): InboundRequest {
   }
   const { MessageId: snsMessageId, Message } = notification.data;
   const ses = parseSesEvent(Message);
-  if (ses.kind === 'feedback') {
-    const { userName } = ses.event;
-    const keys = { snsMessageId, ...(userName === undefined ? {} : { userName }) };
-    return { kind: 'ses-feedback', event: ses.event, keys };
-  }
+  const keys = { snsMessageId };
   if (ses.kind === 'ignored') {
-    return {
-      kind: 'skip',
-      reason: 'ses-event-ignored',
-      detail: ses.detail,
-      keys: { snsMessageId },
-    };
+    return { kind: 'skip', reason: 'ses-event-ignored', detail: ses.detail, keys };
   }
-  return readEvent(snsMessageId, Message);
+  if (ses.kind === 'not-ses') return readEvent(keys, Message);
+  const { event } = ses;
+  const who = event.userName === undefined ? keys : { ...keys, userName: event.userName };
+  return { kind: 'ses-feedback', event, keys: who };
 }
 
 /**
@@ -230,10 +221,8 @@ function readQueued(messageId: string, body: z.infer<typeof QueuedSchema>): Inbo
   }
   if (body['iam-onboarding'] === 'expire') {
     const { startAfter } = body;
-    const keys = { eventId: 'expire-request' };
-    return startAfter === undefined
-      ? { kind: 'expire', keys }
-      : { kind: 'expire', startAfter, keys };
+    const after = startAfter === undefined ? {} : { startAfter };
+    return { kind: 'expire', ...after, keys: { eventId: 'expire-request' } };
   }
   const what = body['iam-onboarding'];
   const { userName, userId, reason } = body;
@@ -254,15 +243,15 @@ function readQueued(messageId: string, body: z.infer<typeof QueuedSchema>): Inbo
  * a suspension change: the rule forwards only the `suspended` key's, and
  * the decision is IAM's tags read afresh, so a needless look costs a read.
  */
-function readEvent(snsMessageId: string, message: string): InboundRequest {
+function readEvent(keys: { snsMessageId: string }, message: string): InboundRequest {
   const json = parseJson(message);
   const parsed = ForwardedEventSchema.safeParse(json);
   if (!parsed.success) {
     const issues = json === NOT_JSON ? 'not JSON' : describeIssues(parsed.error);
-    return unreadable('malformed-message', issues, { snsMessageId });
+    return unreadable('malformed-message', issues, keys);
   }
   const { id: eventId, time, detail } = parsed.data;
-  const ids = { eventId, snsMessageId };
+  const ids = { eventId, ...keys };
   const eventTimeMs = [detail.eventTime, time]
     .map((t) => Date.parse(t ?? ''))
     .find(Number.isFinite);
