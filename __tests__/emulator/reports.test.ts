@@ -6,16 +6,16 @@
  */
 import { tagUserEventFor } from '../../emulator/cloudtrail';
 import { recordEnds, unservedWhy, type RecordEnd } from '../../emulator/function-log';
-import { classifyTagUser } from '../../handlers/welcome/core/resend-event';
+import { readRecord } from '../../handlers/welcome/core/request';
 import { isDeployRole } from '../../handlers/welcome/core/resend';
+import { sqsEvent } from '../support/welcome-events';
 
 const ACCOUNT = '123456789012';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ci/iam-onboarding-deploy`;
-const ids = { eventId: 'e-1', snsMessageId: 's-1' };
 
 function callerOf(roleArn?: string): string | undefined {
   const e = tagUserEventFor(ACCOUNT, 'bo.chen', [{ key: 'resend-welcome', value: '2' }], roleArn);
-  const c = classifyTagUser(ids, e.detail, e.time);
+  const c = readRecord(sqsEvent({ ...e }).Records[0]).request;
   if (c.kind !== 'resend') throw new Error(`not classified as a resend: ${JSON.stringify(c)}`);
   return c.event.caller;
 }

@@ -1,28 +1,15 @@
 /**
- * The Lambda handler: reads the settings, then runs each SQS record
- * (runners.ts) and answers `{ batchItemFailures }` (the mapping sets
- * ReportBatchItemFailures): SQS delivers just the failed records again after
- * the visibility timeout, and moves one to the dead-letter queue after its
- * last receive.
+ * The Lambda handler: reads the settings, runs each SQS record (runners.ts)
+ * and answers `{ batchItemFailures }` (the mapping sets
+ * ReportBatchItemFailures): SQS delivers the failed records again, and moves
+ * one to the dead-letter queue after its last receive.
  *
- * A loop rather than Powertools' BatchProcessor: measured (issue 18), the
- * package added 4.1 KB to the bundle (1.6 KB zipped: its invocation store
- * and a second copy of commons) to replace these few lines, and a batch of
- * one needs none of its parallel or FIFO handling.
- *
- * The mapping's batch size is 1 (stacks/welcome-function.ts), so each record
- * starts with the whole timeout; the in-record budgets (the retries' reserve,
- * the expiry run's per-user minimum) keep a record inside it. Records of a
- * larger batch run one after the other, never in parallel: two records about
- * one user must not race each other's IAM reads.
+ * A loop, not Powertools' BatchProcessor: measured (issue 18), it added 1.6 KB
+ * zipped for these few lines. The batch size is 1 (stacks/welcome-function.ts),
+ * so each record starts with the whole timeout; a larger batch's records run
+ * one after the other: two records about one user must not race their IAM reads.
  */
-import type {
-  Context,
-  SQSBatchItemFailure,
-  SQSBatchResponse,
-  SQSEvent,
-  SQSRecord,
-} from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readConfig, type WelcomeConfig } from './core/config';
 import { describeError, errorName, RecordError } from './core/errors';
 import type { RunContext, WelcomeDeps } from './run-context';
@@ -73,7 +60,7 @@ export function createWelcomeHandler(
       signInHost: signInHostResolver(deps, config, context, aliasCache),
       notifyAdmins: adminNotifier(deps, config, webhookCache),
     };
-    const batchItemFailures: SQSBatchItemFailure[] = [];
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       const result = await runRecord(run, record);
       options.observe?.(record, result);

@@ -48,6 +48,7 @@ import {
   lambdaContext,
   sqsEvent,
   sqsRecord,
+  tagUserEvent,
   ACCOUNT_ID,
   WELCOME_QUEUE_URL,
 } from '../../support/welcome-events';
@@ -338,20 +339,23 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
     },
   },
 
-  'a failed CreateUser (detail.errorCode) leads to nothing': {
-    run: async (h) => {
-      addManagedUser(h.aws, 'mallory');
-      const summary = await h.invoke(
-        sqsEvent(createUserEvent({ userName: 'mallory', errorCode: 'AccessDenied' })),
-      );
-      expect(summary.records[0]).toMatchObject({
-        outcome: 'skipped',
-        reason: 'create-user-failed',
-      });
-      expectNoAwsCalls();
-      expectSkipLogged('create-user-failed');
+  'a failed CreateUser (detail.errorCode) leads to nothing: the rule forwards none, so it is unreadable':
+    {
+      run: async (h) => {
+        addManagedUser(h.aws, 'mallory');
+        const record = sqsRecord(
+          createUserEvent({ userName: 'mallory', eventId: 'e-failed', errorCode: 'AccessDenied' }),
+          { messageId: 'm-failed-call' },
+        );
+        expect(failedIds(await h.invokeSqs(sqsEvent(record)))).toEqual(['m-failed-call']);
+        expectNoAwsCalls();
+        const failed = logLines().find((line) => line.message === 'event failed');
+        expect(failed).toMatchObject({ step: 'read-message', errorName: 'malformed-message' });
+        expect(failed?.reason).toContain('detail.errorCode: invalid_type (expected undefined)');
+        // Paths and codes only: nothing the event says reaches the log line.
+        expect(JSON.stringify(failed)).not.toMatch(/AccessDenied|mallory/);
+      },
     },
-  },
 
   'unmanaged users are skipped: wrong tag, other path': {
     run: async (h) => {
@@ -583,9 +587,12 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
       run: async (h) => {
         addManagedUser(h.aws, 'ada');
         const asksNothing = [
-          sqsEvent({ ...createUserEvent({ userName: 'ada' }), detail: 'oops' }),
-          sqsEvent({ ...createUserEvent({ userName: 'ada' }), source: 'aws.s3' }),
-          sqsEvent(createUserEvent({ userName: 'ada', eventName: 'DeleteUser' })),
+          sqsEvent(tagUserEvent({ userName: 'ada', tags: [{ key: 'team', value: 'x' }] })),
+          sqsEvent(
+            sqsRecord('Successfully validated SNS topic for Amazon SES event publishing.', {
+              inNotification: true,
+            }),
+          ),
         ];
         const reasons: string[] = [];
         for (const event of asksNothing) {
@@ -594,19 +601,25 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
           expect(summary.records[0].outcome).toBe('skipped');
           reasons.push((summary.records[0] as { reason: string }).reason);
         }
-        expect(reasons).toEqual([
-          'not-a-cloudtrail-api-call',
-          'not-a-cloudtrail-api-call',
-          'not-create-user',
-        ]);
+        expect(reasons).toEqual(['not-a-resend-tag-change', 'ses-event-ignored']);
+        // Events the user-events rule keeps out are unreadable like garbage: no writer sends them.
         const unreadable = [
-          ['this is not json', 'malformed-message'],
-          ['{"version":"0"}', 'malformed-message'],
-          [JSON.stringify([1, 2, 3]), 'malformed-message'],
-        ].map(([message, reason], i) => ({
+          'this is not json',
+          '{"version":"0"}',
+          JSON.stringify([1, 2, 3]),
+          JSON.stringify({ ...createUserEvent({ userName: 'ada' }), detail: 'oops' }),
+          JSON.stringify({ ...createUserEvent({ userName: 'ada' }), source: 'aws.s3' }),
+          JSON.stringify(createUserEvent({ userName: 'ada', eventName: 'DeleteUser' })),
+        ].map((message, i) => ({
           record: sqsRecord(message, { messageId: `m-bad-${i}`, inNotification: true }),
-          reason,
+          reason: 'malformed-message',
         }));
+        unreadable.push({
+          record: sqsRecord(JSON.stringify({ 'iam-onboarding': 'welcome', userName: 'ada' }), {
+            messageId: 'm-request',
+          }),
+          reason: 'malformed-request',
+        });
         unreadable.push({
           record: sqsRecord('not a notification', { messageId: 'm-body' }),
           reason: 'malformed-sns-notification',
@@ -710,8 +723,8 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
         const batch = sqsEvent(
           ok,
           sqsRecord('not json', { messageId: 'm-garbage' }),
-          sqsRecord(createUserEvent({ userName: 'sqs-ok', eventName: 'DeleteUser' }), {
-            messageId: 'm-other-call',
+          sqsRecord(tagUserEvent({ userName: 'sqs-other', tags: [{ key: 'team', value: 'x' }] }), {
+            messageId: 'm-other-tags',
           }),
           sqsRecord(rejected, { messageId: 'm-rejected' }),
           nameless,
@@ -737,7 +750,7 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
         });
         const skips = logLines().filter((line) => line.message === 'event skipped');
         expect(skips.map((line) => [line.sqsMessageId, line.reason])).toEqual([
-          ['m-other-call', 'not-create-user'],
+          ['m-other-tags', 'not-a-resend-tag-change'],
           [undefined, 'malformed-sqs-record'],
         ]);
 

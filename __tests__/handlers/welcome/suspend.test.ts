@@ -290,17 +290,25 @@ describe('the suspended tag changes: suspend and reinstate at once', () => {
       tags: [{ Key: SUSPENDED_TAG_KEY, Value: 'true' }],
     });
     h.aws.addProfile('stranger', DAY);
+    const active = welcomedPerson(h, 'active', 1);
+    // The rule forwards only UntagUsers of the suspended key; any other is
+    // decided from IAM's tags all the same, and finds nothing to do.
     const { records } = await h.invoke(
       sqsEvent(
         tagUserEvent({ userName: 'stranger', tags: [{ key: SUSPENDED_TAG_KEY, value: 'true' }] }),
         untagUserEvent('stranger', ['team']),
+        untagUserEvent('active', ['team']),
       ),
     );
     expect(records).toMatchObject([
       { outcome: 'lifecycle', lifecycle: 'not-managed' },
-      { outcome: 'skipped', reason: 'not-a-suspension-tag-change' },
+      { outcome: 'lifecycle', lifecycle: 'not-managed' },
+      { outcome: 'lifecycle', lifecycle: 'none' },
     ]);
     expect(stranger.profile).toBeDefined();
+    expect(active.profile).toBeDefined();
+    expect(active.keys?.map((k) => k.status)).toEqual(['Active']);
+    expect(h.aws.sent).toHaveLength(0);
   });
 });
 

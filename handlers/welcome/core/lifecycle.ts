@@ -103,26 +103,3 @@ export function decideLifecycle(
   }
   return { kind: 'none', detail: until === undefined ? 'no end date' : `access until ${until}` };
 }
-
-/**
- * Whether a CloudTrail TagUser or UntagUser record touches the suspended
- * tag: the deploy that suspended (TagUser) or reinstated (UntagUser) the
- * person. Shapes not recognised count as touching it: the decision is IAM's
- * tags, read afresh, so a needless look costs one read and nothing else.
- */
-export function touchesSuspension(eventName: string, requestParameters: unknown): boolean {
-  const params = (requestParameters ?? {}) as { tags?: unknown; tagKeys?: unknown };
-  if (eventName === 'TagUser') {
-    if (!Array.isArray(params.tags)) return true;
-    return params.tags.some((t) => {
-      const entry = (t ?? {}) as { key?: unknown; Key?: unknown };
-      const key = entry.key ?? entry.Key;
-      return typeof key !== 'string' || key === SUSPENDED_TAG_KEY;
-    });
-  }
-  if (eventName === 'UntagUser') {
-    if (!Array.isArray(params.tagKeys)) return true;
-    return params.tagKeys.some((k) => typeof k !== 'string' || k === SUSPENDED_TAG_KEY);
-  }
-  return false;
-}

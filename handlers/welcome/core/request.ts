@@ -1,20 +1,15 @@
 /**
  * From one SQS record to the request it carries, parsed once (docs/design.md,
  * "The event pattern for a successful CreateUser" and
- * "What a CreateUser event carries"). The queue is subscribed to the topic with
- * raw message delivery off, so a body is either the SNS notification JSON
- * (an EventBridge event, or SES feedback) or a request the pipeline queued
- * itself (shared/contract.ts).
+ * "What a CreateUser event carries"): SNS's notification of an event the
+ * user-events rule forwards or of SES feedback, or a request the pipeline
+ * queued itself (shared/contract.ts). zod/mini, not Powertools' schemas:
+ * those import the full `zod`, whose locales (~450 KB) break the bundle budget.
  *
- * Schemas use `zod/mini`, modelled on Powertools' SnsSchema and
- * EventBridgeSchema: those import the full `zod` namespace, which drags every
- * zod locale into the bundle (~450 KB minified, over the size budget), while
- * zod/mini tree-shakes to what is used.
- *
- * Nothing here throws: a record is a request to run, a `skip` (a well-formed
- * message that asks for nothing, acknowledged) or `unreadable` (a body none
- * of the pipeline's writers sends; its record fails, so after the queue's
- * last receive the dead-letter queue keeps it for someone to read).
+ * Nothing throws. A `skip` is a message some writer sends that asks for
+ * nothing (acknowledged); `unreadable` a body no writer sends, such as an
+ * event the rule keeps out (stacks/user-events-rule.ts): its record fails,
+ * and after the last receive the dead-letter queue keeps it to be read.
  */
 import * as z from 'zod/mini';
 import {
@@ -22,141 +17,113 @@ import {
   SUSPENDED_TAG_KEY,
   type WelcomeRequestReason,
 } from '../../../shared/contract';
-import {
-  classifyResendRequest,
-  classifyTagUser,
-  type ResendEvent,
-  type ResendEventSkipReason,
-} from './resend-event';
+import { classifyTagUser, keyOf, type ResendEvent } from './resend-event';
 import { parseSesEvent, type SesFeedback } from './ses-event';
-import { touchesSuspension } from './lifecycle';
+
+const Id = z.string().check(z.minLength(1));
+const UserName = z.string().check(z.minLength(1), z.maxLength(64));
 
 const SqsRecordSchema = z.object({
-  messageId: z.string().check(z.minLength(1)),
+  messageId: Id,
   body: z.string(),
   attributes: z.optional(z.object({ ApproximateReceiveCount: z.optional(z.string()) })),
 });
 
-/** The SNS notification in an SQS body (raw message delivery off); signature fields unused. */
 const SnsNotificationSchema = z.object({
   Type: z.literal('Notification'),
-  MessageId: z.string().check(z.minLength(1)),
-  TopicArn: z.string(),
+  MessageId: Id,
   Message: z.string(),
 });
 
-const EventBridgeEventSchema = z.object({
-  version: z.string(),
-  id: z.string().check(z.minLength(1)),
-  source: z.string(),
-  account: z.string(),
-  time: z.string(),
-  region: z.string(),
-  'detail-type': z.string(),
-  detail: z.unknown(),
-});
-
-const CloudTrailApiCallSchema = z.object({
-  eventTime: z.optional(z.string()),
-  eventSource: z.string(),
-  eventName: z.string(),
-  eventID: z.optional(z.string()),
-  errorCode: z.optional(z.string()),
-  // Absent or null for failed calls; checked in classify() so the reason can be specific.
-  responseElements: z.optional(z.unknown()),
-});
-
-const CreatedUserSchema = z.object({
-  user: z.object({
-    userName: z.string().check(z.minLength(1), z.maxLength(64)),
-    userId: z.string().check(z.minLength(1)),
-    arn: z.string(),
-    path: z.string(),
+/** The bodies the pipeline queues itself (shared/contract.ts). */
+const QueuedSchema = z.discriminatedUnion('iam-onboarding', [
+  z.object({ 'iam-onboarding': z.literal('reconcile') }),
+  z.object({ 'iam-onboarding': z.literal('expire'), startAfter: z.optional(UserName) }),
+  z.object({
+    'iam-onboarding': z.enum(['welcome', 'resend']),
+    userName: UserName,
+    userId: z.optional(Id),
+    reason: z.enum(['reconcile', 'redrive', 'operator']),
   }),
+]);
+
+/** What USER_EVENTS_PATTERN forwards: successful (no `errorCode`) IAM calls, these three. */
+const call = {
+  eventSource: z.literal('iam.amazonaws.com'),
+  errorCode: z.optional(z.undefined()),
+  eventTime: z.optional(z.string()),
+};
+const ForwardedEventSchema = z.object({
+  id: Id,
+  source: z.literal('aws.iam'),
+  'detail-type': z.literal('AWS API Call via CloudTrail'),
+  time: z.string(),
+  detail: z.discriminatedUnion('eventName', [
+    z.object({
+      ...call,
+      eventName: z.literal('CreateUser'),
+      responseElements: z.object({
+        user: z.object({ userName: UserName, userId: Id, path: z.string() }),
+      }),
+    }),
+    z.object({
+      ...call,
+      eventName: z.enum(['TagUser', 'UntagUser']),
+      requestParameters: z.object({ userName: UserName, tags: z.optional(z.array(z.unknown())) }),
+      userIdentity: z.optional(z.unknown()),
+    }),
+  ]),
 });
 
-export interface CreatedUser {
-  /** EventBridge event id: the key logs and failure reports are found by. */
-  eventId: string;
-  /** CloudTrail event ID, when present. */
-  cloudTrailEventId?: string;
-  /** SNS message id (each SNS delivery of the same event shares it). */
-  snsMessageId: string;
-  userName: string;
-  /**
-   * IAM's unique ID of the user the event is about; a re-created user has a
-   * new one. Absent only on a queued welcome that did not name it.
-   */
+/** Who a record is about: on each of its log lines, its outcome and its failure. */
+export interface RecordKeys {
+  /** EventBridge event id (`<reason>-request` when queued): what logs and failures are found by. */
+  eventId?: string;
+  /** SNS message id (SQS message id when queued); each SNS delivery of one event shares it. */
+  snsMessageId?: string;
+  userName?: string;
+}
+
+/** The user whose `suspended` tag a deploy set or removed. */
+export type SuspensionChange = Required<RecordKeys>;
+
+export interface CreatedUser extends SuspensionChange {
+  /** IAM's unique ID (a re-created user has a new one); absent on a queued welcome without it. */
   userId?: string;
   /** The path the user was created with (only ever used to skip early). */
   path: string;
-  /**
-   * When CreateUser ran (CloudTrail `eventTime`, else the EventBridge `time`),
-   * epoch ms; undefined when neither parses. Starts the grace period.
-   */
+  /** When CreateUser ran (CloudTrail's, else EventBridge's time), epoch ms: starts the grace. */
   eventTimeMs?: number;
-  /** Set when this is a welcome queued by the reconcile run, the redrive tool or an operator. */
+  /** Who queued it: the reconcile run, the redrive tool or an operator. */
   requested?: WelcomeRequestReason;
 }
 
-/** Why a body is none of the requests: no writer of the queue sends it. */
-export type UnreadableReason =
-  'malformed-sqs-record' | 'malformed-sns-notification' | 'malformed-message';
-
-export type SkipReason =
-  /** An SQS record without its message ID (SQS never sends one). */
-  | 'malformed-sqs-record'
-  | 'not-a-cloudtrail-api-call'
-  | 'not-create-user'
-  | 'create-user-failed'
-  | 'no-created-user-in-event'
-  | ResendEventSkipReason
-  /** An UntagUser that removed no `suspended` tag (the rule forwards no other). */
-  | 'not-a-suspension-tag-change'
-  /** An SES event the function does not act on (its topic check, a delivery). */
-  | 'ses-event-ignored';
-
-/** A TagUser or UntagUser of the `suspended` tag: suspend or reinstate that user now. */
-export interface SuspensionChange {
-  /** EventBridge event id: the key logs and failure reports are found by. */
-  eventId: string;
-  cloudTrailEventId?: string;
-  snsMessageId: string;
-  userName: string;
-  /** Which call: TagUser set the tag (suspend), UntagUser removed it (reinstate). */
-  eventName: 'TagUser' | 'UntagUser';
-}
-
-export type InboundRequest =
-  /** A CreateUser event, or a welcome queued for one user: the first email. */
+/**
+ * What a record asks for: the first email (`welcome`: a CreateUser event or a
+ * queued welcome), a resend check (a TagUser of the counter or a queued
+ * resend: core/resend.ts), a suspend or reinstate from IAM's tags
+ * (`lifecycle`: core/lifecycle.ts), SES's bounce, complaint or reject, the
+ * hourly reconcile or the daily expiry run (`startAfter`: its continuation).
+ * A `skip` is acknowledged (`malformed-sqs-record` there: a record without
+ * its ID, which SQS never sends); an `unreadable` fails its record.
+ */
+export type InboundRequest = { keys: RecordKeys } & (
   | { kind: 'welcome'; event: CreatedUser }
-  /** The reconcile schedule's request (RECONCILE_REQUEST): look for users never welcomed. */
-  | { kind: 'reconcile' }
-  /** A TagUser event or a queued resend: check the user's resend counter (core/resend.ts). */
   | { kind: 'resend'; event: ResendEvent }
-  /**
-   * The expiry schedule's request (EXPIRE_REQUEST), or a run's continuation
-   * of itself (`startAfter`): delete login profiles never used in time.
-   */
-  | { kind: 'expire'; startAfter?: string }
-  /**
-   * A deploy set or removed the `suspended` tag: the person's suspend or
-   * reinstate, decided from IAM's tags (core/lifecycle.ts), not the event.
-   */
   | { kind: 'lifecycle'; event: SuspensionChange }
-  /** SES reported a bounce, complaint or reject of a welcome email (core/ses-event.ts). */
-  | { kind: 'ses-feedback'; event: SesFeedback; snsMessageId: string }
-  | {
-      kind: 'skip';
-      reason: SkipReason;
-      detail: string;
-      eventId?: string;
-      snsMessageId?: string;
-      userName?: string;
-    }
-  | { kind: 'unreadable'; reason: UnreadableReason; detail: string; snsMessageId?: string };
+  | { kind: 'ses-feedback'; event: SesFeedback }
+  | { kind: 'reconcile' }
+  | { kind: 'expire'; startAfter?: string }
+  | { kind: 'skip'; reason: SkipReason; detail: string }
+  | { kind: 'unreadable'; reason: UnreadableReason; detail: string }
+);
 
-/** Where validation failed, without echoing the offending values into logs. */
+export type SkipReason = 'malformed-sqs-record' | 'not-a-resend-tag-change' | 'ses-event-ignored';
+/** `malformed-message`: an SNS message that is no SES event, nor one the rule forwards. */
+export type UnreadableReason =
+  'malformed-sqs-record' | 'malformed-sns-notification' | 'malformed-request' | 'malformed-message';
+
+/** Where validation failed: paths and codes, never the offending values (they reach the logs). */
 function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
@@ -167,224 +134,137 @@ function describeIssues(error: z.core.$ZodError): string {
     .join('; ');
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return JSON.parse(text) as unknown;
   } catch {
-    return { ok: false };
+    return NOT_JSON;
   }
 }
 
-function classify(snsMessageId: string, message: string): InboundRequest {
-  const unreadable = (detail: string): InboundRequest => ({
-    kind: 'unreadable',
-    reason: 'malformed-message',
-    detail,
-    snsMessageId,
-  });
-  const json = parseJson(message);
-  if (!json.ok) return unreadable('not JSON');
-  const parsed = EventBridgeEventSchema.safeParse(json.value);
-  if (!parsed.success) return unreadable(describeIssues(parsed.error));
-  const envelope = parsed.data;
-  const base = { snsMessageId, eventId: envelope.id };
-  const skip = (reason: SkipReason, detail: string): InboundRequest => ({
-    ...base,
-    kind: 'skip',
-    reason,
-    detail,
-  });
-  if (envelope.source !== 'aws.iam' || envelope['detail-type'] !== 'AWS API Call via CloudTrail') {
-    const what = `source ${envelope.source}, detail-type ${envelope['detail-type']}`;
-    return skip('not-a-cloudtrail-api-call', what);
-  }
-  const detail = CloudTrailApiCallSchema.safeParse(envelope.detail);
-  if (!detail.success) return skip('not-a-cloudtrail-api-call', describeIssues(detail.error));
-  const call = detail.data;
-  if (call.eventSource === 'iam.amazonaws.com') {
-    const change = classifySuspensionChange(base, call.eventName, envelope.detail);
-    if (change) return change;
-  }
-  if (call.eventSource === 'iam.amazonaws.com' && call.eventName === 'UntagUser') {
-    const why =
-      call.errorCode !== undefined
-        ? `UntagUser failed with ${call.errorCode}`
-        : TagChangeSchema.safeParse(envelope.detail).success
-          ? `UntagUser did not remove the ${SUSPENDED_TAG_KEY} tag`
-          : 'UntagUser without requestParameters.userName';
-    return skip('not-a-suspension-tag-change', why);
-  }
-  if (call.eventSource === 'iam.amazonaws.com' && call.eventName === 'TagUser') {
-    const tagged = classifyTagUser(base, envelope.detail, envelope.time);
-    return tagged.kind === 'resend' ? tagged : { ...base, ...tagged };
-  }
-  if (call.eventSource !== 'iam.amazonaws.com' || call.eventName !== 'CreateUser') {
-    return skip('not-create-user', `${call.eventSource} ${call.eventName}`);
-  }
-  if (call.errorCode !== undefined) {
-    return skip('create-user-failed', `CreateUser failed with ${call.errorCode}`);
-  }
-  const created = CreatedUserSchema.safeParse(call.responseElements);
-  if (!created.success) return skip('no-created-user-in-event', describeIssues(created.error));
-  const { user } = created.data;
-  const eventTimeMs = [call.eventTime, envelope.time]
-    .map((time) => (time === undefined ? Number.NaN : Date.parse(time)))
-    .find((ms) => Number.isFinite(ms));
-  return {
-    kind: 'welcome',
-    event: {
-      eventId: envelope.id,
-      ...(call.eventID === undefined ? {} : { cloudTrailEventId: call.eventID }),
-      snsMessageId,
-      userName: user.userName,
-      userId: user.userId,
-      path: user.path,
-      ...(eventTimeMs === undefined ? {} : { eventTimeMs }),
-    },
-  };
+function unreadable(
+  reason: UnreadableReason,
+  detail: string,
+  keys: RecordKeys = {},
+): InboundRequest {
+  return { kind: 'unreadable', reason, detail, keys };
 }
 
-const TagChangeSchema = z.object({
-  eventID: z.optional(z.string()),
-  errorCode: z.optional(z.string()),
-  requestParameters: z.object({
-    userName: z.string().check(z.minLength(1), z.maxLength(64)),
-    tags: z.optional(z.array(z.unknown())),
-    tagKeys: z.optional(z.array(z.unknown())),
-  }),
-});
+/** A request about the one user its event names. */
+function about<R extends { kind: InboundRequest['kind']; event: SuspensionChange }>(
+  request: R,
+): R & { keys: RecordKeys } {
+  const { eventId, snsMessageId, userName } = request.event;
+  return { ...request, keys: { eventId, snsMessageId, userName } };
+}
 
 /**
- * A successful TagUser whose tag list names the `suspended` key, or an
- * UntagUser that removes it (or whose key list is in a shape not recognised:
- * the rule forwards no other UntagUser). A TagUser that does not plainly
- * name the key is left to the resend branch, as before; the hourly
- * reconcile catches a suspension it hides. Undefined for anything else, failed calls included (those fall
- * through to the skips below).
+ * One SQS record, read once: its ID (what a batch item failure names), its
+ * `ApproximateReceiveCount` (1 on the first delivery) and its request.
  */
-function classifySuspensionChange(
-  ids: { eventId: string; snsMessageId: string },
-  eventName: string,
-  detail: unknown,
-): InboundRequest | undefined {
-  if (eventName !== 'TagUser' && eventName !== 'UntagUser') return undefined;
-  const parsed = TagChangeSchema.safeParse(detail);
-  if (!parsed.success || parsed.data.errorCode !== undefined) return undefined;
-  const { requestParameters: params, eventID } = parsed.data;
-  const named =
-    eventName === 'TagUser'
-      ? (params.tags ?? []).some((entry) => {
-          const { key, Key } = (entry ?? {}) as { key?: unknown; Key?: unknown };
-          return (key ?? Key) === SUSPENDED_TAG_KEY;
-        })
-      : touchesSuspension(eventName, params);
-  if (!named) return undefined;
-  return {
-    kind: 'lifecycle',
-    event: {
-      ...ids,
-      ...(eventID === undefined ? {} : { cloudTrailEventId: eventID }),
-      userName: params.userName,
-      eventName,
-    },
-  };
-}
-
-/** One SQS record: its ID (what a batch item failure names) and the request it carries. */
-export interface InboundRecord {
+export function readRecord(record: unknown): {
   messageId: string;
-  /** `attributes.ApproximateReceiveCount`: 1 on the first delivery. */
   receiveCount: number;
   request: InboundRequest;
-}
-
-function receiveCountOf(value: string | undefined): number {
-  const count = value === undefined ? Number.NaN : Number(value);
-  return Number.isInteger(count) && count >= 1 ? count : 1;
-}
-
-/** One SQS record, read once; never throws. */
-export function readRecord(record: unknown): InboundRecord {
+} {
   const sqs = SqsRecordSchema.safeParse(record);
-  if (!sqs.success) {
-    // Without its ID a record cannot be named as failed (a batch item failure
-    // naming none fails the whole batch): it is acknowledged as a skip.
-    const id = (record as { messageId?: unknown } | null)?.messageId;
-    const named = typeof id === 'string' && id !== '';
-    return {
-      messageId: named ? id : '',
-      receiveCount: 1,
-      request: {
-        kind: named ? 'unreadable' : 'skip',
-        reason: 'malformed-sqs-record',
-        detail: describeIssues(sqs.error),
-      },
-    };
+  if (sqs.success) {
+    const { messageId, body, attributes } = sqs.data;
+    const count = Number(attributes?.ApproximateReceiveCount);
+    const receiveCount = Number.isInteger(count) && count >= 1 ? count : 1;
+    return { messageId, receiveCount, request: readBody(messageId, body) };
   }
-  const { messageId, body, attributes } = sqs.data;
-  const receiveCount = receiveCountOf(attributes?.ApproximateReceiveCount);
-  return { messageId, receiveCount, request: readBody(messageId, body) };
+  // Without its ID a record cannot be named as failed (a batch item failure
+  // naming none fails the whole batch): it is acknowledged as a skip.
+  const id = (record as { messageId?: unknown } | null)?.messageId;
+  const named = typeof id === 'string' && id !== '';
+  const kind = named ? 'unreadable' : 'skip';
+  const detail = describeIssues(sqs.error);
+  const request = { kind, reason: 'malformed-sqs-record', detail, keys: {} } as const;
+  return { messageId: named ? id : '', receiveCount: 1, request };
 }
 
-/** A body: a request the pipeline queued, or the SNS notification of an event or SES feedback. */
 function readBody(messageId: string, body: string): InboundRequest {
   const json = parseJson(body);
-  const request = json.ok ? classifyRequest(messageId, json.value) : undefined;
-  if (request) return request;
-  const notification = json.ok ? SnsNotificationSchema.safeParse(json.value) : undefined;
-  if (!notification?.success) {
-    const detail = notification ? describeIssues(notification.error) : 'body is not JSON';
-    return { kind: 'unreadable', reason: 'malformed-sns-notification', detail };
+  if (typeof json === 'object' && json !== null && 'iam-onboarding' in json) {
+    const queued = QueuedSchema.safeParse(json);
+    if (!queued.success) return unreadable('malformed-request', describeIssues(queued.error));
+    return readQueued(messageId, queued.data);
+  }
+  const notification = SnsNotificationSchema.safeParse(json);
+  if (!notification.success) {
+    const detail = json === NOT_JSON ? 'body is not JSON' : describeIssues(notification.error);
+    return unreadable('malformed-sns-notification', detail);
   }
   const { MessageId: snsMessageId, Message } = notification.data;
   const ses = parseSesEvent(Message);
-  if (ses.kind === 'feedback') return { kind: 'ses-feedback', event: ses.event, snsMessageId };
+  const keys = { snsMessageId };
   if (ses.kind === 'ignored') {
-    return { kind: 'skip', reason: 'ses-event-ignored', detail: ses.detail, snsMessageId };
+    return { kind: 'skip', reason: 'ses-event-ignored', detail: ses.detail, keys };
   }
-  return classify(snsMessageId, Message);
+  if (ses.kind === 'not-ses') return readEvent(keys, Message);
+  const { event } = ses;
+  const who = event.userName === undefined ? keys : { ...keys, userName: event.userName };
+  return { kind: 'ses-feedback', event, keys: who };
 }
 
-const ReconcileRequestSchema = z.object({ 'iam-onboarding': z.literal('reconcile') });
-const ExpireRequestSchema = z.object({
-  'iam-onboarding': z.literal('expire'),
-  startAfter: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-});
-const WelcomeRequestSchema = z.object({
-  'iam-onboarding': z.literal('welcome'),
-  userName: z.string().check(z.minLength(1), z.maxLength(64)),
-  userId: z.optional(z.string().check(z.minLength(1))),
-  reason: z.enum(['reconcile', 'redrive', 'operator']),
-});
+/**
+ * A queued welcome or resend takes the path of the event it stands for. A
+ * welcome's path is checked against IAM like an event's, and it has no event
+ * time: IAM's answer is final, the user is not new.
+ */
+function readQueued(messageId: string, body: z.infer<typeof QueuedSchema>): InboundRequest {
+  if (body['iam-onboarding'] === 'reconcile') {
+    return { kind: 'reconcile', keys: { eventId: 'reconcile-request' } };
+  }
+  if (body['iam-onboarding'] === 'expire') {
+    const { startAfter } = body;
+    const after = startAfter === undefined ? {} : { startAfter };
+    return { kind: 'expire', ...after, keys: { eventId: 'expire-request' } };
+  }
+  const what = body['iam-onboarding'];
+  const { userName, userId, reason } = body;
+  const event = {
+    eventId: what === 'welcome' ? `${reason}-request` : `${reason}-resend-request`,
+    snsMessageId: messageId,
+    userName,
+    ...(userId === undefined ? {} : { userId }),
+    requested: reason,
+  };
+  if (what === 'resend') return about({ kind: what, event });
+  return about({ kind: what, event: { ...event, path: MANAGED_USER_PATH } });
+}
 
 /**
- * A body queued by the pipeline itself rather than by SNS: the reconcile
- * request, or a welcome for one user (shared/contract.ts). A welcome request
- * takes the same path as a CreateUser event for that user; its path is
- * checked against IAM like an event's, and it has no event time (IAM's
- * answer is final: the user is not new).
+ * An event the rule forwards. A TagUser that names the `suspended` key is a
+ * suspension; any other is left to the resend check. An UntagUser is always
+ * a suspension change: the rule forwards only the `suspended` key's, and
+ * the decision is IAM's tags read afresh, so a needless look costs a read.
  */
-function classifyRequest(messageId: string, body: unknown): InboundRequest | undefined {
-  if (ReconcileRequestSchema.safeParse(body).success) return { kind: 'reconcile' };
-  const resend = classifyResendRequest(messageId, body);
-  if (resend) return resend;
-  const expire = ExpireRequestSchema.safeParse(body);
-  if (expire.success) {
-    const { startAfter } = expire.data;
-    return startAfter === undefined ? { kind: 'expire' } : { kind: 'expire', startAfter };
+function readEvent(keys: { snsMessageId: string }, message: string): InboundRequest {
+  const json = parseJson(message);
+  const parsed = ForwardedEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = json === NOT_JSON ? 'not JSON' : describeIssues(parsed.error);
+    return unreadable('malformed-message', issues, keys);
   }
-  const request = WelcomeRequestSchema.safeParse(body);
-  if (!request.success) return undefined;
-  const { userName, userId, reason } = request.data;
-  return {
-    kind: 'welcome',
-    event: {
-      eventId: `${reason}-request`,
-      snsMessageId: messageId,
-      userName,
-      ...(userId === undefined ? {} : { userId }),
-      path: MANAGED_USER_PATH,
-      requested: reason,
-    },
-  };
+  const { id: eventId, time, detail } = parsed.data;
+  const ids = { eventId, ...keys };
+  const eventTimeMs = [detail.eventTime, time]
+    .map((t) => Date.parse(t ?? ''))
+    .find(Number.isFinite);
+  const at = eventTimeMs === undefined ? {} : { eventTimeMs };
+  if (detail.eventName === 'CreateUser') {
+    const { userName, userId, path } = detail.responseElements.user;
+    return about({ kind: 'welcome', event: { ...ids, userName, userId, path, ...at } });
+  }
+  const { userName } = detail.requestParameters;
+  const suspension =
+    detail.eventName === 'UntagUser' ||
+    detail.requestParameters.tags?.some((tag) => keyOf(tag) === SUSPENDED_TAG_KEY);
+  if (suspension) return about({ kind: 'lifecycle', event: { ...ids, userName } });
+  const tagged = classifyTagUser({ ...ids, ...at }, detail);
+  return tagged.kind === 'resend' ? about(tagged) : { ...tagged, keys: { ...ids, userName } };
 }

@@ -1,7 +1,7 @@
 /**
- * From a TagUser event (a deploy changed a user's tags) or a queued resend
- * request to "check this user's resend counter". Like core/request.ts: zod/mini,
- * and nothing throws; every record is a resend check or a skip with a reason.
+ * From a TagUser event (a deploy changed a user's tags) to "check this
+ * user's resend counter". core/request.ts reads the record, and builds a
+ * queued resend request's check itself; nothing here throws.
  *
  * The event only says which user to look at, and who asked. Whether a
  * resend is due, and which value, comes from IAM's tags (core/resend.ts);
@@ -14,7 +14,6 @@ import { RESEND_TAG_KEY, type WelcomeRequestReason } from '../../../shared/contr
 export interface ResendEvent {
   /** EventBridge event id (or `<reason>-resend-request` for a queued request). */
   eventId: string;
-  cloudTrailEventId?: string;
   /** SNS message id (SQS message id for a queued request). */
   snsMessageId: string;
   userName: string;
@@ -32,12 +31,15 @@ export interface ResendEvent {
   caller?: string;
 }
 
-export type ResendEventSkipReason =
-  'tag-user-failed' | 'no-user-in-tag-event' | 'not-a-resend-tag-change';
-
 export type ResendClassification =
   | { kind: 'resend'; event: ResendEvent }
-  | { kind: 'skip'; reason: ResendEventSkipReason; detail: string; userName?: string };
+  | { kind: 'skip'; reason: 'not-a-resend-tag-change'; detail: string };
+
+/** The parts of a successful TagUser record a resend check reads (core/request.ts checked them). */
+export interface TagUserCall {
+  readonly requestParameters: { readonly userName: string; readonly tags?: readonly unknown[] };
+  readonly userIdentity?: unknown;
+}
 
 const UserIdentitySchema = z.object({
   type: z.optional(z.string()),
@@ -60,101 +62,37 @@ function callerOf(identity: unknown): string | undefined {
   return arn;
 }
 
-const TagUserDetailSchema = z.object({
-  eventTime: z.optional(z.string()),
-  eventID: z.optional(z.string()),
-  errorCode: z.optional(z.string()),
-  requestParameters: z.object({
-    userName: z.string().check(z.minLength(1), z.maxLength(64)),
-    tags: z.optional(z.array(z.unknown())),
-  }),
-});
-
 /** A tag entry as CloudTrail records it: `key` (public samples), or `Key` (the API's spelling). */
 const TagEntrySchema = z.union([z.object({ key: z.string() }), z.object({ Key: z.string() })]);
 
-function keyOf(entry: unknown): string | undefined {
+export function keyOf(entry: unknown): string | undefined {
   const parsed = TagEntrySchema.safeParse(entry);
   if (!parsed.success) return undefined;
   return 'key' in parsed.data ? parsed.data.key : parsed.data.Key;
 }
 
 /**
- * A TagUser call: `detail` is the CloudTrail record, `time` the EventBridge
- * envelope's. A tag list that plainly lacks the resend key is skipped without
- * asking IAM; a list in a shape not recognised is not trusted either way.
+ * A TagUser call (its ids, and its time when one parses). A tag list that
+ * plainly lacks the resend key is skipped without asking IAM, so that the
+ * caller of an unrelated TagUser is never taken for the one who raised the
+ * counter; a list in a shape not recognised is not trusted either way.
  */
 export function classifyTagUser(
-  ids: { eventId: string; snsMessageId: string },
-  detail: unknown,
-  time: string,
+  ids: { eventId: string; snsMessageId: string; eventTimeMs?: number },
+  call: TagUserCall,
 ): ResendClassification {
-  const parsed = TagUserDetailSchema.safeParse(detail);
-  if (!parsed.success) {
-    return {
-      kind: 'skip',
-      reason: 'no-user-in-tag-event',
-      detail: 'TagUser without requestParameters.userName',
-    };
-  }
-  const call = parsed.data;
-  const userName = call.requestParameters.userName;
-  if (call.errorCode !== undefined) {
-    return {
-      kind: 'skip',
-      reason: 'tag-user-failed',
-      detail: `TagUser failed with ${call.errorCode}`,
-      userName,
-    };
-  }
   const keys = (call.requestParameters.tags ?? []).map(keyOf);
   if (keys.length > 0 && keys.every((k) => k !== undefined && k !== RESEND_TAG_KEY)) {
-    return {
-      kind: 'skip',
-      reason: 'not-a-resend-tag-change',
-      detail: `TagUser did not set ${RESEND_TAG_KEY}`,
-      userName,
-    };
+    const detail = `TagUser did not set ${RESEND_TAG_KEY}`;
+    return { kind: 'skip', reason: 'not-a-resend-tag-change', detail };
   }
-  const eventTimeMs = [call.eventTime, time]
-    .map((t) => (t === undefined ? Number.NaN : Date.parse(t)))
-    .find((ms) => Number.isFinite(ms));
-  const caller = callerOf((detail as { userIdentity?: unknown }).userIdentity);
+  const caller = callerOf(call.userIdentity);
   return {
     kind: 'resend',
     event: {
       ...ids,
-      ...(call.eventID === undefined ? {} : { cloudTrailEventId: call.eventID }),
-      userName,
-      ...(eventTimeMs === undefined ? {} : { eventTimeMs }),
+      userName: call.requestParameters.userName,
       ...(caller === undefined ? {} : { caller }),
-    },
-  };
-}
-
-const ResendRequestSchema = z.object({
-  'iam-onboarding': z.literal('resend'),
-  userName: z.string().check(z.minLength(1), z.maxLength(64)),
-  userId: z.optional(z.string().check(z.minLength(1))),
-  reason: z.enum(['reconcile', 'redrive', 'operator']),
-});
-
-/** A resend queued into the welcome queue (shared/contract.ts ResendRequest); undefined otherwise. */
-export function classifyResendRequest(
-  messageId: string,
-  body: unknown,
-): { kind: 'resend'; event: ResendEvent } | undefined {
-  const request = ResendRequestSchema.safeParse(body);
-  if (!request.success) return undefined;
-  const { userName, userId, reason } = request.data;
-  return {
-    kind: 'resend',
-    event: {
-      eventId: `${reason}-resend-request`,
-      snsMessageId: messageId,
-      userName,
-      ...(userId === undefined ? {} : { userId }),
-      requested: reason,
     },
   };
 }

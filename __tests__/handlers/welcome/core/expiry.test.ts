@@ -125,10 +125,12 @@ describe('the expire request in the queue (core/request.ts)', () => {
   };
 
   test('the schedule’s fixed body, and a continuation naming where to resume', () => {
-    expect(parsed(JSON.stringify(EXPIRE_REQUEST))).toEqual({ kind: 'expire' });
+    const keys = { eventId: 'expire-request' };
+    expect(parsed(JSON.stringify(EXPIRE_REQUEST))).toStrictEqual({ kind: 'expire', keys });
     expect(parsed(JSON.stringify(expireRequest('ann')))).toEqual({
       kind: 'expire',
       startAfter: 'ann',
+      keys,
     });
   });
 
@@ -136,7 +138,7 @@ describe('the expire request in the queue (core/request.ts)', () => {
     for (const startAfter of ['', 'x'.repeat(65), 42]) {
       expect(parsed(JSON.stringify({ 'iam-onboarding': 'expire', startAfter }))).toMatchObject({
         kind: 'unreadable',
-        reason: 'malformed-sns-notification',
+        reason: 'malformed-request',
       });
     }
   });

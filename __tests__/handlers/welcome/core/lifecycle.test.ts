@@ -4,7 +4,6 @@ import {
   dayOf,
   decideLifecycle,
   suspensionApplied,
-  touchesSuspension,
 } from '../../../../handlers/welcome/core/lifecycle';
 
 const tags = (t: Record<string, string>) =>
@@ -118,26 +117,5 @@ describe('suspensionApplied and dayOf', () => {
       ),
     ).toBe(true);
     expect(dayOf(at('2026-12-31T23:59:59Z'))).toBe('2026-12-31');
-  });
-});
-
-describe('touchesSuspension', () => {
-  it('TagUser setting the suspended tag, UntagUser removing it', () => {
-    expect(touchesSuspension('TagUser', { tags: [{ key: 'suspended', value: 'true' }] })).toBe(
-      true,
-    );
-    expect(touchesSuspension('TagUser', { tags: [{ Key: 'suspended', Value: 'true' }] })).toBe(
-      true,
-    );
-    expect(touchesSuspension('TagUser', { tags: [{ key: 'team', value: 'x' }] })).toBe(false);
-    expect(touchesSuspension('UntagUser', { tagKeys: ['suspended'] })).toBe(true);
-    expect(touchesSuspension('UntagUser', { tagKeys: ['team'] })).toBe(false);
-    expect(touchesSuspension('CreateUser', {})).toBe(false);
-  });
-
-  it('a shape it does not know counts as touching it (IAM decides)', () => {
-    expect(touchesSuspension('TagUser', { tags: 'suspended' })).toBe(true);
-    expect(touchesSuspension('UntagUser', undefined)).toBe(true);
-    expect(touchesSuspension('TagUser', { tags: [{ k: 'suspended' }] })).toBe(true);
   });
 });

@@ -1,13 +1,22 @@
 /**
- * Every way a record is read, with the exact result: the skip reason and its
- * detail (what an operator reads in the log), the requests the pipeline
- * queues itself, and the receive count.
+ * Every way a record is read, with the exact result: the skip or unreadable
+ * reason and its detail (what an operator reads in the log), the requests
+ * the pipeline queues itself, and the receive count.
  */
 import { readRecord } from '../../../../handlers/welcome/core/request';
+import { USER_EVENTS_PATTERN } from '../../../../stacks/user-events-rule';
+import { matchesEventPattern } from '../../../support/event-pattern';
 import { createUserEvent, sqsRecord, tagUserEvent } from '../../../support/welcome-events';
 
 const ev = createUserEvent({ userName: 'ada', eventId: 'e1' });
 const detailOf = (e: Record<string, unknown>) => e.detail as Record<string, unknown>;
+
+/** The UntagUser event CloudTrail records when the apply removes tag keys. */
+const untagged = (tagKeys: string[]) => {
+  const event = tagUserEvent({ userName: 'ada', eventId: 't1', tags: [], eventName: 'UntagUser' });
+  (event.detail as { requestParameters: unknown }).requestParameters = { userName: 'ada', tagKeys };
+  return event;
+};
 
 /** The request of an SQS record whose body is the SNS notification carrying `message`. */
 const viaSns = (message: Record<string, unknown> | string) => {
@@ -28,135 +37,132 @@ const viaSqs = (body: Record<string, unknown> | string, receiveCount?: string) =
   return readRecord(record);
 };
 
-describe('a CloudTrail event that is not a successful CreateUser is a named skip (or unreadable)', () => {
+describe('what the user-events rule forwards is a request; anything else it keeps out is unreadable', () => {
+  const forwarded = (e: Record<string, unknown>) => matchesEventPattern(USER_EVENTS_PATTERN, e);
+  const tagged = (tags: { key: string; value: string }[], eventName = 'TagUser') =>
+    tagUserEvent({ userName: 'ada', eventId: 't1', tags, eventName });
+
   it.each([
-    [
-      'a message that is not JSON',
-      'not json',
-      {
-        kind: 'unreadable',
-        reason: 'malformed-message',
-        detail: 'not JSON',
-        snsMessageId: 'sns-0-raw',
-      },
-    ],
-    [
-      'an envelope with missing fields (five named at most)',
-      { id: 'x' },
-      {
-        kind: 'unreadable',
-        reason: 'malformed-message',
-        detail:
-          'version: invalid_type (expected string); source: invalid_type (expected string); account: invalid_type (expected string); time: invalid_type (expected string); region: invalid_type (expected string)',
-        snsMessageId: 'sns-0-x',
-      },
-    ],
-    [
-      'another source',
-      { ...ev, source: 'aws.s3' },
-      {
-        kind: 'skip',
-        reason: 'not-a-cloudtrail-api-call',
-        detail: 'source aws.s3, detail-type AWS API Call via CloudTrail',
-        eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
-      },
-    ],
+    ['a CreateUser', ev, 'welcome'],
+    ['a TagUser of the resend counter', tagged([{ key: 'resend-welcome', value: '2' }]), 'resend'],
+    ['a TagUser of the suspended tag', tagged([{ key: 'suspended', value: 'true' }]), 'lifecycle'],
+    ['an UntagUser of it', untagged(['suspended']), 'lifecycle'],
+  ])('%s is forwarded, and read as its request', (_label, event, kind) => {
+    expect(forwarded(event)).toBe(true);
+    expect(viaSns(event).kind).toBe(kind);
+  });
+
+  it.each([
+    ['another source', { ...ev, source: 'aws.s3' }, 'source: invalid_value'],
     [
       'another detail-type',
       { ...ev, 'detail-type': 'Object Created' },
-      {
-        kind: 'skip',
-        reason: 'not-a-cloudtrail-api-call',
-        detail: 'source aws.iam, detail-type Object Created',
-        eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
-      },
+      'detail-type: invalid_value',
     ],
     [
-      'a detail that is not a CloudTrail call',
+      'a detail that is no CloudTrail call',
       { ...ev, detail: { eventName: 1 } },
-      {
-        kind: 'skip',
-        reason: 'not-a-cloudtrail-api-call',
-        detail:
-          'eventSource: invalid_type (expected string); eventName: invalid_type (expected string)',
-        eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
-      },
+      'detail.eventName: invalid_union',
     ],
     [
       'another IAM call',
-      createUserEvent({ userName: 'a', eventId: 'e2', eventName: 'DeleteUser' }),
-      {
-        kind: 'skip',
-        reason: 'not-create-user',
-        detail: 'iam.amazonaws.com DeleteUser',
-        eventId: 'e2',
-        snsMessageId: 'sns-0-e2',
-      },
+      createUserEvent({ userName: 'a', eventId: 'e1', eventName: 'DeleteUser' }),
+      'detail.eventName: invalid_union',
     ],
     [
       'a CreateUser of another service',
       { ...ev, detail: { ...detailOf(ev), eventSource: 's3.amazonaws.com' } },
-      {
-        kind: 'skip',
-        reason: 'not-create-user',
-        detail: 's3.amazonaws.com CreateUser',
-        eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
-      },
+      'detail.eventSource: invalid_value',
     ],
     [
       'a TagUser of another service',
       { ...ev, detail: { ...detailOf(ev), eventSource: 's3.amazonaws.com', eventName: 'TagUser' } },
-      {
-        kind: 'skip',
-        reason: 'not-create-user',
-        detail: 's3.amazonaws.com TagUser',
-        eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
-      },
+      'detail.eventSource: invalid_value',
     ],
     [
       'a CreateUser that failed',
-      createUserEvent({ userName: 'a', eventId: 'e3', errorCode: 'AccessDenied' }),
-      {
-        kind: 'skip',
-        reason: 'create-user-failed',
-        detail: 'CreateUser failed with AccessDenied',
-        eventId: 'e3',
-        snsMessageId: 'sns-0-e3',
-      },
+      createUserEvent({ userName: 'a', eventId: 'e1', errorCode: 'AccessDenied' }),
+      'detail.errorCode: invalid_type (expected undefined); detail.responseElements: invalid_type (expected object)',
     ],
     [
-      'a CreateUser whose response names no user',
-      { ...ev, detail: { ...detailOf(ev), responseElements: { user: { userName: '' } } } },
-      {
-        kind: 'skip',
-        reason: 'no-created-user-in-event',
-        detail:
-          'user.userName: too_small; user.userId: invalid_type (expected string); user.arn: invalid_type (expected string); user.path: invalid_type (expected string)',
+      'a TagUser that failed',
+      tagUserEvent({
+        userName: 'a',
         eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
-      },
+        tags: [{ key: 'resend-welcome', value: '2' }],
+        errorCode: 'AccessDenied',
+      }),
+      'detail.errorCode: invalid_type (expected undefined)',
     ],
-  ])('%s', (_label, message, expected) => {
-    expect(viaSns(message)).toEqual(expected);
+  ])('%s is kept out by the rule, and unreadable', (_label, event, detail) => {
+    expect(forwarded(event)).toBe(false);
+    // The detail names paths and codes only: none of the event's values reach the logs.
+    expect(viaSns(event)).toEqual({
+      kind: 'unreadable',
+      reason: 'malformed-message',
+      detail,
+      keys: { snsMessageId: 'sns-0-e1' },
+    });
+  });
+
+  it.each([
+    ['a message that is not JSON', 'not json', 'not JSON', 'sns-0-raw'],
+    [
+      'an envelope with missing fields',
+      { id: 'x' },
+      'source: invalid_value; detail-type: invalid_value; time: invalid_type (expected string); detail: invalid_type (expected object)',
+      'sns-0-x',
+    ],
+    [
+      'a CreateUser whose response names no user (AWS records none such)',
+      { ...ev, detail: { ...detailOf(ev), responseElements: { user: { userName: '' } } } },
+      'detail.responseElements.user.userName: too_small; detail.responseElements.user.userId: invalid_type (expected string); detail.responseElements.user.path: invalid_type (expected string)',
+      'sns-0-e1',
+    ],
+  ])('%s is unreadable', (_label, message, detail, snsMessageId) => {
+    expect(viaSns(message)).toEqual({
+      kind: 'unreadable',
+      reason: 'malformed-message',
+      detail,
+      keys: { snsMessageId },
+    });
   });
 
   it('a user name over IAM’s 64 characters is no created user', () => {
     const long = 'a'.repeat(65);
     const e = createUserEvent({ userName: long, eventId: 'e4' });
-    expect(viaSns(e)).toMatchObject({ reason: 'no-created-user-in-event' });
+    expect(viaSns(e)).toMatchObject({
+      kind: 'unreadable',
+      detail: 'detail.responseElements.user.userName: too_big',
+    });
     expect(viaSns(createUserEvent({ userName: 'a'.repeat(64), eventId: 'e5' }))).toMatchObject({
       kind: 'welcome',
     });
   });
+
+  it('a TagUser names the suspended key with either spelling; an UntagUser is always a suspension change', () => {
+    const spelt = tagged([]);
+    (spelt.detail as { requestParameters: { tags: unknown } }).requestParameters.tags = [
+      { Key: 'suspended', Value: 'true' },
+    ];
+    const both = tagged([
+      { key: 'resend-welcome', value: '3' },
+      { key: 'suspended', value: 'true' },
+    ]);
+    const lifecycle = {
+      kind: 'lifecycle',
+      event: { eventId: 't1', snsMessageId: 'sns-0-t1', userName: 'ada' },
+      keys: { eventId: 't1', snsMessageId: 'sns-0-t1', userName: 'ada' },
+    };
+    expect(viaSns(spelt)).toEqual(lifecycle);
+    expect(viaSns(both)).toEqual(lifecycle);
+    // The rule forwards no other UntagUser; one would only have IAM's tags read again.
+    expect(viaSns(untagged(['team']))).toEqual(lifecycle);
+  });
 });
 
 describe('a successful CreateUser', () => {
-  it('carries the event, CloudTrail and SNS ids, the user and the CloudTrail time', () => {
+  it('carries the event and SNS ids, the user and the CloudTrail time, and whom it is about', () => {
     const e = createUserEvent({
       userName: 'ada',
       eventId: 'e1',
@@ -166,17 +172,17 @@ describe('a successful CreateUser', () => {
       kind: 'welcome',
       event: {
         eventId: 'e1',
-        cloudTrailEventId: (e.detail as { eventID: string }).eventID,
         snsMessageId: 'sns-0-e1',
         userName: 'ada',
         userId: 'AIDAADA',
         path: '/iam-onboarding/',
         eventTimeMs: Date.parse('2025-01-01T09:00:00Z'),
       },
+      keys: { eventId: 'e1', snsMessageId: 'sns-0-e1', userName: 'ada' },
     });
   });
 
-  it('without a CloudTrail event ID or a readable time, leaves them out', () => {
+  it('without a readable time, leaves it out', () => {
     const { eventID: _id, ...detail } = detailOf(ev);
     const read = viaSns({ ...ev, time: 'never', detail: { ...detail, eventTime: 'never' } });
     // Strict: left out, not present as undefined (a key the logs would print).
@@ -189,6 +195,7 @@ describe('a successful CreateUser', () => {
         userId: 'AIDAADA',
         path: '/iam-onboarding/',
       },
+      keys: { eventId: 'e1', snsMessageId: 'sns-0-e1', userName: 'ada' },
     });
   });
 
@@ -204,20 +211,19 @@ describe('a successful CreateUser', () => {
       kind: 'unreadable',
       reason: 'malformed-message',
       detail: 'id: too_small',
-      snsMessageId: 'sns-0-',
+      keys: { snsMessageId: 'sns-0-' },
     });
     const d = detailOf(ev) as { responseElements: { user: Record<string, unknown> } };
     const user = { ...d.responseElements.user, userId: '' };
     expect(viaSns({ ...ev, detail: { ...d, responseElements: { user } } })).toEqual({
-      kind: 'skip',
-      reason: 'no-created-user-in-event',
-      detail: 'user.userId: too_small',
-      eventId: 'e1',
-      snsMessageId: 'sns-0-e1',
+      kind: 'unreadable',
+      reason: 'malformed-message',
+      detail: 'detail.responseElements.user.userId: too_small',
+      keys: { snsMessageId: 'sns-0-e1' },
     });
   });
 
-  it('a TagUser that does not raise the counter is a skip that still names the event', () => {
+  it('a TagUser that plainly sets neither tag is a skip that still names the event and user', () => {
     const tagged = tagUserEvent({
       userName: 'ada',
       eventId: 't1',
@@ -227,9 +233,7 @@ describe('a successful CreateUser', () => {
       kind: 'skip',
       reason: 'not-a-resend-tag-change',
       detail: 'TagUser did not set resend-welcome',
-      userName: 'ada',
-      eventId: 't1',
-      snsMessageId: 'sns-0-t1',
+      keys: { userName: 'ada', eventId: 't1', snsMessageId: 'sns-0-t1' },
     });
   });
 
@@ -242,7 +246,8 @@ describe('a successful CreateUser', () => {
     const read = viaSns(tagged);
     expect(read).toMatchObject({ kind: 'resend', event: { userName: 'ada' } });
     // The resend event carries its own ids; the envelope's are not spread over it.
-    expect(Object.keys(read)).toEqual(['kind', 'event']);
+    expect(Object.keys(read)).toEqual(['kind', 'event', 'keys']);
+    expect(read.keys).toEqual({ eventId: 't1', snsMessageId: 'sns-0-t1', userName: 'ada' });
   });
 });
 
@@ -266,15 +271,17 @@ describe('SQS records', () => {
   });
 
   it('reads the requests the pipeline queues itself', () => {
-    expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'reconcile' })).request).toEqual({
+    expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'reconcile' })).request).toStrictEqual({
       kind: 'reconcile',
+      keys: { eventId: 'reconcile-request' },
     });
     expect(viaSqs(JSON.stringify({ 'iam-onboarding': 'expire' })).request).toStrictEqual({
       kind: 'expire',
+      keys: { eventId: 'expire-request' },
     });
     expect(
       viaSqs(JSON.stringify({ 'iam-onboarding': 'expire', startAfter: 'bo' })).request,
-    ).toEqual({ kind: 'expire', startAfter: 'bo' });
+    ).toEqual({ kind: 'expire', startAfter: 'bo', keys: { eventId: 'expire-request' } });
     for (const reason of ['reconcile', 'redrive', 'operator'] as const) {
       expect(
         viaSqs(JSON.stringify({ 'iam-onboarding': 'welcome', userName: 'ada', reason })).request,
@@ -287,6 +294,7 @@ describe('SQS records', () => {
           path: '/iam-onboarding/',
           requested: reason,
         },
+        keys: { eventId: `${reason}-request`, snsMessageId: 'm-1', userName: 'ada' },
       });
     }
     expect(
@@ -302,32 +310,47 @@ describe('SQS records', () => {
   });
 
   it.each([
-    ['an unknown request', { 'iam-onboarding': 'delete-everyone' }],
+    [
+      'an unknown request',
+      { 'iam-onboarding': 'delete-everyone' },
+      'iam-onboarding: invalid_union',
+    ],
     [
       'a welcome with an unknown reason',
       { 'iam-onboarding': 'welcome', userName: 'a', reason: 'x' },
+      'reason: invalid_value',
     ],
     [
       'a welcome without a user name',
       { 'iam-onboarding': 'welcome', userName: '', reason: 'operator' },
+      'userName: too_small',
     ],
     [
-      'a welcome with a user name over 64 characters',
-      { 'iam-onboarding': 'welcome', userName: 'a'.repeat(65), reason: 'operator' },
+      'a resend with a user name over 64 characters',
+      { 'iam-onboarding': 'resend', userName: 'a'.repeat(65), reason: 'operator' },
+      'userName: too_big',
     ],
     [
       'a welcome with an empty user id',
       { 'iam-onboarding': 'welcome', userName: 'a', userId: '', reason: 'operator' },
+      'userId: too_small',
     ],
-    ['an expiry continuing after nobody', { 'iam-onboarding': 'expire', startAfter: '' }],
+    [
+      'an expiry continuing after nobody',
+      { 'iam-onboarding': 'expire', startAfter: '' },
+      'startAfter: too_small',
+    ],
     [
       'an expiry continuing after a name over 64',
       { 'iam-onboarding': 'expire', startAfter: 'a'.repeat(65) },
+      'startAfter: too_big',
     ],
-  ])('%s is no request: a malformed notification', (_label, body) => {
-    expect(viaSqs(JSON.stringify(body)).request).toMatchObject({
+  ])('%s is no request: unreadable, with what is wrong', (_label, body, detail) => {
+    expect(viaSqs(JSON.stringify(body)).request).toEqual({
       kind: 'unreadable',
-      reason: 'malformed-sns-notification',
+      reason: 'malformed-request',
+      detail,
+      keys: {},
     });
   });
 
@@ -340,6 +363,7 @@ describe('SQS records', () => {
         kind: 'skip',
         reason: 'malformed-sqs-record',
         detail: 'messageId: invalid_type (expected string); body: invalid_type (expected string)',
+        keys: {},
       },
     });
     expect(readRecord({ eventSource: 'aws:sqs', messageId: '', body: '{}' })).toMatchObject({
@@ -350,6 +374,7 @@ describe('SQS records', () => {
       kind: 'unreadable',
       reason: 'malformed-sqs-record',
       detail: 'body: invalid_type (expected string)',
+      keys: {},
     });
     expect(viaSqs('not json')).toEqual({
       messageId: 'm-1',
@@ -358,13 +383,14 @@ describe('SQS records', () => {
         kind: 'unreadable',
         reason: 'malformed-sns-notification',
         detail: 'body is not JSON',
+        keys: {},
       },
     });
     expect(viaSqs(JSON.stringify({ Type: 'Notification', MessageId: '' })).request).toEqual({
       kind: 'unreadable',
       reason: 'malformed-sns-notification',
-      detail:
-        'MessageId: too_small; TopicArn: invalid_type (expected string); Message: invalid_type (expected string)',
+      detail: 'MessageId: too_small; Message: invalid_type (expected string)',
+      keys: {},
     });
   });
 
@@ -383,7 +409,7 @@ describe('SQS records', () => {
       kind: 'skip',
       reason: 'ses-event-ignored',
       detail: 'SES topic validation',
-      snsMessageId: 'n-1',
+      keys: { snsMessageId: 'n-1' },
     });
     const bounce = JSON.stringify({
       eventType: 'Bounce',
@@ -392,14 +418,14 @@ describe('SQS records', () => {
     });
     expect(viaSqs(notification(bounce)).request).toMatchObject({
       kind: 'ses-feedback',
-      snsMessageId: 'n-1',
       event: { feedback: 'bounce' },
+      keys: { snsMessageId: 'n-1' },
     });
     // Neither SES nor EventBridge: read as an event, and unreadable as one.
     expect(viaSqs(notification('{}')).request).toMatchObject({
       kind: 'unreadable',
       reason: 'malformed-message',
-      snsMessageId: 'n-1',
+      keys: { snsMessageId: 'n-1' },
     });
   });
 });

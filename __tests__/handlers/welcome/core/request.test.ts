@@ -16,6 +16,7 @@ describe('readRecord', () => {
           userName: 'ada',
           eventTimeMs: Date.parse('2025-01-01T11:59:00Z'),
         }) as unknown,
+        keys: { eventId: event.id, snsMessageId: `sns-${String(event.id)}`, userName: 'ada' },
       },
     });
   });

@@ -159,7 +159,7 @@ describe('parsing resend events', () => {
     });
   });
 
-  it('skips a failed TagUser and one that plainly set other tags', () => {
+  it('skips a TagUser that plainly set other tags; a failed one is unreadable (the rule forwards none)', () => {
     const failed = tagUserEvent({
       userName: 'ada',
       tags: [{ key: RESEND_TAG_KEY, value: '2' }],
@@ -167,9 +167,19 @@ describe('parsing resend events', () => {
     });
     const other = tagUserEvent({ userName: 'ada', tags: [{ key: 'team', value: 'x' }] });
     const requests = sqsEvent(failed, other).Records.map((r) => readRecord(r).request);
-    expect(requests).toMatchObject([
-      { kind: 'skip', reason: 'tag-user-failed', userName: 'ada', eventId: failed.id },
-      { kind: 'skip', reason: 'not-a-resend-tag-change', userName: 'ada' },
+    expect(requests).toEqual([
+      {
+        kind: 'unreadable',
+        reason: 'malformed-message',
+        detail: 'detail.errorCode: invalid_type (expected undefined)',
+        keys: { snsMessageId: `sns-${String(failed.id)}` },
+      },
+      {
+        kind: 'skip',
+        reason: 'not-a-resend-tag-change',
+        detail: 'TagUser did not set resend-welcome',
+        keys: { userName: 'ada', eventId: other.id, snsMessageId: `sns-${String(other.id)}` },
+      },
     ]);
   });
 
@@ -182,12 +192,13 @@ describe('parsing resend events', () => {
     expect(readRecord(sqsEvent(odd).Records[0]).request.kind).toBe('resend');
   });
 
-  it('skips a TagUser without a user name', () => {
+  it('calls a TagUser without a user name unreadable', () => {
     const event = tagUserEvent({ userName: 'ada', tags: [] });
     (event.detail as { requestParameters: unknown }).requestParameters = {};
     expect(readRecord(sqsEvent(event).Records[0]).request).toMatchObject({
-      kind: 'skip',
-      reason: 'no-user-in-tag-event',
+      kind: 'unreadable',
+      reason: 'malformed-message',
+      detail: 'detail.requestParameters.userName: invalid_type (expected string)',
     });
   });
 
@@ -200,7 +211,7 @@ describe('parsing resend events', () => {
         kind: 'resend',
         event: { userName: 'ada', userId: 'AIDAADA', requested: 'reconcile' },
       },
-      { kind: 'unreadable', reason: 'malformed-sns-notification' },
+      { kind: 'unreadable', reason: 'malformed-request', detail: 'userName: too_small' },
     ]);
   });
 });
