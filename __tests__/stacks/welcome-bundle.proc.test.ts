@@ -360,14 +360,15 @@ describe('the built bundle DMs a Slack person through the runtime’s fetch', ()
       'GetUser',
       'ListUserTags',
       'GetSuppressedDestination',
-      'GetParameter',
       'GetAccountPasswordPolicy',
       'ListAccountAliases',
+      // Before the password: the token, then the member (Slack's calls below).
+      'GetParameter',
       'CreateLoginProfile',
       'TagUser',
     ]);
-    expect(fake.calls[3].params.get('Name')).toBe('/iam-onboarding/slack-bot-token');
-    expect(fake.calls[3].params.get('WithDecryption')).toBe('true');
+    expect(fake.calls[5].params.get('Name')).toBe('/iam-onboarding/slack-bot-token');
+    expect(fake.calls[5].params.get('WithDecryption')).toBe('true');
     expect(slack.calls.map((c) => c.method)).toEqual([
       'users.lookupByEmail',
       'conversations.open',
