@@ -16,6 +16,8 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound } from '@aws-sdk/client-ssm';
 import {
   DELIVERY_CHANNEL_TAG_KEY,
+  RESEND_TAG_KEY,
+  RESENT_TAG_KEY,
   SENT_TO_TAG_KEY,
   WELCOMED_TAG_KEY,
 } from '../../../shared/contract';
@@ -37,9 +39,13 @@ import {
   createUserEvent,
   sqsEvent,
   sqsRecord,
+  tagUserEvent,
 } from '../../support/welcome-events';
 import { addManagedUser, harness, type Harness } from '../../support/welcome-harness';
 import { leaksOfAll } from '../../support/secret-leaks';
+import { type Grant, recordedGrants } from '../../support/grants';
+import { fixtureCode, synthStack, trailNoZone } from '../../support/stack';
+import { deniedCalls, type TfConfig as RehearsalConfig } from '../../../review/rehearsal';
 
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:iam-onboarding-admin-notices`;
 const TOKEN_PARAMETER = '/iam-onboarding/slack-bot-token';
@@ -52,12 +58,14 @@ type Output = ReturnType<typeof captureOutput>;
 let output: Output;
 const allPasswords: string[] = [];
 const allLines: string[] = [];
+const allGrants = new Map<string, Grant>();
 
 beforeEach(() => {
   output = captureOutput();
   slack.reset();
 });
 afterEach(() => {
+  for (const g of recordedGrants()) allGrants.set(JSON.stringify(g), g);
   allLines.push(...output.lines());
   output.restore();
   for (const m of [iamMock, sesMock, sesv2Mock, sqsMock, snsMock, ssmMock]) m.reset();
@@ -435,6 +443,36 @@ describe('email-and-slack: the email is the record', () => {
   });
 });
 
+describe('a resend to a Slack person', () => {
+  it('goes as a DM too, saying it is a new password, carrying the new one', async () => {
+    storeToken();
+    const h = setup();
+    const email = person(h, 'ray.resend', 'slack');
+    const user = h.aws.users.get('ray.resend')!;
+    user.tags.push(
+      { Key: WELCOMED_TAG_KEY, Value: new Date(h.clock.now - 86_400_000).toISOString() },
+      { Key: SENT_TO_TAG_KEY, Value: email },
+      { Key: RESEND_TAG_KEY, Value: '1' },
+    );
+    h.aws.addProfile('ray.resend', 86_400_000, 'first-password-Aa1!');
+    const event = tagUserEvent({
+      userName: 'ray.resend',
+      tags: [{ key: RESEND_TAG_KEY, value: '1' }],
+      eventTime: h.ago(60_000),
+    });
+    const { records } = await h.invoke(sqsEvent(event));
+    done(h);
+    expect(records[0]).toMatchObject({ outcome: 'resent', resend: 1 });
+    expect(h.aws.sent).toEqual([]);
+    expect(slack.dms).toHaveLength(1);
+    const password = h.aws.users.get('ray.resend')?.profile?.password ?? '?';
+    expect(password).not.toBe('first-password-Aa1!');
+    expect(dmText(slack.dms[0].blocks)).toContain(JSON.stringify(password).slice(1, -1));
+    expect(dmText(slack.dms[0].blocks)).toContain('This is a new temporary password');
+    expect(tagOf(h.aws, 'ray.resend', RESENT_TAG_KEY)).toBe('1');
+  });
+});
+
 describe('secrets', () => {
   it('no log line, over every scenario above, carries a password or the bot token', () => {
     expect(allPasswords.length).toBeGreaterThan(15);
@@ -444,5 +482,21 @@ describe('secrets', () => {
     );
     // The lines do name what happened.
     expect(allLines.some((l) => l.includes('chat.postMessage: ratelimited'))).toBe(true);
+  });
+
+  it('every AWS call these tests made is granted by the role synthesized with the token', async () => {
+    const s = trailNoZone();
+    const config = JSON.parse(
+      synthStack(
+        {
+          ...s,
+          delivery: { ...s.delivery, channel: 'slack', slackBotTokenParameter: TOKEN_PARAMETER },
+        },
+        fixtureCode(),
+      ).json,
+    ) as RehearsalConfig;
+    const grants = [...allGrants.values()];
+    expect(grants.map((g) => g.action)).toContain('ssm:GetParameter');
+    expect(await deniedCalls(config, grants)).toEqual([]);
   });
 });
