@@ -44,7 +44,14 @@ export function loadInputFiles(
   };
   // The settings first: their `limits` are the quotas the roster is checked against.
   const settings = attempt(() => loadSettings(settingsFile));
-  const roster = attempt(() => loadRoster(rosterFile, settings?.limits));
+  // And their Slack token: a person's Slack channel needs it. Unknown when the settings are wrong.
+  const delivery = settings
+    ? {
+        slackConfigured: settings.delivery.slackBotTokenParameter !== undefined,
+        defaultChannel: settings.delivery.channel,
+      }
+    : undefined;
+  const roster = attempt(() => loadRoster(rosterFile, settings?.limits, undefined, delivery));
   // The roster's problems first, as the files are named.
   if (errors.length === 2) errors.reverse();
   if (errors.length === 1) throw errors[0];

@@ -18,7 +18,13 @@ import {
   RESEND_TAG_KEY,
   SUSPENDED_TAG_KEY,
   ACCESS_UNTIL_TAG_KEY,
+  DELIVERY_CHANNEL_TAG_KEY,
 } from '../shared/contract';
+import {
+  channelSchema,
+  rosterChannelProblems,
+  type RosterDeliveryOptions,
+} from './delivery-channel';
 import { jsonPath, quote } from './errors';
 import { validateDocument, type CrossProblem } from './validate';
 import { checkEmailAddress, EMAIL_ADDRESS, reasonOf } from '../shared/rules';
@@ -59,6 +65,8 @@ export const RESERVED_TAG_KEYS = [
   // Written from `suspended` and `accessUntil`: the function acts on them.
   SUSPENDED_TAG_KEY,
   ACCESS_UNTIL_TAG_KEY,
+  // Written from `channel`: it steers where the password goes.
+  DELIVERY_CHANNEL_TAG_KEY,
 ] as const;
 
 /** Characters IAM allows in user and group names. */
@@ -290,6 +298,13 @@ export const userSchema = z
             'person then gets a fresh temporary password by email.',
         ),
       accessUntil: accessUntil.optional(),
+      channel: channelSchema
+        .optional()
+        .describe(
+          'How this person receives their sign-in, instead of the settings\' delivery.channel: "email", ' +
+            '"slack" (a Slack direct message to the Slack user with this email address; the email when Slack ' +
+            'cannot reach them) or "email-and-slack".',
+        ),
       renamedFrom: userName
         .optional()
         .describe(
@@ -457,6 +472,7 @@ function crossChecks(raw: unknown, quotas: Quotas, doc?: JsonDocument): CrossPro
         (typeof u.renamedFrom === 'string' ? 1 : 0) +
         (typeof u.resend === 'number' && u.resend > 0 ? 1 : 0) +
         (u.resendAfterSignIn === true ? 1 : 0) +
+        (typeof u.channel === 'string' ? 1 : 0) +
         // An end date also brings the suspended tag once it has passed.
         (typeof u.accessUntil === 'string' ? 2 : u.suspended === true ? 1 : 0);
       if (keys.length + own > IAM_LIMITS.tagsPerUser) {
@@ -603,10 +619,12 @@ export function validateRoster(
   doc: JsonDocument,
   quotas: Quotas = DEFAULT_QUOTAS,
   endDates: EndDateOptions = {},
+  delivery?: RosterDeliveryOptions,
 ): Roster {
   const checks = (raw: unknown) => [
     ...crossChecks(raw, quotas, doc),
     ...pastEndDates(raw, endDates),
+    ...rosterChannelProblems(raw, delivery),
   ];
   return validateDocument(doc, rosterSchema, checks, {
     subjectOf: subjectOf(doc.value),
@@ -624,6 +642,7 @@ export function loadRoster(
   file: string,
   quotas: Quotas = DEFAULT_QUOTAS,
   endDates: EndDateOptions = { committed: () => committedRoster(file)?.value },
+  delivery?: RosterDeliveryOptions,
 ): Roster {
-  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE), quotas, endDates);
+  return validateRoster(readJsonDocument(file, ROSTER_PROBLEM_TITLE), quotas, endDates, delivery);
 }

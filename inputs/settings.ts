@@ -26,6 +26,13 @@ import { DEFAULT_QUOTAS } from './roster';
 import { readJsonDocument, type JsonDocument } from './json-file';
 import { validateDocument, type CrossProblem } from './validate';
 import { notificationProblems, notificationsSchema } from './notifications';
+import {
+  botTokenParameterSchema,
+  channelSchema,
+  deliveryChannelProblems,
+  SUGGESTED_BOT_TOKEN_PARAMETER,
+} from './delivery-channel';
+import { DEFAULT_DELIVERY_CHANNEL } from '../shared/contract';
 
 /** Default location of the settings file, relative to the project root. */
 export const DEFAULT_SETTINGS_FILE = 'config/settings.json';
@@ -227,6 +234,22 @@ const deliverySchema = z
           'Lambda concurrency reserved for the welcome function, so other functions cannot starve it. ' +
             'Off by default: a reservation that leaves under 10 unreserved fails to deploy, and new ' +
             "accounts' quota is often 10. Only for accounts with a raised quota; at least maximumConcurrency.",
+        ),
+      channel: channelSchema
+        .default(DEFAULT_DELIVERY_CHANNEL)
+        .describe(
+          `How people receive their sign-in, unless their roster entry says otherwise: "email" (default), ` +
+            '"slack" (a Slack direct message to the Slack user with their email address; the email when ' +
+            'Slack cannot reach them) or "email-and-slack" (both; the email is the record). Slack needs ' +
+            'slackBotTokenParameter (README "Slack direct messages").',
+        ),
+      slackBotTokenParameter: botTokenParameterSchema
+        .optional()
+        .describe(
+          'NAME of the SSM SecureString parameter (aws/ssm key) that holds the Slack bot token, e.g. ' +
+            `"${SUGGESTED_BOT_TOKEN_PARAMETER}". Never the token itself: put the value with ` +
+            '`aws ssm put-parameter --type SecureString` (README "Slack direct messages"). Required when ' +
+            "channel, or any person's channel, uses Slack. Default: no Slack direct messages.",
         ),
       operatorRoles: z
         .array(
@@ -517,6 +540,7 @@ function crossFieldProblems(raw: unknown): CrossProblem[] {
     });
   }
   out.push(...notificationProblems(root));
+  out.push(...deliveryChannelProblems(root));
   out.push(...deployRoleProblems(root));
   const trail = asRecord(root?.trail);
   if (trail?.create === false && trail.name !== undefined) {

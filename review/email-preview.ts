@@ -7,7 +7,16 @@
  * which is read once, by plan-people.ts. Pure: scripts/preview.ts reads the
  * plan and writes the files.
  */
-import { renderWelcomeEmail, type WelcomeEmail } from '../handlers/welcome/core/message';
+import {
+  renderWelcomeEmail,
+  type WelcomeEmail,
+  type WelcomeEmailInput,
+} from '../handlers/welcome/core/message';
+import {
+  renderWelcomeSlack,
+  type WelcomeSlackMessage,
+} from '../handlers/welcome/core/slack-message';
+import { DEFAULT_DELIVERY_CHANNEL, type DeliveryChannel, usesSlack } from '../shared/contract';
 import { signInUrl } from '../handlers/welcome/core/signin';
 import { escapeHtml } from '../handlers/welcome/core/text';
 import { readPlanPeople, type Recipient } from './plan-people';
@@ -32,6 +41,10 @@ export interface EmailPreview {
   /** File name stem: `<stem>.html`, `<stem>.txt`. */
   readonly stem: string;
   readonly email: WelcomeEmail;
+  /** How the person receives it (their roster `channel`, else the settings'). */
+  readonly channel: DeliveryChannel;
+  /** The Slack DM, when the channel includes one: `<stem>.slack.json` and `<stem>.slack.html`. */
+  readonly slack?: WelcomeSlackMessage;
 }
 
 /** The people a plan emails: first welcomes and resends, never both for one person. */
@@ -46,6 +59,8 @@ export type PreviewSettings = Pick<
   'accountId' | 'accountAlias' | 'organisationName' | 'helpContact'
 > & {
   readonly security?: Pick<Settings['security'], 'requireMfa'>;
+  /** Everyone's channel. @default "email" */
+  readonly delivery?: Pick<Settings['delivery'], 'channel'>;
   /** As the function learns it (UNUSED_PASSWORD_DAYS is set only when expiry is on). */
   readonly expiry?: Pick<Settings['expiry'], 'enabled' | 'unusedPasswordDays'>;
 };
@@ -55,6 +70,7 @@ const recipient = (r: Recipient): NewPerson => ({
   email: r.email,
   ...(r.displayName === undefined ? {} : { displayName: r.displayName }),
   ...(r.renamedFrom === undefined ? {} : { renamedFrom: r.renamedFrom }),
+  ...(r.channel === undefined ? {} : { channel: r.channel }),
 });
 
 /**
@@ -152,12 +168,22 @@ function asRecipients(people: readonly NewPerson[] | PlanRecipients): PlanRecipi
 export function previewFiles(
   people: readonly NewPerson[] | PlanRecipients,
   dir: string,
-): { userName: string; kind: PreviewKind; html: string; text: string }[] {
+  defaultChannel: DeliveryChannel = DEFAULT_DELIVERY_CHANNEL,
+): {
+  userName: string;
+  kind: PreviewKind;
+  html: string;
+  text: string;
+  slack?: { html: string; json: string };
+}[] {
   return stems(asRecipients(people)).map(({ person, kind, stem }) => ({
     userName: person.userName,
     kind,
     html: `${dir}/${stem}.html`,
     text: `${dir}/${stem}.txt`,
+    ...(usesSlack(person.channel ?? defaultChannel)
+      ? { slack: { html: `${dir}/${stem}.slack.html`, json: `${dir}/${stem}.slack.json` } }
+      : {}),
   }));
 }
 
@@ -174,11 +200,9 @@ export function renderPreviews(
 ): EmailPreview[] {
   const url = previewSignInUrl(settings);
   const days = settings.expiry?.enabled === false ? undefined : settings.expiry?.unusedPasswordDays;
-  return stems(asRecipients(people)).map(({ person, kind, stem }) => ({
-    person,
-    kind,
-    stem,
-    email: renderWelcomeEmail({
+  return stems(asRecipients(people)).map(({ person, kind, stem }) => {
+    const channel = person.channel ?? settings.delivery?.channel ?? DEFAULT_DELIVERY_CHANNEL;
+    const input: WelcomeEmailInput = {
       userName: person.userName,
       ...(person.displayName === undefined ? {} : { displayName: person.displayName }),
       // A first welcome only: a resend after the rename is a resend.
@@ -194,8 +218,22 @@ export function renderPreviews(
       ...(days === undefined ? {} : { unusedPasswordDays: days }),
       mfaRequired: settings.security?.requireMfa === true,
       ...(kind === 'resend' ? { replacesEarlier: true, resend: true } : {}),
-    }),
-  }));
+    };
+    return {
+      person,
+      kind,
+      stem,
+      // Rendered for every channel: a Slack person whom Slack cannot reach gets it.
+      email: renderWelcomeEmail(input),
+      channel,
+      ...(usesSlack(channel) ? { slack: renderWelcomeSlack(input) } : {}),
+    };
+  });
+}
+
+/** The `.slack.json` file: the chat.postMessage arguments as sent (the channel aside). */
+export function previewSlackJson(slack: WelcomeSlackMessage): string {
+  return `${JSON.stringify({ text: slack.text, blocks: slack.blocks }, null, 2)}\n`;
 }
 
 /** The `.txt` file: the headers a reviewer wants to see, then the text body exactly as sent. */
@@ -227,7 +265,12 @@ export function renderIndex(
       `<td>${escapeHtml(p.person.displayName ?? '')}</td>`,
       `<td>${escapeHtml(p.person.email)}</td>`,
       `<td>${escapeHtml(p.email.subject)}</td>`,
-      `<td><a href="${href}.html">HTML</a> · <a href="${href}.txt">text</a></td>`,
+      `<td>${escapeHtml(p.channel)}</td>`,
+      `<td><a href="${href}.html">HTML</a> · <a href="${href}.txt">text</a>` +
+        (p.slack
+          ? ` · <a href="${href}.slack.html">Slack</a> · <a href="${href}.slack.json">Block Kit JSON</a>`
+          : '') +
+        '</td>',
       '</tr>',
     ].join('');
   });
@@ -244,7 +287,7 @@ export function renderIndex(
       ? '<p>This plan adds nobody and sends no welcome again: no welcome emails.</p>'
       : [
           '<table border="1" cellpadding="4" cellspacing="0">',
-          '<tr><th>User name</th><th>Which email</th><th>Greeting (display name)</th><th>Sent to</th><th>Subject</th><th>Preview</th></tr>',
+          '<tr><th>User name</th><th>Which email</th><th>Greeting (display name)</th><th>Sent to</th><th>Subject</th><th>Channel</th><th>Preview</th></tr>',
           ...rows,
           '</table>',
         ].join('\n'),

@@ -18,6 +18,7 @@
 import { decide } from '../handlers/welcome/core/policy';
 import {
   ACCESS_UNTIL_TAG_KEY,
+  type DeliveryChannel,
   DISPLAY_NAME_TAG_KEY,
   EMAIL_TAG_KEY,
   EVERYONE_GROUP_NAME,
@@ -68,6 +69,8 @@ export interface Recipient {
   readonly displayName?: string;
   /** The previous user name the roster says this user replaces (tag renamed-from). */
   readonly renamedFrom?: string;
+  /** The person's own delivery channel (tag delivery-channel); absent: the settings'. */
+  readonly channel?: DeliveryChannel;
 }
 
 /** A first welcome: the plan creates this IAM user (new, renamed or re-created). */
@@ -243,6 +246,7 @@ export function recipientOf(person: PlannedPerson): Recipient | { readonly skip:
     email: decision.email,
     ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
     ...(decision.renamedFrom === undefined ? {} : { renamedFrom: decision.renamedFrom }),
+    ...(decision.channel === undefined ? {} : { channel: decision.channel }),
   };
 }
 

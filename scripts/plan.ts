@@ -166,11 +166,22 @@ async function main(argv: readonly string[]): Promise<number> {
         `  Store the Slack webhook URL (once): read -rs URL && printf '%s' "$URL" | ${putWebhookCommand(settings.notifications.slackWebhookParameter)}`,
       );
     }
+    const tokenParameter = settings.delivery.slackBotTokenParameter;
+    if (tokenParameter) {
+      console.log(`\nWelcome delivery: ${settings.delivery.channel} by default (Slack DMs on)`);
+      console.log(
+        `  Store the Slack bot token (once): read -rs TOKEN && printf '%s' "$TOKEN" | ${putWebhookCommand(tokenParameter)}`,
+      );
+    }
     console.log(`\nFull plan: ${relative(process.cwd(), result.planFile)}`);
 
     // Listed by the names `npm run preview` writes them under.
     const previews = join(dirname(dirname(stackDir)), PREVIEW_DIR_NAME);
-    const files = previewFiles(planRecipients(result.plan), relative(process.cwd(), previews));
+    const files = previewFiles(
+      planRecipients(result.plan),
+      relative(process.cwd(), previews),
+      settings.delivery.channel,
+    );
     const reportFile = join(dirname(result.planFile), 'plan-report.md');
     writeFileSync(
       reportFile,

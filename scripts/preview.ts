@@ -21,8 +21,10 @@ import {
   PreviewNameError,
   previewText,
   renderIndex,
+  previewSlackJson,
   renderPreviews,
 } from '../review/email-preview';
+import { renderSlackPreviewHtml } from '../review/slack-preview';
 import { isInputError } from '../inputs/errors';
 import { adminNoticePreviewText, renderAdminNoticePreviews } from '../review/admin-notice-preview';
 import type { TerraformPlan } from '../review/terraform-plan';
@@ -55,6 +57,10 @@ function main(argv: readonly string[]): number {
     for (const p of previews) {
       writeFileSync(join(dir, `${p.stem}.html`), p.email.html);
       writeFileSync(join(dir, `${p.stem}.txt`), previewText(p));
+      if (p.slack) {
+        writeFileSync(join(dir, `${p.stem}.slack.json`), previewSlackJson(p.slack));
+        writeFileSync(join(dir, `${p.stem}.slack.html`), renderSlackPreviewHtml(p.slack, p.person));
+      }
     }
     // What the admins will be told (handlers/welcome/core/admin-notice-render.ts).
     const notices = renderAdminNoticePreviews(recipients, settings);

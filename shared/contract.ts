@@ -31,6 +31,29 @@ export const DISPLAY_NAME_MAX = 256;
 export const RENAMED_FROM_TAG_KEY = 'renamed-from';
 
 /**
+ * How a person receives their sign-in: the welcome email, a Slack direct
+ * message (the Slack user found by the email address), or both. Settings
+ * `delivery.channel` is everyone's default; a person's own `channel` in the
+ * roster is written to DELIVERY_CHANNEL_TAG_KEY.
+ */
+export const DELIVERY_CHANNELS = ['email', 'slack', 'email-and-slack'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+export const DEFAULT_DELIVERY_CHANNEL: DeliveryChannel = 'email';
+
+/** Whether a channel includes a Slack direct message. */
+export function usesSlack(channel: DeliveryChannel): boolean {
+  return channel !== 'email';
+}
+
+/**
+ * Tag holding the person's own delivery channel, when the roster gives one
+ * (`channel`); absent, the function uses the settings' default
+ * (WELCOME_ENV.deliveryChannel). It steers where a password goes, so the
+ * tagging guard keeps it to the deploy role like the address.
+ */
+export const DELIVERY_CHANNEL_TAG_KEY = 'delivery-channel';
+
+/**
  * Prefix of the tags the welcome function writes itself (e.g. the moment it
  * sent the email). The provider is told to ignore these keys, so a deploy
  * never strips them, and the roster may not use the prefix.
@@ -165,6 +188,18 @@ export const WELCOME_ENV = {
    * (never the URL itself); unset: no Slack notices.
    */
   slackWebhookParameter: 'SLACK_WEBHOOK_PARAMETER',
+  /** Everyone's delivery channel (settings `delivery.channel`); unset: `email`. */
+  deliveryChannel: 'DELIVERY_CHANNEL',
+  /**
+   * NAME of the SSM SecureString holding the Slack bot token (`xoxb-…`,
+   * never the token itself), for welcome direct messages; unset: no DMs.
+   */
+  slackBotTokenParameter: 'SLACK_BOT_TOKEN_PARAMETER',
+  /**
+   * Base URL of Slack's Web API, for tests against a local stand-in only;
+   * the stack never sets it. @default https://slack.com/api
+   */
+  slackApiUrl: 'SLACK_API_URL',
   /** SES configuration set every welcome email is sent with (bounces, complaints, rejects). */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Days an unused temporary password stays valid before the expiry run deletes it. */

@@ -28,7 +28,9 @@
  * - `welcome-queue`: the queue the function drains; the reconcile run
  *   queues welcomes into it;
  * - `admin-topic`: the admins' SNS topic (ADMIN_TOPIC_ARN);
- * - `slack-parameter`: the Slack webhook's SecureString (SLACK_WEBHOOK_PARAMETER);
+ * - `slack-parameter`: the Slack SecureStrings: the webhook's
+ *   (SLACK_WEBHOOK_PARAMETER, admin notices) and the bot token's
+ *   (SLACK_BOT_TOKEN_PARAMETER, welcome DMs), each granted by its own ARN;
  * - `own-log-stream`: a stream of the function's own log group.
  */
 export type CallTarget =
@@ -80,6 +82,7 @@ export const FUNCTION_CALLS = [
   { action: 'sqs:SendMessage', command: 'SendMessageCommand', on: 'request-queue' },
   { action: 'ses:SendEmail', command: 'SendEmailCommand', on: 'sender-identity' },
   { action: 'sns:Publish', command: 'PublishCommand', on: 'admin-topic' },
+  // Slack's Web API (users.lookupByEmail, chat.postMessage) is no AWS call: the token is its grant.
   { action: 'ssm:GetParameter', command: 'GetParameterCommand', on: 'slack-parameter' },
   { action: 'logs:CreateLogStream', on: 'own-log-stream' },
   { action: 'logs:PutLogEvents', on: 'own-log-stream' },

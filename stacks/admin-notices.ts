@@ -25,11 +25,17 @@ export interface AdminNoticesProps {
    * @default no Slack notices
    */
   readonly slackWebhookParameter?: string;
+  /**
+   * NAME of the SecureString holding the Slack bot token (welcome DMs),
+   * never created here for the same reason. An output says how to put it.
+   * @default no Slack DMs
+   */
+  readonly slackBotTokenParameter?: string;
   /** @default "us-east-1" */
   readonly region?: string;
 }
 
-/** The command an admin runs to store the webhook URL, reading it from standard input. */
+/** The command an admin runs to store the webhook URL (or the bot token), reading it from standard input. */
 export function putWebhookCommand(parameterName: string, region: string = PIPELINE_REGION): string {
   return (
     `aws ssm put-parameter --region ${region} --name ${parameterName} ` +
@@ -57,10 +63,15 @@ export class AdminNotices extends Construct {
     const emails = props.adminEmails ?? [];
     const parameter = props.slackWebhookParameter;
     const problem = parameter === undefined ? undefined : ssmParameterNameProblem(parameter);
+    const tokenParameter = props.slackBotTokenParameter;
+    const tokenProblem =
+      tokenParameter === undefined ? undefined : ssmParameterNameProblem(tokenParameter);
     new InputChecks()
       .matches('accountId', props.accountId, ACCOUNT_ID, 'must be 12 digits')
       // The value is not repeated: it may be the webhook URL itself.
       .check(problem === undefined, `slackWebhookParameter ${problem ?? ''}`)
+      // Nor this one: it may be the token.
+      .check(tokenProblem === undefined, `slackBotTokenParameter ${tokenProblem ?? ''}`)
       .throwIfAny(this);
 
     if (emails.length > 0) {
@@ -86,6 +97,14 @@ export class AdminNotices extends Construct {
           `read -rs URL && printf '%s' "$URL" | <this command>`,
         value: putWebhookCommand(parameter, region),
       }).overrideLogicalId('slack_webhook_put_command');
+    }
+    if (tokenParameter !== undefined) {
+      new TerraformOutput(this, 'put-bot-token', {
+        description:
+          "Store the Slack app's bot token (xoxb-, never in Terraform): pipe it in, e.g. " +
+          `read -rs TOKEN && printf '%s' "$TOKEN" | <this command>`,
+        value: putWebhookCommand(tokenParameter, region),
+      }).overrideLogicalId('slack_bot_token_put_command');
     }
   }
 }

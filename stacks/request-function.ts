@@ -129,14 +129,19 @@ export interface RequestFunctionProps {
    */
   readonly codeDir?: string;
   /**
-   * Admin notices and SES feedback: the admins' topic, the Slack webhook's
-   * parameter, the configuration set the emails are sent with (grants and
-   * environment in admin-notice-grants.ts).
+   * Admin notices, SES feedback and Slack DMs: the admins' topic, the Slack
+   * webhook's parameter, the configuration set the emails are sent with, the
+   * bot token's parameter and the default channel (grants and environment in
+   * admin-notice-grants.ts).
    * @default none of them
    */
   readonly notices?: Pick<
     AdminNoticeGrantProps,
-    'adminTopicArn' | 'slackWebhookParameter' | 'sesConfigurationSet'
+    | 'adminTopicArn'
+    | 'slackWebhookParameter'
+    | 'sesConfigurationSet'
+    | 'slackBotTokenParameter'
+    | 'deliveryChannel'
   >;
 }
 

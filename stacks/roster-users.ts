@@ -20,6 +20,7 @@ import {
   SUSPENDED_TAG_KEY,
   ACCESS_UNTIL_TAG_KEY,
   DENY_ALL_POLICY_ARN,
+  DELIVERY_CHANNEL_TAG_KEY,
 } from '../shared/contract';
 import { utcDay, type Roster, type RosterUser } from '../inputs/roster';
 import { groupPolicyAttachmentName, terraformName } from './terraform-names';
@@ -96,6 +97,9 @@ export function userTagsOn(person: RosterUser, today: string): Record<string, st
     // off; removing it, to issue a fresh password.
     ...(isSuspended(person, today) ? { [SUSPENDED_TAG_KEY]: 'true' } : {}),
     ...(person.accessUntil ? { [ACCESS_UNTIL_TAG_KEY]: person.accessUntil } : {}),
+    // Only the person's own choice: everyone else follows the settings'
+    // default (the function's environment), so changing it retags nobody.
+    ...(person.channel ? { [DELIVERY_CHANNEL_TAG_KEY]: person.channel } : {}),
   };
 }
 

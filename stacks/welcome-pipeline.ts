@@ -240,6 +240,7 @@ export class WelcomePipeline extends Construct {
     const adminTopicArn =
       s.notifications.adminEmails.length > 0 ? arn('sns', PIPELINE_NAMES.adminTopic) : undefined;
     const slackParameter = s.notifications.slackWebhookParameter;
+    const botTokenParameter = s.delivery.slackBotTokenParameter;
     this.welcome = new RequestFunction(this, 'welcome', {
       notices: {
         ...(adminTopicArn ? { adminTopicArn } : {}),
@@ -255,6 +256,15 @@ export class WelcomePipeline extends Construct {
           name: this.feedback.configurationSetName,
           arn: this.feedback.configurationSetArn,
         },
+        ...(botTokenParameter
+          ? {
+              slackBotTokenParameter: {
+                name: botTokenParameter,
+                arn: ssmParameterArn(region, accountId, botTokenParameter),
+              },
+            }
+          : {}),
+        deliveryChannel: s.delivery.channel,
       },
       accountId,
       functionName: PIPELINE_NAMES.function,
@@ -301,6 +311,7 @@ export class WelcomePipeline extends Construct {
       publisherRoleArn: this.welcome.role.arn,
       adminEmails: s.notifications.adminEmails,
       ...(slackParameter ? { slackWebhookParameter: slackParameter } : {}),
+      ...(botTokenParameter ? { slackBotTokenParameter: botTokenParameter } : {}),
     });
     this.noticeAlarms = new NoticeAlarms(this, 'notice-alarms', {
       namePrefix: PIPELINE_NAMES.prefix,

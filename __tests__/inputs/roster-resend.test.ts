@@ -71,7 +71,7 @@ describe('users[].resend', () => {
       users: [{ userName: 'alice', email: 'alice@example.com', tags: { 'Resend-Welcome': '9' } }],
     });
     expect(problems(text)).toEqual([
-      '$.users[0].tags["Resend-Welcome"] (user "alice"): a tag key may not be one of managed-by, email, display-name, resend-welcome, resend-after-sign-in, renamed-from, suspended, access-until (this project sets them); found "Resend-Welcome"',
+      '$.users[0].tags["Resend-Welcome"] (user "alice"): a tag key may not be one of managed-by, email, display-name, resend-welcome, resend-after-sign-in, renamed-from, suspended, access-until, delivery-channel (this project sets them); found "Resend-Welcome"',
     ]);
   });
 

@@ -522,7 +522,7 @@ describe('tags (IAM limits)', () => {
     [
       { Email: 'x' },
       '$.users[0].tags.Email',
-      'a tag key may not be one of managed-by, email, display-name, resend-welcome, resend-after-sign-in, renamed-from, suspended, access-until (this project sets them); found "Email"',
+      'a tag key may not be one of managed-by, email, display-name, resend-welcome, resend-after-sign-in, renamed-from, suspended, access-until, delivery-channel (this project sets them); found "Email"',
     ],
     [
       { ['k'.repeat(129)]: 'x' },

@@ -70,7 +70,11 @@ describe('shipped examples', () => {
     expect(s.logRetentionDays).toBe(90);
     expect(s.sender.mailFromSubdomain).toBe('mail');
     // Paced by the queue, reserving nothing: deploys on a new account (quota 10).
-    expect(s.delivery).toEqual({ maximumConcurrency: 2, reconcileSchedule: 'rate(1 hour)' });
+    expect(s.delivery).toEqual({
+      maximumConcurrency: 2,
+      reconcileSchedule: 'rate(1 hour)',
+      channel: 'email',
+    });
   });
 });
 

@@ -140,7 +140,7 @@ describe('email previews', () => {
       { file: 'admin-notice-001-welcomed.txt', kind: 'welcomed', userName: 'bo', subject: 'S <b>' },
     ]);
     expect(index).toContain(
-      '<tr><th>User name</th><th>Which email</th><th>Greeting (display name)</th><th>Sent to</th><th>Subject</th><th>Preview</th></tr>',
+      '<tr><th>User name</th><th>Which email</th><th>Greeting (display name)</th><th>Sent to</th><th>Subject</th><th>Channel</th><th>Preview</th></tr>',
     );
     expect(index).not.toMatch(/<th>(Email|Address)<\/th>/);
     expect(index).toContain(

@@ -370,6 +370,32 @@ describe('renderPlanReport: grouping and text', () => {
     );
   });
 
+  it('says who gets a Slack direct message, and lists its previews', () => {
+    const sam = user('sam', 'sam@example.com');
+    const p = plan(
+      rc('aws_iam_user.sam', ['create'], null, {
+        ...sam,
+        tags: { ...sam.tags, 'delivery-channel': 'slack' },
+      }),
+    );
+    const report = renderPlanReport(p, {
+      previews: {
+        files: [
+          {
+            userName: 'sam',
+            html: 'p/welcome-sam.html',
+            text: 'p/welcome-sam.txt',
+            slack: { html: 'p/welcome-sam.slack.html', json: 'p/welcome-sam.slack.json' },
+          },
+        ],
+      },
+    });
+    expect(report).toContain('- welcome `sam` (by Slack direct message)');
+    expect(report).toContain(
+      '- `sam`: `p/welcome-sam.html`, `p/welcome-sam.txt`; Slack DM: `p/welcome-sam.slack.html`, `p/welcome-sam.slack.json`',
+    );
+  });
+
   it('stays within a comment for a huge roster', () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       rc(

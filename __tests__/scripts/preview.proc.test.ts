@@ -45,6 +45,54 @@ describe('npm run preview', () => {
     );
   });
 
+  it('npm run preview writes the Slack DM (Block Kit JSON and a rendering) of a Slack person', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iam-onboarding-preview-'));
+    const planFile = join(dir, 'plan.json');
+    const slackPlan = {
+      ...plan,
+      resource_changes: (plan.resource_changes ?? []).map((rc) =>
+        (rc.change.after as { name?: string } | null)?.name === 'bo'
+          ? {
+              ...rc,
+              change: {
+                ...rc.change,
+                after: {
+                  ...(rc.change.after as Record<string, unknown>),
+                  tags: { ...managed('bo@example.com'), 'delivery-channel': 'slack' },
+                },
+              },
+            }
+          : rc,
+      ),
+    };
+    writeFileSync(planFile, JSON.stringify(slackPlan));
+    const out = join(dir, 'previews');
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'scripts/preview.ts', '--plan', planFile, '--out', out],
+      { encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const files = readdirSync(out);
+    expect(files.filter((f) => f.includes('.slack.')).sort()).toEqual([
+      'welcome-bo.slack.html',
+      'welcome-bo.slack.json',
+    ]);
+    const json = JSON.parse(readFileSync(join(out, 'welcome-bo.slack.json'), 'utf8')) as {
+      text: string;
+      blocks: { type: string }[];
+    };
+    expect(json.blocks[0].type).toBe('header');
+    expect(JSON.stringify(json.blocks)).toContain('<temporary password>');
+    expect(readFileSync(join(out, 'welcome-bo.slack.html'), 'utf8')).toContain(
+      '&lt;temporary password&gt;',
+    );
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toContain('href="welcome-bo.slack.html"');
+    expect(index).toContain('href="welcome-bo.slack.json"');
+  });
+
   it('npm run preview writes the resends beside the first welcomes, clearly named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'iam-onboarding-preview-'));
     const planFile = join(dir, 'plan.json');

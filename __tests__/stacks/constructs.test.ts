@@ -178,7 +178,11 @@ describe('reconcile schedule', () => {
   test('follows the settings', () => {
     const daily = synthStack({
       ...trailNoZone(),
-      delivery: { maximumConcurrency: 2, reconcileSchedule: 'cron(0 6 * * ? *)' },
+      delivery: {
+        maximumConcurrency: 2,
+        reconcileSchedule: 'cron(0 6 * * ? *)',
+        channel: 'email',
+      },
     }).config;
     expect(
       only(daily, 'aws_cloudwatch_event_rule', { name: PIPELINE_NAMES.reconcileRule })
@@ -497,7 +501,12 @@ describe('welcome function', () => {
   test('settings raise the pace and may reserve concurrency', () => {
     const custom = synthStack({
       ...trailNoZone(),
-      delivery: { maximumConcurrency: 5, reservedConcurrency: 8, reconcileSchedule: 'rate(1 day)' },
+      delivery: {
+        maximumConcurrency: 5,
+        reservedConcurrency: 8,
+        reconcileSchedule: 'rate(1 day)',
+        channel: 'email',
+      },
     }).config;
     expect(only(custom, 'aws_lambda_function').reserved_concurrent_executions).toBe(8);
     expect(only(custom, 'aws_lambda_event_source_mapping').scaling_config).toEqual({

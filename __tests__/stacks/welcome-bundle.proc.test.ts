@@ -3,7 +3,9 @@
  * The built index.js runs in a fresh Node process, outside the repository (so
  * nothing can be resolved from node_modules), with its bundled SDK talking
  * over HTTP to a tiny IAM + SES on 127.0.0.1 (query protocol: form-encoded
- * POST in, XML out).
+ * POST in, XML out), and, for a Slack person, SSM (JSON protocol) and the
+ * local stand-in for Slack's Web API (support/fake-slack.ts) through the
+ * runtime's own fetch.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleWelcome, type WelcomeBundle } from '../../stacks/welcome-bundle';
 import { createUserEvent, lambdaContext, sqsEvent } from '../support/welcome-events';
+import { FakeSlack } from '../support/fake-slack';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -91,9 +94,14 @@ interface Call {
 /**
  * IAM and SES (query protocol) for one managed user, and SESv2's
  * GetSuppressedDestination (REST JSON) answering as AWS does for an address
- * not on the account's suppression list.
+ * not on the account's suppression list. With `slack`, the user's channel
+ * tag says `slack` and SSM (JSON 1.1) holds the bot token.
  */
-function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
+function fakeAwsServer(slack?: { readonly token: () => string }): {
+  server: Server;
+  calls: Call[];
+  url: () => string;
+} {
   const calls: Call[] = [];
   let profile = false;
   let welcomedTag: string | undefined;
@@ -125,6 +133,7 @@ function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
             'ListUserTags',
             '<Tags><member><Key>managed-by</Key><Value>iam-onboarding</Value></member>' +
               '<member><Key>email</Key><Value>bundled.user@example.com</Value></member>' +
+              (slack ? '<member><Key>delivery-channel</Key><Value>slack</Value></member>' : '') +
               (welcomedTag === undefined
                 ? ''
                 : `<member><Key>iam-onboarding:welcomed</Key><Value>${welcomedTag}</Value></member>`) +
@@ -196,6 +205,28 @@ function fakeAwsServer(): { server: Server; calls: Call[]; url: () => string } {
         res.end(JSON.stringify({ message: `Email address ${address} does not exist.` }));
         return;
       }
+      const target = req.headers['x-amz-target'];
+      if (slack && target === 'AmazonSSM.GetParameter') {
+        const input = JSON.parse(body) as { Name?: string; WithDecryption?: boolean };
+        calls.push({
+          action: 'GetParameter',
+          params: new URLSearchParams({
+            Name: input.Name ?? '',
+            WithDecryption: String(input.WithDecryption),
+          }),
+          authorization: req.headers.authorization,
+        });
+        res.writeHead(200, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-requestid': 'req-1',
+        });
+        res.end(
+          JSON.stringify({
+            Parameter: { Name: input.Name, Type: 'SecureString', Value: slack.token(), Version: 1 },
+          }),
+        );
+        return;
+      }
       const params = new URLSearchParams(body);
       const call = {
         action: params.get('Action') ?? '',
@@ -220,6 +251,7 @@ async function invokeBundle(
   entry: string,
   endpoint: string,
   event: unknown,
+  env: Record<string, string> = {},
 ): Promise<{ result: unknown; stdout: string }> {
   const script = `
     const { handler } = require(${JSON.stringify(entry)});
@@ -246,6 +278,7 @@ async function invokeBundle(
       ORGANISATION_NAME: 'Example Corp',
       HELP_CONTACT: 'it-help@example.com',
       TEST_EVENT: JSON.stringify(event),
+      ...env,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -299,5 +332,57 @@ describe('the built bundle, end to end over HTTP', () => {
     expect(second.stdout).toContain('"reason":"already-welcomed"');
     // The welcomed tag answers: no CreateLoginProfile, no email.
     expect(fake.calls.map((c) => c.action)).toEqual(['GetUser', 'ListUserTags']);
+  });
+});
+
+describe('the built bundle DMs a Slack person through the runtime’s fetch', () => {
+  const slack = new FakeSlack();
+  const fake = fakeAwsServer({ token: () => slack.token });
+  beforeAll(async () => {
+    await slack.start();
+    await new Promise<void>((done) => fake.server.listen(0, '127.0.0.1', done));
+  });
+  afterAll(async () => {
+    await slack.stop();
+    await new Promise<void>((done) => fake.server.close(() => done()));
+  });
+
+  it('reads the token from SSM, finds the member by address, and the DM carries the password IAM got', async () => {
+    const memberId = slack.member('bundled.user@example.com');
+    const created = createUserEvent({ userName: 'bundled.user', userId: 'AIDABUNDLEDUSER' });
+    const { result, stdout } = await invokeBundle(bundle.entry, fake.url(), sqsEvent(created), {
+      AWS_ENDPOINT_URL_SSM: fake.url(),
+      SLACK_BOT_TOKEN_PARAMETER: '/iam-onboarding/slack-bot-token',
+      SLACK_API_URL: slack.url(),
+    });
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(fake.calls.map((c) => c.action)).toEqual([
+      'GetUser',
+      'ListUserTags',
+      'GetSuppressedDestination',
+      'GetAccountPasswordPolicy',
+      'ListAccountAliases',
+      // Before the password: the token, then the member (Slack's calls below).
+      'GetParameter',
+      'CreateLoginProfile',
+      'TagUser',
+    ]);
+    expect(fake.calls[5].params.get('Name')).toBe('/iam-onboarding/slack-bot-token');
+    expect(fake.calls[5].params.get('WithDecryption')).toBe('true');
+    expect(slack.calls.map((c) => c.method)).toEqual([
+      'users.lookupByEmail',
+      'conversations.open',
+      'chat.postMessage',
+    ]);
+    expect(slack.calls.every((c) => c.authorization === `Bearer ${slack.token}`)).toBe(true);
+    const password = fake.calls[6].params.get('Password') ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    expect(slack.dms).toHaveLength(1);
+    expect(slack.dms[0].userId).toBe(memberId);
+    expect(JSON.stringify(slack.dms[0].blocks)).toContain(JSON.stringify(password).slice(1, -1));
+    expect(slack.dms[0].text).not.toContain(password);
+    expect(stdout).toContain('"step":"send-slack"');
+    expect(stdout).not.toContain(password);
+    expect(stdout).not.toContain(slack.token);
   });
 });

@@ -36,11 +36,25 @@ import { getSuppression, type Suppression } from './aws/suppression';
 import type { SuppressionFacts } from './core/admin-notice';
 import { IN_FLIGHT_WINDOW_MS } from './core/consistency';
 import { describeError, errorName, RecordError, type RecordStep } from './core/errors';
-import { renderWelcomeEmail, type WelcomeEmail } from './core/message';
+import { renderWelcomeEmail, type WelcomeEmail, type WelcomeEmailInput } from './core/message';
 import { generatePassword, type PasswordRules, rulesFromIamPolicy } from './core/password';
 import { type RetryOptions, withRetries } from './core/retry';
 import { signInUrl } from './core/signin';
-import { SENT_TO_TAG_KEY, type WelcomeRequestReason } from '../../shared/contract';
+import {
+  type DeliveryChannel,
+  SENT_TO_TAG_KEY,
+  usesSlack,
+  type WelcomeRequestReason,
+} from '../../shared/contract';
+import type { AdminNotice } from './core/admin-notice';
+import { renderWelcomeSlack } from './core/slack-message';
+import {
+  channelFor,
+  findSlackUser,
+  postWelcomeDm,
+  SlackTransientError,
+  type SlackUnavailable,
+} from './slack-delivery';
 import type { EventLog } from './log';
 import { DEFAULT_RETRY, remainingMs, type RetrySettings, type RunContext } from './run-context';
 
@@ -309,12 +323,14 @@ export interface Recipient {
   renamedFrom?: string;
   signInUrl: string;
   rules: PasswordRules;
+  /** How the sign-in goes out: the person's channel tag, else the settings' default. */
+  channel: DeliveryChannel;
 }
 
 /** Where the email goes and what the password must satisfy: the account's policy, the sign-in URL. */
 export async function recipientFor(
   r: UserRun,
-  to: { email: string; displayName?: string; renamedFrom?: string },
+  to: { email: string; displayName?: string; renamedFrom?: string; channel?: DeliveryChannel },
 ): Promise<Recipient> {
   const policy = await step(r, 'get-password-policy', () => getPasswordPolicy(r.deps.iam));
   const rules = rulesFromIamPolicy(policy);
@@ -330,6 +346,7 @@ export async function recipientFor(
     ...(to.renamedFrom === undefined ? {} : { renamedFrom: to.renamedFrom }),
     signInUrl: url,
     rules,
+    channel: channelFor(to.channel, r.config),
   };
 }
 
@@ -429,14 +446,40 @@ export interface Issue {
 export async function issuePassword(
   r: UserRun,
   issue: Issue,
-): Promise<{ messageId?: string } | 'already-exists' | 'no-such-user'> {
+): Promise<Issued | 'already-exists' | 'no-such-user'> {
   const { deps, config, log } = r;
   const { recipient } = issue;
+  const { channel } = recipient;
+  // Before any password exists: who the person is on Slack, or why the email
+  // goes instead. A rate limit or fault fails the record here, with nothing issued.
+  let slackUser: string | undefined;
+  let slackMissed: SlackUnavailable | undefined;
+  if (usesSlack(channel)) {
+    const found =
+      channel === 'slack'
+        ? await step(r, 'slack-lookup', () => findSlackUser(r, recipient.to))
+        : // Beside the email, Slack being down is a notice, never a failure.
+          await findSlackUser(r, recipient.to).catch((error: unknown): SlackUnavailable => ({
+            reason:
+              error instanceof SlackTransientError
+                ? error.reason
+                : `users.lookupByEmail: ${errorName(error)}`,
+            fix: 'nothing, if it passes: the email has the sign-in; otherwise see the function logs',
+          }));
+    if ('userId' in found) slackUser = found.userId;
+    else slackMissed = found;
+    log.info('step done', {
+      step: 'slack-lookup',
+      outcome: slackUser === undefined ? 'email-instead' : 'found',
+      channel,
+      ...(slackMissed ? { reason: slackMissed.reason } : {}),
+    });
+  }
   const password = await step(r, 'generate-password', () =>
     Promise.resolve(generatePassword(recipient.rules)),
   );
   const secrets = [password];
-  const message = renderWelcomeEmail({
+  const content: WelcomeEmailInput = {
     userName: r.userName,
     ...(recipient.displayName === undefined ? {} : { displayName: recipient.displayName }),
     ...(recipient.renamedFrom === undefined ? {} : { renamedFrom: recipient.renamedFrom }),
@@ -454,7 +497,8 @@ export async function issuePassword(
     replacesEarlier: issue.replacesEarlier,
     ...(issue.resend ? { resend: true } : {}),
     mfaRequired: config.mfaRequired,
-  });
+  };
+  const message = renderWelcomeEmail(content);
 
   const created = await step(
     r,
@@ -471,30 +515,126 @@ export async function issuePassword(
   log.info('step done', { step: 'create-login-profile', outcome: created });
   if (created !== 'created') return created;
 
-  const messageId = await send(r, {
-    to: recipient.to,
-    message,
-    secrets,
-    // SES's answer was lost: the email may have gone. The next delivery's
-    // email then says it replaces it, and a later change of address tells this one.
-    ...(issue.recordMaybeSent
-      ? {
-          onMaybeSent: () =>
-            writeTags(r, 'sent-to', [{ key: SENT_TO_TAG_KEY, value: recipient.to }], {
-              sentTo: 'maybe-sent',
-            }),
-        }
-      : {}),
-  });
-  log.info('step done', {
-    step: 'send-email',
-    outcome: 'sent',
-    messageId,
-    replacesEarlier: issue.replacesEarlier,
-  });
+  // Slack only: the DM is the delivery, with the email's exactly-once rules
+  // (a transient failure rolls the profile back and fails the record); a DM
+  // Slack will not take sends the email instead, with the same password.
+  let dmSent = false;
+  if (channel === 'slack' && slackUser !== undefined) {
+    const dm = await postWelcomeDm(r, slackUser, renderWelcomeSlack(content));
+    if (dm.sent) {
+      dmSent = true;
+      log.info('step done', {
+        step: 'send-slack',
+        outcome: 'sent',
+        ...(dm.ts ? { ts: dm.ts } : {}),
+      });
+    } else if ('transient' in dm) {
+      log.error('step failed', {
+        step: 'send-slack',
+        outcome: 'error',
+        error: { name: dm.transient.name, message: dm.transient.reason },
+      });
+      if (dm.transient.maybeSent && issue.recordMaybeSent) {
+        await writeTags(r, 'sent-to', [{ key: SENT_TO_TAG_KEY, value: recipient.to }], {
+          sentTo: 'maybe-sent',
+        });
+      }
+      await rollback(r, 'send-slack');
+      throw new RecordError({
+        step: 'send-slack',
+        errorName: dm.transient.name,
+        userName: r.userName,
+        eventId: r.eventId,
+      });
+    } else {
+      slackMissed = dm.unavailable;
+      log.warn('step done', {
+        step: 'send-slack',
+        outcome: 'email-instead',
+        reason: dm.unavailable.reason,
+      });
+    }
+  }
+  const messageId = dmSent
+    ? undefined
+    : await send(r, {
+        to: recipient.to,
+        message,
+        secrets,
+        // SES's answer was lost: the email may have gone. The next delivery's
+        // email then says it replaces it, and a later change of address tells this one.
+        ...(issue.recordMaybeSent
+          ? {
+              onMaybeSent: () =>
+                writeTags(r, 'sent-to', [{ key: SENT_TO_TAG_KEY, value: recipient.to }], {
+                  sentTo: 'maybe-sent',
+                }),
+            }
+          : {}),
+      });
+  if (!dmSent) {
+    log.info('step done', {
+      step: 'send-email',
+      outcome: 'sent',
+      messageId,
+      replacesEarlier: issue.replacesEarlier,
+    });
+  }
+  // Both: the email is the record; the DM beside it is best effort, its failure a notice.
+  let alsoDm = false;
+  if (channel === 'email-and-slack' && slackUser !== undefined) {
+    const dm = await postWelcomeDm(r, slackUser, renderWelcomeSlack(content));
+    if (dm.sent) {
+      alsoDm = true;
+      log.info('step done', {
+        step: 'send-slack',
+        outcome: 'sent',
+        ...(dm.ts ? { ts: dm.ts } : {}),
+      });
+    } else {
+      slackMissed =
+        'transient' in dm
+          ? {
+              reason: dm.transient.reason,
+              fix: 'nothing: Slack was busy or unreachable; the email has the sign-in',
+            }
+          : dm.unavailable;
+      log.warn('step done', {
+        step: 'send-slack',
+        outcome: 'not-sent',
+        reason: slackMissed.reason,
+      });
+    }
+  }
   const { what, tags, logged } = issue.record();
   await writeTags(r, what, tags, logged, secrets);
-  return messageId === undefined ? {} : { messageId };
+  if (slackMissed) await r.notifyAdmins(slackNotice(r.userName, recipient, slackMissed));
+  const via = dmSent ? 'slack' : alsoDm ? 'email-and-slack' : undefined;
+  return {
+    ...(messageId === undefined ? {} : { messageId }),
+    ...(via === undefined ? {} : { via }),
+  };
+}
+
+/** What issuing sent: SES's message ID when an email went; `via` when a Slack DM went too or instead. */
+export interface Issued {
+  messageId?: string;
+  via?: 'slack' | 'email-and-slack';
+}
+
+/** The admins' notice of a DM not sent: the email went instead (`slack`) or alone (`email-and-slack`). */
+function slackNotice(
+  userName: string,
+  recipient: Recipient,
+  missed: SlackUnavailable,
+): AdminNotice {
+  return {
+    kind: recipient.channel === 'slack' ? 'slack-fallback' : 'slack-not-delivered',
+    userName,
+    address: recipient.to,
+    detail: missed.reason,
+    fix: missed.fix,
+  };
 }
 
 /**

@@ -44,6 +44,11 @@ export function welcomedNotice(
         ]
       : []),
     ...(event.requested ? [`Queued by the ${event.requested} run.`] : []),
+    ...(outcome.via === 'slack'
+      ? ['Sent as a Slack direct message, not by email.']
+      : outcome.via === 'email-and-slack'
+        ? ['Also sent as a Slack direct message.']
+        : []),
   ];
   return {
     kind: 'welcomed',

@@ -193,6 +193,7 @@ export async function resendWelcome(
   const recipient = await recipientFor(r, {
     email: decision.email,
     ...(decision.displayName === undefined ? {} : { displayName: decision.displayName }),
+    ...(decision.channel === undefined ? {} : { channel: decision.channel }),
   });
   const issued = await issuePassword(r, {
     recipient,

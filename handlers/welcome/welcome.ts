@@ -37,7 +37,13 @@ import type { EventLog } from './log';
 
 /** What became of one welcome, before it is logged. */
 export type UserOutcome =
-  | { outcome: 'welcomed'; messageId?: string; replacesEarlier: boolean }
+  | {
+      outcome: 'welcomed';
+      messageId?: string;
+      replacesEarlier: boolean;
+      /** A Slack DM went instead of the email, or beside it. */
+      via?: 'slack' | 'email-and-slack';
+    }
   | { outcome: 'skipped'; reason: string; detail: string };
 
 const skip = (reason: string, detail: string): UserOutcome => ({

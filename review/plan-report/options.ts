@@ -10,6 +10,8 @@ export interface PreviewFile {
   /** Paths as the reader should see them, e.g. `cdktf.out/previews/welcome-alice.html`. */
   readonly html: string;
   readonly text: string;
+  /** The Slack DM's preview, when the person's channel includes one. */
+  readonly slack?: { readonly html: string; readonly json: string };
 }
 
 export interface PlanReportOptions {

@@ -22,6 +22,13 @@ function why(w: Welcome, people: PlanPeople): string {
   return '';
 }
 
+/** The person's own channel, when the roster gives one other than email (the default's is the settings'). */
+function by(channel: Welcome['channel']): string {
+  if (channel === 'slack') return ' (by Slack direct message)';
+  if (channel === 'email-and-slack') return ' (by email and Slack direct message)';
+  return '';
+}
+
 function capped(items: readonly string[], maxRows: number): string[] {
   return [
     ...items.slice(0, maxRows),
@@ -48,7 +55,7 @@ export function welcomeSection(
       `${plural(welcome.length, 'person', 'people')} will get a welcome email with a temporary password once this is deployed:`,
       '',
       ...capped(
-        welcome.map((w) => `- welcome ${code(w.userName)}${why(w, people)}`),
+        welcome.map((w) => `- welcome ${code(w.userName)}${why(w, people)}${by(w.channel)}`),
         maxRows,
       ),
       '',
@@ -85,7 +92,8 @@ export function welcomeSection(
       ...capped(
         files.map(
           (f) =>
-            `- ${code(f.userName)}${f.kind === 'resend' ? ' (sent again)' : ''}: ${code(f.html)}, ${code(f.text)}`,
+            `- ${code(f.userName)}${f.kind === 'resend' ? ' (sent again)' : ''}: ${code(f.html)}, ${code(f.text)}` +
+            (f.slack ? `; Slack DM: ${code(f.slack.html)}, ${code(f.slack.json)}` : ''),
         ),
         maxRows,
       ),

@@ -597,10 +597,15 @@ export class HopBuilder {
         ];
       }
       case 'slack-parameter': {
-        const name = env?.[WELCOME_ENV.slackWebhookParameter];
-        if (typeof name !== 'string') return [];
-        const arn = `arn:aws:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
-        return [{ target: `parameter ${name}`, resource: arn, viaSsm: arn }];
+        // The webhook's (admin notices) and the bot token's (welcome DMs), each when set.
+        return [WELCOME_ENV.slackWebhookParameter, WELCOME_ENV.slackBotTokenParameter].flatMap(
+          (variable) => {
+            const name = env?.[variable];
+            if (typeof name !== 'string') return [];
+            const arn = `arn:aws:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
+            return [{ target: `parameter ${name}`, resource: arn, viaSsm: arn }];
+          },
+        );
       }
     }
   }

@@ -21,6 +21,7 @@ import {
   RESEND_AFTER_SIGN_IN_TAG_KEY,
   RESEND_TAG_KEY,
   SUSPENDED_TAG_KEY,
+  DELIVERY_CHANNEL_TAG_KEY,
 } from '../../shared/contract';
 import type { NamedPolicy } from './graph';
 import type { PolicyDocument } from './resolve';
@@ -36,7 +37,8 @@ export const DEPLOY_ROLE_NAME = 'iam-onboarding-deploy';
 /**
  * The keys only the deploy role may write or remove: the address and the
  * resend requests, and the suspension and end date, whose TagUser/UntagUser
- * makes the function suspend or reinstate (and email a new password).
+ * makes the function suspend or reinstate (and email a new password), and
+ * the delivery channel, which decides whether the password goes by Slack.
  */
 export const GUARDED_TAG_KEYS = [
   EMAIL_TAG_KEY,
@@ -44,6 +46,7 @@ export const GUARDED_TAG_KEYS = [
   RESEND_AFTER_SIGN_IN_TAG_KEY,
   SUSPENDED_TAG_KEY,
   ACCESS_UNTIL_TAG_KEY,
+  DELIVERY_CHANNEL_TAG_KEY,
 ];
 
 /** AWS Organizations attaches FullAWSAccess to every account unless someone removed it. */

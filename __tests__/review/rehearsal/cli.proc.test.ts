@@ -39,7 +39,7 @@ it('exits 0 when every hop passes, 2 on an unreadable configuration', () => {
     'allowed  sns -> queue iam-onboarding-welcome-queue: sqs:SendMessage  [TopicDeliversCreateUserEvents (queue policy of iam-onboarding-welcome-queue)]',
   );
   expect(ok.stdout).toMatch(
-    /^163 hops: 120 allowed, 43 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
+    /^167 hops: 122 allowed, 45 refused as they must be, 0 DENIED, 0 OPEN .*end to end$/m,
   );
 
   const missing = run('--config', join(dir, 'missing.json'));

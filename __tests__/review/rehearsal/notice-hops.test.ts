@@ -231,3 +231,38 @@ describe('mistakes, each DENIED by hop name', () => {
     expect(d[0].reason).toContain('DenyPublishFromAnyOtherSource');
   });
 });
+
+describe('the Slack bot token (welcome DMs)', () => {
+  const TOKEN = '/iam-onboarding/slack-bot-token';
+  const withToken = (webhook: boolean): MutableConfig => {
+    const s = trailNoZone();
+    return synthesizedConfig({
+      ...s,
+      notifications: webhook ? s.notifications : { adminEmails: s.notifications.adminEmails },
+      delivery: { ...s.delivery, channel: 'slack', slackBotTokenParameter: TOKEN },
+    });
+  };
+
+  it.each([
+    [true, 'DecryptSlackWebhookThroughSsm'],
+    [false, 'DecryptSlackBotTokenThroughSsm'],
+  ])('the role may read and decrypt it through SSM (webhook too: %s)', async (webhook, sid) => {
+    const { verdicts } = await rehearse(withToken(webhook));
+    expect(names(verdicts, 'DENIED')).toEqual([]);
+    const byName = new Map(verdicts.map((v) => [v.hop.name, v]));
+    const read = byName.get(`${ROLE} -> parameter ${TOKEN}: ssm:GetParameter`);
+    expect(read?.status).toBe('allowed');
+    expect(read?.reason).toContain('ReadSlackBotTokenParameter');
+    const decrypt = byName.get(`${ROLE} -> key aws/ssm (of parameter ${TOKEN}): kms:Decrypt`);
+    expect(decrypt?.status).toBe('allowed');
+    expect(decrypt?.reason).toContain(sid);
+  });
+
+  it('without its statement the read is DENIED, by name', async () => {
+    const c = withToken(true);
+    editPolicy(resource(c, 'aws_iam_role_policy'), withoutStatement('ReadSlackBotTokenParameter'));
+    expect((await denied(c)).map((v) => v.hop.name)).toEqual([
+      `${ROLE} -> parameter ${TOKEN}: ssm:GetParameter`,
+    ]);
+  });
+});

@@ -18,8 +18,8 @@ const names = (verdicts: readonly Verdict[], status: Verdict['status']) =>
 
 describe.each([
   // With admin notices by email and Slack (config/settings.json), and with none.
-  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 163],
-  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 150],
+  ['config/settings.json (trail created, no zone)', trailNoZone, 'example.com', 167],
+  ['config/examples/existing-trail-with-zone.json', zoneNoTrail, 'example.org', 154],
 ])('today’s pipeline with %s', (_label, settings, domain, hopCount) => {
   let verdicts: readonly Verdict[];
   let account: string;
@@ -139,14 +139,14 @@ describe.each([
   it('refuses anyone but the deploy role the tags that steer a resend (the shipped SCP)', () => {
     const others = names(verdicts, 'refused').filter((n) => !n.startsWith(ROLE));
     const taggers = others.filter((n) => n.startsWith('role another-tagger '));
-    expect(taggers).toHaveLength(12);
+    expect(taggers).toHaveLength(14);
     // The rest are the welcome queue's senders other than the pipeline.
     expect(others.filter((n) => !taggers.includes(n))).toEqual([
       `another principal of the account -> queue ${QUEUE} (a forged SES bounce): sqs:SendMessage`,
       `sns -> queue ${QUEUE} (from topic not-the-pipeline): sqs:SendMessage`,
     ]);
     const deploy = verdicts.filter((v) => v.hop.name.startsWith('role iam-onboarding-deploy '));
-    expect(deploy.map((v) => v.status)).toEqual(Array(13).fill('allowed'));
+    expect(deploy.map((v) => v.status)).toEqual(Array(15).fill('allowed'));
   });
 
   it('KMS requests carry the encryption context of the topic or queue they are for', () => {

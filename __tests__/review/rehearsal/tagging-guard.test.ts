@@ -3,7 +3,8 @@
  * leaves the tags that steer a resend to the deploy role alone. Judged by
  * the IAM evaluator, as the rehearsal does: a principal whose own policy
  * allows iam:TagUser on every managed user is refused `email`,
- * `resend-welcome`, `resend-after-sign-in`, `suspended` and `access-until`
+ * `resend-welcome`, `resend-after-sign-in`, `suspended`, `access-until` and
+ * `delivery-channel`
  * (set or removed, any case),
  * and still allowed other tags; the deploy role, with its shipped policy,
  * is allowed all of them.
@@ -30,7 +31,7 @@ describe('the SCP on the tags that steer a resend', () => {
     expect(of('DENIED')).toEqual([]);
     expect(of('OPEN')).toEqual([]);
     const refused = of('refused');
-    expect(refused).toHaveLength(12);
+    expect(refused).toHaveLength(14);
     expect(refused.every((name) => name.startsWith('role another-tagger'))).toBe(true);
     expect(refused).toContain(
       'role another-tagger (iam:TagUser on every managed user) -> user /iam-onboarding/new.person: iam:TagUser email, resend-welcome',
@@ -38,7 +39,7 @@ describe('the SCP on the tags that steer a resend', () => {
     for (const v of verdicts.filter((x) => x.status === 'refused'))
       expect(v.reason).toContain('explicit deny OnlyTheDeployRoleSetsAddressResendAndAccess');
     const allowed = of('allowed');
-    expect(allowed.filter((n) => n.startsWith(`role ${DEPLOY_ROLE_NAME} `))).toHaveLength(13);
+    expect(allowed.filter((n) => n.startsWith(`role ${DEPLOY_ROLE_NAME} `))).toHaveLength(15);
     expect(allowed).toContain(
       'role another-tagger (iam:TagUser on every managed user) -> user /iam-onboarding/new.person: iam:TagUser team',
     );
@@ -46,7 +47,7 @@ describe('the SCP on the tags that steer a resend', () => {
 
   it('without it, the other principal may rewrite the address and raise the counter', async () => {
     const { of } = await byStatus(taggingGuardHops(ACCOUNT, null));
-    expect(of('OPEN')).toHaveLength(12);
+    expect(of('OPEN')).toHaveLength(14);
   });
 
   it('names the deploy role by its ARN: an SCP exempting another role refuses the deploy', async () => {
@@ -59,7 +60,7 @@ describe('the SCP on the tags that steer a resend', () => {
       unresolved: [],
     };
     const { of } = await byStatus(taggingGuardHops(ACCOUNT, scp));
-    expect(of('DENIED')).toHaveLength(12);
+    expect(of('DENIED')).toHaveLength(14);
     expect(of('DENIED').every((n) => n.startsWith(`role ${DEPLOY_ROLE_NAME} `))).toBe(true);
   });
 });

@@ -183,6 +183,22 @@ function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
       ],
       todo: `Nothing, if the roster asked for it. If nobody did, check CloudTrail's UntagUser calls on ${user}.`,
     },
+    'slack-fallback': {
+      headline: `Welcome of ${user} sent by email: Slack could not take it`,
+      lines: [
+        `${user} was to get their sign-in as a Slack direct message, which could not be sent; the welcome email went${to} instead, with the same temporary password.`,
+        ...why,
+      ],
+      todo: fixOf(n, `Nothing for ${user}: the email has their sign-in.`),
+    },
+    'slack-not-delivered': {
+      headline: `Slack message to ${user} not sent`,
+      lines: [
+        `The welcome email to ${user} went${to}; the Slack direct message beside it could not be sent. They have their sign-in.`,
+        ...why,
+      ],
+      todo: fixOf(n, 'Nothing for this person.'),
+    },
     'access-ending': {
       headline: `Access of ${user} ends soon`,
       lines: [`The last day of access of ${user} is near; after it they are suspended.`, ...why],
@@ -190,6 +206,11 @@ function wording(n: AdminNotice, ctx: AdminNoticeContext): Wording {
     },
   };
   return byKind[n.kind];
+}
+
+/** The notice's own fix, shown and capped, after what is already done. */
+function fixOf(n: AdminNotice, done: string): string {
+  return n.fix === undefined ? done : `${done} For Slack to work next time, ${shown(n.fix, 400)}.`;
 }
 
 /** ` (BOUNCE, since 2026-11-02T08:15:00.000Z)`: the reason and date GetSuppressedDestination gave. */

@@ -37,7 +37,11 @@ export type AdminNoticeKind =
   /** A suspension was lifted: a fresh temporary password went out. */
   | 'reinstated'
   /** A person's last day of access (`accessUntil`) is near. */
-  | 'access-ending';
+  | 'access-ending'
+  /** Slack could not take a person's welcome DM: the email went instead (`fix` says what to mend). */
+  | 'slack-fallback'
+  /** The welcome email went, but the Slack DM beside it did not (channel `email-and-slack`). */
+  | 'slack-not-delivered';
 
 export interface AdminNotice {
   readonly kind: AdminNoticeKind;
@@ -47,6 +51,8 @@ export interface AdminNotice {
   readonly address?: string;
   /** One line on what happened, for people (no secrets, no stack traces). */
   readonly detail?: string;
+  /** What to mend, when the kind's own advice is not enough (the Slack kinds: the app, the token, the person). */
+  readonly fix?: string;
   /** SES's account-level suppression list holds the address (kinds `suppressed`, `bounced-suppressed`). */
   readonly suppression?: SuppressionFacts;
 }

@@ -5,7 +5,12 @@
  * after their last receive in the dead-letter queue, to be redriven once
  * fixed), never a silent skip.
  */
-import { UNUSED_PASSWORD_DAYS, WELCOME_ENV } from '../../../shared/contract';
+import {
+  DELIVERY_CHANNELS,
+  type DeliveryChannel,
+  UNUSED_PASSWORD_DAYS,
+  WELCOME_ENV,
+} from '../../../shared/contract';
 import { checkAccountAlias, checkMailbox } from '../../../shared/rules';
 import { formatMailbox, singleLine } from './text';
 import { ssmParameterNameProblem } from '../../../shared/ssm-parameter';
@@ -27,6 +32,12 @@ export interface WelcomeConfig {
   slackWebhookParameter?: string;
   /** SES configuration set every welcome email is sent with (bounce and complaint events). */
   sesConfigurationSet?: string;
+  /** Everyone's channel (settings `delivery.channel`); a person's tag overrides it. */
+  deliveryChannel: DeliveryChannel;
+  /** NAME of the SSM SecureString holding the Slack bot token; unset: no Slack DMs (the email instead). */
+  slackBotTokenParameter?: string;
+  /** Slack's Web API base URL: https://slack.com/api, or a local stand-in in tests. */
+  slackApiUrl: string;
   /**
    * The deploy role (settings `security.deployRoleArn`): only its TagUser may
    * send a resend to a changed address or to a person who signed in. Unset:
@@ -72,6 +83,44 @@ function readNotificationConfig(
     ...(topic ? { adminTopicArn: topic } : {}),
     ...(parameter ? { slackWebhookParameter: parameter } : {}),
     ...(configurationSet ? { sesConfigurationSet: configurationSet } : {}),
+  };
+}
+
+/** Where Slack's Web API answers; only tests point it elsewhere (WELCOME_ENV.slackApiUrl). */
+export const SLACK_API_URL = 'https://slack.com/api';
+
+/** The Slack DM settings; a malformed one is a FunctionEnvironmentError, never echoed. */
+function readSlackConfig(
+  env: NodeJS.ProcessEnv,
+): Pick<WelcomeConfig, 'deliveryChannel' | 'slackBotTokenParameter' | 'slackApiUrl'> {
+  const channel = env[WELCOME_ENV.deliveryChannel]?.trim() || 'email';
+  if (!(DELIVERY_CHANNELS as readonly string[]).includes(channel)) {
+    throw new FunctionEnvironmentError(
+      `${WELCOME_ENV.deliveryChannel} must be one of ${DELIVERY_CHANNELS.join(', ')}`,
+    );
+  }
+  const parameter = env[WELCOME_ENV.slackBotTokenParameter]?.trim();
+  // Never echoed: someone may have put the token itself here.
+  if (parameter && ssmParameterNameProblem(parameter) !== undefined) {
+    throw new FunctionEnvironmentError(
+      `${WELCOME_ENV.slackBotTokenParameter} is not an SSM parameter name`,
+    );
+  }
+  const apiUrl = env[WELCOME_ENV.slackApiUrl]?.trim() || SLACK_API_URL;
+  // The token travels to this address: https, or plain http to this host only (a test's stand-in).
+  if (
+    !/^(?:https:\/\/[^\s/]+|http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+)(?:\/\S*)?$/.test(
+      apiUrl,
+    )
+  ) {
+    throw new FunctionEnvironmentError(
+      `${WELCOME_ENV.slackApiUrl} must be an https URL (or http on the loopback address, for tests)`,
+    );
+  }
+  return {
+    deliveryChannel: channel as DeliveryChannel,
+    ...(parameter ? { slackBotTokenParameter: parameter } : {}),
+    slackApiUrl: apiUrl.replace(/\/+$/, ''),
   };
 }
 
@@ -127,6 +176,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WelcomeConfig {
     mfaRequired: env[WELCOME_ENV.requireMfa]?.trim() === 'true',
     ...(deployRole ? { deployRoleArn: deployRole } : {}),
     ...readNotificationConfig(env),
+    ...readSlackConfig(env),
     ...expiryDays(env),
   };
 }

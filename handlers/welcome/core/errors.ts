@@ -19,6 +19,8 @@ export type RecordStep =
   | 'get-login-profile'
   | 'check-existing-profile'
   | 'send-email'
+  | 'slack-lookup'
+  | 'send-slack'
   | 'delete-login-profile'
   | 'tag-user'
   | 'read-message'

@@ -381,6 +381,58 @@ function renderHtml(f: Fields): string {
   ].join('\n');
 }
 
+/**
+ * The message's parts, for a channel other than email (core/slack-message.ts):
+ * the same words as the email's text part, each value flattened to one line
+ * and not yet escaped for anything.
+ */
+export interface WelcomeContent {
+  readonly subject: string;
+  readonly greeting: string;
+  readonly notice?: readonly string[];
+  readonly lead: readonly string[];
+  readonly signInUrl: string;
+  readonly userName: string;
+  readonly password: string;
+  /** After the sign-in details: the change at first sign-in, the expiry; no "delete this email". */
+  readonly afterDetails: readonly string[];
+  readonly mfa?: {
+    readonly intro: string;
+    readonly steps: readonly string[];
+    readonly renamed?: string;
+  };
+  readonly helpContact: string;
+  readonly email: string;
+  readonly organisation: string;
+}
+
+export function welcomeContent(input: WelcomeEmailInput): WelcomeContent {
+  const f = fields(input);
+  const open = opening(f);
+  return {
+    subject: singleLine(subjectOf(f), 150),
+    greeting: f.greeting,
+    ...(open.notice ? { notice: open.notice } : {}),
+    lead: open.lead,
+    signInUrl: f.signInUrl,
+    userName: f.userName,
+    password: f.password,
+    afterDetails: [CHANGE_AT_FIRST_SIGN_IN, ...expiryLines(f)],
+    ...(f.mfaRequired
+      ? {
+          mfa: {
+            intro: MFA_INTRO,
+            steps: MFA_STEPS,
+            ...(f.kind === 'rename' ? { renamed: MFA_RENAMED } : {}),
+          },
+        }
+      : {}),
+    helpContact: f.helpContact,
+    email: f.email,
+    organisation: f.organisation,
+  };
+}
+
 /** Subject, plain-text and HTML body of the welcome email. */
 export function renderWelcomeEmail(input: WelcomeEmailInput): WelcomeEmail {
   const f = fields(input);

@@ -6,6 +6,9 @@
  */
 import {
   ACCESS_UNTIL_TAG_KEY,
+  DELIVERY_CHANNEL_TAG_KEY,
+  DELIVERY_CHANNELS,
+  type DeliveryChannel,
   DISPLAY_NAME_TAG_KEY,
   EMAIL_TAG_KEY,
   MANAGED_BY_TAG_KEY,
@@ -45,7 +48,14 @@ export type PolicySkipReason =
   | 'suspended';
 
 export type Decision =
-  | { kind: 'welcome'; email: string; displayName?: string; renamedFrom?: string }
+  | {
+      kind: 'welcome';
+      email: string;
+      displayName?: string;
+      renamedFrom?: string;
+      /** The person's own channel (the tag); absent: the settings' default. */
+      channel?: DeliveryChannel;
+    }
   | { kind: 'skip'; reason: PolicySkipReason; detail: string };
 
 function tagValue(tags: readonly IamTag[], key: string): string | undefined {
@@ -143,10 +153,25 @@ export function decide(
   const rawName = tagValue(user.tags, DISPLAY_NAME_TAG_KEY);
   const displayName = rawName === undefined ? '' : singleLine(rawName, DISPLAY_NAME_MAX);
   const renamedFrom = singleLine(tagValue(user.tags, RENAMED_FROM_TAG_KEY) ?? '', 64);
+  const channel = channelOf(user.tags);
   return {
     kind: 'welcome',
     email,
     ...(displayName === '' ? {} : { displayName }),
     ...(renamedFrom === '' ? {} : { renamedFrom }),
+    ...(channel === undefined ? {} : { channel }),
   };
+}
+
+/**
+ * The person's channel tag. A value the roster cannot write (the stack writes
+ * only valid ones, and the tagging guard keeps others off) is read as
+ * `email`: the address is the roster's, so it is the channel no one else steers.
+ */
+export function channelOf(tags: readonly IamTag[]): DeliveryChannel | undefined {
+  const value = tagValue(tags, DELIVERY_CHANNEL_TAG_KEY);
+  if (value === undefined) return undefined;
+  return (DELIVERY_CHANNELS as readonly string[]).includes(value)
+    ? (value as DeliveryChannel)
+    : 'email';
 }

@@ -18,6 +18,8 @@ const KINDS: AdminNoticeKind[] = [
   'expired',
   'suppressed',
   'bounced-suppressed',
+  'slack-fallback',
+  'slack-not-delivered',
 ];
 
 it.each(KINDS)('%s: names the user, says what to do, fits SNS’s subject rules', (kind) => {
@@ -135,5 +137,34 @@ describe('a suppressed address', () => {
     expect(r.text).toContain(
       '`aws sesv2 delete-suppressed-destination --email-address bo@example.com`',
     );
+  });
+});
+
+describe('a Slack DM not sent', () => {
+  it('says the email went instead, with what to fix, escaped for Slack', () => {
+    const r = renderAdminNotice(
+      {
+        kind: 'slack-fallback',
+        userName: 'sam',
+        address: 'sam@example.com',
+        detail: 'chat.postMessage: not_in_channel',
+        fix: 'add the <!here> scope im:write',
+      },
+      { organisationName: 'Example Corp' },
+    );
+    expect(r.subject).toBe('[Example Corp] Welcome of sam sent by email: Slack could not take it');
+    expect(r.text).toContain('the welcome email went to sam@example.com instead');
+    expect(r.text).toContain('Details: chat.postMessage: not_in_channel');
+    expect(r.text).toContain('For Slack to work next time, add the <!here> scope im:write.');
+    expect(r.slack.text).not.toContain('<!here>');
+  });
+
+  it('beside an email: they have their sign-in', () => {
+    const r = renderAdminNotice(
+      { kind: 'slack-not-delivered', userName: 'both', detail: 'chat.postMessage: HTTP 500' },
+      { organisationName: 'Example Corp' },
+    );
+    expect(r.text).toContain('They have their sign-in.');
+    expect(r.text).toContain('What to do: Nothing for this person.');
   });
 });

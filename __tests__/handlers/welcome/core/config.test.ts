@@ -60,3 +60,46 @@ describe('readConfig', () => {
     expect(readConfig(welcomeEnv({ ACCOUNT_ALIAS: '' })).accountAlias).toBeUndefined();
   });
 });
+
+describe('readConfig: Slack direct messages', () => {
+  it('defaults to email, no token and Slack itself', () => {
+    expect(readConfig(welcomeEnv())).toMatchObject({
+      deliveryChannel: 'email',
+      slackApiUrl: 'https://slack.com/api',
+    });
+    expect(readConfig(welcomeEnv())).not.toHaveProperty('slackBotTokenParameter');
+  });
+
+  it('reads the channel, the parameter name and a loopback stand-in', () => {
+    expect(
+      readConfig(
+        welcomeEnv({
+          DELIVERY_CHANNEL: 'email-and-slack',
+          SLACK_BOT_TOKEN_PARAMETER: ' /iam-onboarding/slack-bot-token ',
+          SLACK_API_URL: 'http://127.0.0.1:4321/api/',
+        }),
+      ),
+    ).toMatchObject({
+      deliveryChannel: 'email-and-slack',
+      slackBotTokenParameter: '/iam-onboarding/slack-bot-token',
+      slackApiUrl: 'http://127.0.0.1:4321/api',
+    });
+  });
+
+  it.each([
+    [{ DELIVERY_CHANNEL: 'sms' }, 'DELIVERY_CHANNEL must be one of email, slack, email-and-slack'],
+    [
+      { SLACK_BOT_TOKEN_PARAMETER: 'xoxb-1-secret token' },
+      'SLACK_BOT_TOKEN_PARAMETER is not an SSM parameter name',
+    ],
+    // The token would travel in clear text, or to someone else's host.
+    [{ SLACK_API_URL: 'http://slack.example/api' }, 'SLACK_API_URL must be an https URL'],
+    [{ SLACK_API_URL: 'ftp://127.0.0.1/api' }, 'SLACK_API_URL must be an https URL'],
+  ])('refuses %j, never echoing the value', (overrides, message) => {
+    const error = refusal(welcomeEnv(overrides));
+    expect(error).toBeInstanceOf(FunctionEnvironmentError);
+    expect((error as Error).message).toContain(message);
+    for (const value of Object.values(overrides))
+      expect((error as Error).message).not.toContain(value);
+  });
+});
