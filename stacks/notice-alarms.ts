@@ -39,8 +39,9 @@ const ONCE =
 /**
  * Alarms for what admin notices and SES feedback add, to the alerts topic
  * (so someone hears of them even with no admin destination configured):
- * welcome emails that bounced, were marked as spam or were rejected (the
- * function's `welcome email problem` ERROR lines); notices that could not
+ * welcome emails that bounced, were marked as spam or were rejected, and
+ * addresses found on SES's suppression list before a password was issued
+ * (the function's `welcome email problem` ERROR lines); notices that could not
  * be delivered (its `admin notice not delivered` lines: a Slack parameter
  * never put, a webhook revoked, the topic refusing); the admins' topic
  * failing to deliver an email; and SES events SNS could neither deliver to
@@ -92,7 +93,7 @@ export class NoticeAlarms extends Construct {
       {
         id: 'welcome-email-problems',
         description:
-          'A welcome email bounced permanently, was marked as spam or was rejected by SES: that person has no working password. Search the function logs for "welcome email problem"; fix the address in the roster and raise "resend".',
+          'A welcome email bounced permanently, was marked as spam or was rejected by SES, or the address is on SES\'s account-level suppression list (no password was issued): that person has no working password. Search the function logs for "welcome email problem". A bounce or complaint: fix the address in the roster and raise "resend". Outcome "suppressed": lift it with `aws sesv2 delete-suppressed-destination --email-address ADDRESS` (the admin notice gives the exact command), and the hourly run serves the person.',
         namespace: WELCOME_METRICS_NAMESPACE,
         metricName: 'WelcomeEmailProblems',
       },

@@ -262,6 +262,15 @@ describe('alarms', () => {
     ).toMatchObject({ alarm_actions: [alerts], ok_actions: [alerts], threshold: 1 });
   });
 
+  test('the email-problems alarm says how to lift a suppression, which no roster edit fixes', () => {
+    const { alarm_description: description } = only(withNotices, 'aws_cloudwatch_metric_alarm', {
+      alarm_name: 'iam-onboarding-welcome-email-problems',
+    });
+    expect(description).toContain('suppression list');
+    expect(description).toContain('aws sesv2 delete-suppressed-destination --email-address');
+    expect(String(description).length).toBeLessThanOrEqual(1024);
+  });
+
   test('without destinations only the bounce and redrive alarms', () => {
     const mine = names(without).filter((n) =>
       /email-problems|admin-notices|ses-feedback/.test(String(n)),
