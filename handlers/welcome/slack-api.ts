@@ -11,7 +11,8 @@
  * Authorization header, never logged; errors are reported by name (fetch's
  * own messages can quote the request).
  */
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { readSecureString } from './aws/secure-string';
 import type { SlackAnswer } from './core/slack-answer';
 
 /** Thrown when the token cannot be had; its name is what the log and the notice say. */
@@ -25,26 +26,14 @@ export class SlackTokenError extends Error {
 /** A Slack token: `xoxb-` and its kin, printable ASCII without spaces. */
 const TOKEN = /^xox[a-z]-[\x21-\x7e]+$/;
 
-/** The bot token from its SecureString parameter (decrypted by SSM with the aws/ssm key). */
+/** The bot token from its SecureString parameter. */
 export async function readBotToken(
   ssm: SSMClient | undefined,
   parameterName: string,
 ): Promise<string> {
   if (!ssm) throw new SlackTokenError('MissingClient');
-  let value: string | undefined;
-  try {
-    const { Parameter } = await ssm.send(
-      new GetParameterCommand({ Name: parameterName, WithDecryption: true }),
-    );
-    value = Parameter?.Value;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ParameterNotFound') {
-      throw new SlackTokenError('ParameterNotFound');
-    }
-    throw error;
-  }
-  // `file://` puts keep a trailing newline.
-  const token = value?.trim();
+  const token = await readSecureString(ssm, parameterName);
+  if (token === undefined) throw new SlackTokenError('ParameterNotFound');
   if (!token) throw new SlackTokenError('ParameterEmpty');
   if (!TOKEN.test(token)) throw new SlackTokenError('NotABotToken');
   return token;

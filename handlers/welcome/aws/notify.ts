@@ -7,7 +7,8 @@
  * URL in their message, so messages are never passed on).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { readSecureString } from './secure-string';
 
 /** Publishes one notice to the admins' topic; resolves to SNS's message ID. */
 export async function publishNotice(
@@ -32,23 +33,12 @@ export class SlackDeliveryError extends Error {
   }
 }
 
-/** The webhook URL from its SecureString parameter (decrypted by SSM with the aws/ssm key). */
+/** The webhook URL from its SecureString parameter. */
 export async function readWebhookUrl(ssm: SSMClient, parameterName: string): Promise<string> {
-  let value: string | undefined;
-  try {
-    const { Parameter } = await ssm.send(
-      new GetParameterCommand({ Name: parameterName, WithDecryption: true }),
-    );
-    value = Parameter?.Value;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ParameterNotFound') {
-      throw new SlackDeliveryError('ParameterNotFound');
-    }
-    throw error;
-  }
-  // `file://` puts keep a trailing newline; a webhook URL has no spaces.
-  const url = value?.trim();
+  const url = await readSecureString(ssm, parameterName);
+  if (url === undefined) throw new SlackDeliveryError('ParameterNotFound');
   if (!url) throw new SlackDeliveryError('ParameterEmpty');
+  // A webhook URL has no spaces.
   if (!/^https:\/\/[^\s/]+\/\S+$/.test(url)) throw new SlackDeliveryError('NotAWebhookUrl');
   return url;
 }
