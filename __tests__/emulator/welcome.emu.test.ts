@@ -824,7 +824,10 @@ describe('an end date in the roster, applied for real', () => {
       const password = passwordIn(back.emails[0].text);
       expect(password).toBeDefined();
       expect(profilePassword(back.requests, person)!.get('Password')).toBe(password);
-      expect(back.notices.some((m) => m.includes(`${person} reinstated`))).toBe(true);
+      // The notice's text (its headline is the SNS subject, which the recorder's Message omits).
+      expect(back.notices.some((m) => m.includes(`The suspension of ${person} was lifted`))).toBe(
+        true,
+      );
       expect(await tags()).toHaveProperty([REINSTATED_AT_TAG_KEY]);
       expect(leaksOfAll([password!], logs)).toEqual([]);
     },
