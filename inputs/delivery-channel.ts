@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { DELIVERY_CHANNELS, type DeliveryChannel, usesSlack } from '../shared/contract';
 import { ssmParameterNameProblem } from '../shared/ssm-parameter';
-import { looksLikeUrl } from './notifications';
+import { looksLikeUrl, SECRET_NOT_SHOWN } from './notifications';
 import type { CrossProblem } from './validate';
 
 /** Suggested (not default) name of the bot token's parameter. */
@@ -48,6 +48,15 @@ function record(v: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
+/** A known channel that sends Slack DMs; anything else is the schema's to report. */
+function isSlackChannel(v: unknown): v is DeliveryChannel {
+  return (
+    typeof v === 'string' &&
+    (DELIVERY_CHANNELS as readonly string[]).includes(v) &&
+    usesSlack(v as DeliveryChannel)
+  );
+}
+
 /**
  * The settings' checks the schema leaves to this module: a token or a URL
  * where the parameter's name goes (named, never repeated: problem reports go
@@ -67,19 +76,10 @@ export function deliveryChannelProblems(root: Record<string, unknown> | undefine
   if (typeof name === 'string' && looksLikeSlackToken(name)) {
     out.push({ path, message: `is a Slack token, but ${fix}`, value: TOKEN_NOT_SHOWN });
   } else if (typeof name === 'string' && looksLikeUrl(name)) {
-    out.push({
-      path,
-      message: `is a URL, but ${fix}`,
-      value: '(a URL: not repeated here, it may be a secret)',
-    });
+    out.push({ path, message: `is a URL, but ${fix}`, value: SECRET_NOT_SHOWN });
   }
   const channel = delivery.channel;
-  if (
-    typeof channel === 'string' &&
-    (DELIVERY_CHANNELS as readonly string[]).includes(channel) &&
-    usesSlack(channel as DeliveryChannel) &&
-    name === undefined
-  ) {
+  if (isSlackChannel(channel) && name === undefined) {
     out.push({
       path: ['delivery', 'channel'],
       message: `is "${channel}", which sends Slack direct messages, but delivery.slackBotTokenParameter is not set: name the SSM parameter that holds the bot token (e.g. "${SUGGESTED_BOT_TOKEN_PARAMETER}"), or choose "email"`,
@@ -106,13 +106,7 @@ export function rosterChannelProblems(
   if (!Array.isArray(users)) return [];
   return users.flatMap((u, i): CrossProblem[] => {
     const channel = record(u)?.channel;
-    if (
-      typeof channel !== 'string' ||
-      !(DELIVERY_CHANNELS as readonly string[]).includes(channel) ||
-      !usesSlack(channel as DeliveryChannel)
-    ) {
-      return [];
-    }
+    if (!isSlackChannel(channel)) return [];
     return [
       {
         path: ['users', i, 'channel'],

@@ -50,6 +50,7 @@ import type { AdminNotice } from './core/admin-notice';
 import { renderWelcomeSlack } from './core/slack-message';
 import {
   channelFor,
+  type DmResult,
   findSlackUser,
   postWelcomeDm,
   SlackTransientError,
@@ -520,14 +521,9 @@ export async function issuePassword(
   // Slack will not take sends the email instead, with the same password.
   let dmSent = false;
   if (channel === 'slack' && slackUser !== undefined) {
-    const dm = await postWelcomeDm(r, slackUser, renderWelcomeSlack(content));
+    const dm = await sendDm(r, slackUser, content);
     if (dm.sent) {
       dmSent = true;
-      log.info('step done', {
-        step: 'send-slack',
-        outcome: 'sent',
-        ...(dm.ts ? { ts: dm.ts } : {}),
-      });
     } else if ('transient' in dm) {
       log.error('step failed', {
         step: 'send-slack',
@@ -583,14 +579,9 @@ export async function issuePassword(
   // Both: the email is the record; the DM beside it is best effort, its failure a notice.
   let alsoDm = false;
   if (channel === 'email-and-slack' && slackUser !== undefined) {
-    const dm = await postWelcomeDm(r, slackUser, renderWelcomeSlack(content));
+    const dm = await sendDm(r, slackUser, content);
     if (dm.sent) {
       alsoDm = true;
-      log.info('step done', {
-        step: 'send-slack',
-        outcome: 'sent',
-        ...(dm.ts ? { ts: dm.ts } : {}),
-      });
     } else {
       slackMissed =
         'transient' in dm
@@ -614,6 +605,23 @@ export async function issuePassword(
     ...(messageId === undefined ? {} : { messageId }),
     ...(via === undefined ? {} : { via }),
   };
+}
+
+/** The welcome DM, its sending logged; what a DM not sent leads to is the caller's. */
+async function sendDm(
+  r: UserRun,
+  slackUser: string,
+  content: WelcomeEmailInput,
+): Promise<DmResult> {
+  const dm = await postWelcomeDm(r, slackUser, renderWelcomeSlack(content));
+  if (dm.sent) {
+    r.log.info('step done', {
+      step: 'send-slack',
+      outcome: 'sent',
+      ...(dm.ts ? { ts: dm.ts } : {}),
+    });
+  }
+  return dm;
 }
 
 /** What issuing sent: SES's message ID when an email went; `via` when a Slack DM went too or instead. */
