@@ -5,6 +5,7 @@
  * function only acts on users the stack marked as managed, and it finds the
  * person's address in the tag the stack wrote.
  */
+import * as z from 'zod/mini';
 
 /** IAM path of every user this project manages; IAM permissions are scoped to it. */
 export const MANAGED_USER_PATH = '/iam-onboarding/';
@@ -225,15 +226,55 @@ export const RECONCILE_REQUEST = { 'iam-onboarding': 'reconcile' } as const;
  */
 export const EXPIRE_REQUEST = { 'iam-onboarding': 'expire' } as const;
 
+const UserName = z.string().check(z.minLength(1), z.maxLength(64));
+
+/** Why a welcome was queued by something other than a CreateUser event. */
+const RequestReason = z.enum(['reconcile', 'redrive', 'operator']);
+export type WelcomeRequestReason = z.infer<typeof RequestReason>;
+
+const userRequest = <K extends 'welcome' | 'resend'>(kind: K) =>
+  z.object({
+    'iam-onboarding': z.literal(kind),
+    userName: UserName,
+    /**
+     * IAM's user ID when queued, when known: a user deleted and created again
+     * since is then left alone (its own CreateUser event welcomes it).
+     */
+    userId: z.optional(z.string().check(z.minLength(1))),
+    reason: RequestReason,
+  });
+
 /**
- * An expiry run that ran short of time queues this continuation of itself:
- * the next run skips the users up to and including `startAfter` in the
- * listing (from the start when that user is gone). Repeating users is safe.
+ * Every body the pipeline queues itself, as one schema: the writers' types
+ * below and the function's reader (handlers/welcome/core/request.ts) both
+ * come from it, so the two cannot drift.
+ *
+ * - `expire` with `startAfter`: an expiry run that ran short of time queues
+ *   this continuation of itself; the next run skips the users up to and
+ *   including that one in the listing (from the start when that user is
+ *   gone). Repeating users is safe.
+ * - `welcome`: queued for one user by the reconcile run, the redrive tool or
+ *   an operator (`npm run reconcile -- --apply`). The function treats it like
+ *   a CreateUser event for that user: the same checks (managed path and tag)
+ *   and the same exactly-once path.
+ * - `resend`: queued by the reconcile run (a TagUser event that never arrived
+ *   must not lose the resend). The function treats it like that TagUser
+ *   event: it reads the counter from IAM and serves it at most once.
  */
-export interface ExpireRequest {
-  readonly 'iam-onboarding': 'expire';
-  readonly startAfter?: string;
-}
+export const QueuedRequestSchema = z.discriminatedUnion('iam-onboarding', [
+  z.object({ 'iam-onboarding': z.literal('reconcile') }),
+  z.object({ 'iam-onboarding': z.literal('expire'), startAfter: z.optional(UserName) }),
+  userRequest('welcome'),
+  userRequest('resend'),
+]);
+export type QueuedRequest = z.infer<typeof QueuedRequestSchema>;
+type Queued<K extends QueuedRequest['iam-onboarding']> = Extract<
+  QueuedRequest,
+  Record<'iam-onboarding', K>
+>;
+export type ExpireRequest = Queued<'expire'>;
+export type WelcomeRequest = Queued<'welcome'>;
+export type ResendRequest = Queued<'resend'>;
 
 export function expireRequest(startAfter?: string): ExpireRequest {
   return startAfter === undefined ? EXPIRE_REQUEST : { ...EXPIRE_REQUEST, startAfter };
@@ -253,26 +294,6 @@ export const WELCOME_QUEUE_MAX_RECEIVES = 5;
  */
 export const SES_USER_TAG = 'iam-onboarding-user';
 
-/** Why a welcome was queued by something other than a CreateUser event. */
-export type WelcomeRequestReason = 'reconcile' | 'redrive' | 'operator';
-
-/**
- * The body of a welcome queued for one user by the reconcile run, the
- * redrive tool or an operator (`npm run reconcile -- --apply`). The function
- * treats it like a CreateUser event for that user: the same checks (managed
- * path and tag) and the same exactly-once path.
- */
-export interface WelcomeRequest {
-  readonly 'iam-onboarding': 'welcome';
-  readonly userName: string;
-  /**
-   * IAM's user ID when queued, when known: a user deleted and created again
-   * since is then not welcomed by it (its own CreateUser event does that).
-   */
-  readonly userId?: string;
-  readonly reason: WelcomeRequestReason;
-}
-
 export function welcomeRequest(
   user: { readonly userName: string; readonly userId?: string },
   reason: WelcomeRequestReason,
@@ -283,20 +304,6 @@ export function welcomeRequest(
     ...(user.userId ? { userId: user.userId } : {}),
     reason,
   };
-}
-
-/**
- * The body of a resend queued for one user by the reconcile run (a TagUser
- * event that never arrived must not lose the resend). The function treats it
- * like that TagUser event: it reads the counter from IAM and serves it at
- * most once.
- */
-export interface ResendRequest {
-  readonly 'iam-onboarding': 'resend';
-  readonly userName: string;
-  /** IAM's user ID when queued: a user deleted and created again since is left alone. */
-  readonly userId?: string;
-  readonly reason: WelcomeRequestReason;
 }
 
 export function resendRequest(

@@ -1,9 +1,10 @@
 /**
  * One queue record, from its body to its logged outcome: read once into a
- * request (core/request.ts), run by the runner its kind names, and logged as
- * "event done", "event skipped", "event deferred" or "event failed" (the
- * failure alarm counts the last). A runner returns what it did or throws; a
- * throw fails just this record, for SQS to deliver again (handler.ts).
+ * request (core/request.ts) and run by the runner its kind names. A runner
+ * returns what it did, and that one object is both the record's result and
+ * its "event done" (or "event skipped") log line; or it throws, and just this
+ * record fails ("event deferred" or "event failed": the failure alarm counts
+ * the last), for SQS to deliver again (handler.ts).
  *
  * An unreadable body fails too, on purpose: a retry cannot help, but
  * acknowledging it would lose it, while failing it leaves it in the
@@ -17,24 +18,26 @@ import { eventLog, type EventLog } from './log';
 import { handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
 import { type LifecycleEventResult, runLifecycleEvent } from './lifecycle-event';
 import { type LifecycleCounts, runReconcile } from './reconcile';
-import { resendWelcome } from './resend';
-import { welcomeUser } from './welcome';
+import { type ResendOutcome, resendWelcome } from './resend';
+import { type UserOutcome, welcomeUser } from './welcome';
 
 type Ids = Omit<RecordKeys, 'snsMessageId'>;
-type Counted = Extract<ExpiryRunResult, { counts: unknown }>;
+type Skipped = { outcome: 'skipped'; reason: string; detail: string };
 
-/** What one record's run did (the logs say the same). */
+/** What one record's run did: the fields of its "event done" or "event skipped" line. */
 export type RecordOutcome = Ids &
   (
-    | { outcome: 'welcomed'; messageId?: string; replacesEarlier: boolean }
-    | { outcome: 'resent'; resend: number; messageId?: string }
+    | UserOutcome
+    | ResendOutcome
     | { outcome: 'reconciled'; queued: number; lifecycle: LifecycleCounts }
     /** The `suspended` tag changed: what was done (lifecycle-event.ts). */
     | { outcome: 'lifecycle'; lifecycle: LifecycleEventResult['lifecycle']; detail: string }
-    | ({ outcome: 'expiry-done' | 'expiry-continued' } & Pick<Counted, 'counts'>)
+    | (Omit<Extract<ExpiryRunResult, { counts: unknown }>, 'outcome'> & {
+        outcome: 'expiry-done' | 'expiry-continued';
+      })
     /** SES's word on a sent email, logged (and told to the admins when someone must act). */
     | { outcome: 'feedback'; reason: string }
-    | { outcome: 'skipped'; reason: string }
+    | Skipped
   );
 
 /** A record's end: its outcome, or the error that fails it. */
@@ -44,84 +47,41 @@ type Runner<K extends InboundRequest['kind']> = (
   run: RunContext,
   request: Extract<InboundRequest, { kind: K }>,
   log: EventLog,
-  ids: Ids,
 ) => Promise<RecordOutcome>;
 
-type Why = { reason: string; detail: string };
-
-function skipped(log: EventLog, { reason, detail }: Why, ids: Ids): RecordOutcome {
-  log.info('event skipped', { outcome: 'skipped', reason, detail });
-  return { outcome: 'skipped', reason, ...ids };
-}
-
 const RUNNERS: { [K in InboundRequest['kind']]: Runner<K> } = {
-  welcome: async (run, { event }, log, ids) => {
+  welcome: async (run, { event }, log) => {
     const result = await welcomeUser(run, event, log);
-    if (result.outcome === 'skipped') return skipped(log, result, ids);
-    log.info('event done', { outcome: 'welcomed', replacesEarlier: result.replacesEarlier });
-    await run.notifyAdmins(welcomedNotice(event, result));
-    return { ...result, ...ids };
+    if (result.outcome === 'welcomed') await run.notifyAdmins(welcomedNotice(event, result));
+    return result;
   },
-  resend: async (run, { event }, log, ids) => {
-    const result = await resendWelcome(run, event, log);
-    if (result.outcome === 'skipped') return skipped(log, result, ids);
-    log.info('event done', { outcome: 'resent', resend: result.resend });
-    return { ...result, ...ids };
-  },
-  reconcile: async (run, _request, log, ids) => {
-    const { queued, lifecycle } = await runReconcile(run, log);
-    log.info('event done', { outcome: 'reconciled', queued, ...lifecycle });
-    return { outcome: 'reconciled', queued, lifecycle, ...ids };
-  },
-  lifecycle: async (run, { event }, log, ids) => {
-    const { lifecycle, detail } = await runLifecycleEvent(run, event, log);
-    log.info('event done', { outcome: 'lifecycle', lifecycle, detail });
-    return { outcome: 'lifecycle', lifecycle, detail, ...ids };
-  },
-  expire: async (run, request, log, ids) => {
+  resend: (run, { event }, log) => resendWelcome(run, event, log),
+  reconcile: async (run, _request, log) => ({
+    outcome: 'reconciled',
+    ...(await runReconcile(run, log)),
+  }),
+  lifecycle: async (run, { event }, log) => ({
+    outcome: 'lifecycle',
+    ...(await runLifecycleEvent(run, event, log)),
+  }),
+  expire: async (run, request, log) => {
     const result = await runExpiry(run, request, log);
     if (result.outcome === 'off') {
       const detail = 'UNUSED_PASSWORD_DAYS is not set: expiry is turned off in the settings';
-      return skipped(log, { reason: 'expiry-off', detail }, ids);
+      return { outcome: 'skipped', reason: 'expiry-off', detail };
     }
-    log.info('event done', { outcome: result.outcome, ...result.counts });
-    return { outcome: `expiry-${result.outcome}`, counts: result.counts, ...ids };
+    return { ...result, outcome: `expiry-${result.outcome}` };
   },
-  'ses-feedback': async (run, { event }, log, ids) => {
-    const { reason } = await handleSesFeedback(run, event, log);
-    log.info('event done', { outcome: 'feedback', reason });
-    return { outcome: 'feedback', reason, ...ids };
-  },
-  skip: (_run, request, log, ids) => Promise.resolve(skipped(log, request, ids)),
+  'ses-feedback': async (run, { event }, log) => ({
+    outcome: 'feedback',
+    ...(await handleSesFeedback(run, event, log)),
+  }),
+  skip: (_run, { reason, detail }) => Promise.resolve({ outcome: 'skipped', reason, detail }),
   unreadable: (_run, { reason, detail }) => {
     const action = `${detail}; no writer of the queue sends this body, the dead-letter queue keeps it`;
     return Promise.reject(new RecordError({ step: 'read-message', errorName: reason, action }));
   },
 };
-
-/**
- * A run that threw: a passing condition is logged as "event deferred" (a
- * warning), anything else as "event failed". Of an error that is not a
- * RecordError only the name is kept: an unknown error's message may carry
- * values that must not reach the logs.
- */
-function recordFailure(log: EventLog, error: unknown, kind: string, ids: Ids): RecordError {
-  const step =
-    kind === 'reconcile' || kind === 'expire' || kind === 'lifecycle' ? kind : 'unexpected';
-  const failure =
-    error instanceof RecordError
-      ? error
-      : new RecordError({ ...ids, step, errorName: errorName(error) });
-  const { deferred, step: failedAt, errorName: name, message: reason } = failure;
-  const outcome = deferred ? 'deferred' : 'failed';
-  log[deferred ? 'warn' : 'error'](`event ${outcome}`, {
-    outcome,
-    step: failedAt,
-    errorName: name,
-    reason,
-  });
-  return failure;
-}
 
 /** One SQS record: its result, never thrown (handler.ts turns a failure into a throw). */
 export async function runRecord(run: RunContext, record: unknown): Promise<RecordResult> {
@@ -131,9 +91,23 @@ export async function runRecord(run: RunContext, record: unknown): Promise<Recor
   const log = eventLog(run.deps.logger, { ...sqsMessageId, receiveCount, ...request.keys });
   try {
     const runner = RUNNERS[request.kind] as Runner<typeof request.kind>;
-    return await runner(run, request, log, ids);
+    const outcome = await runner(run, request, log);
+    log.info(outcome.outcome === 'skipped' ? 'event skipped' : 'event done', outcome);
+    return { ...outcome, ...ids };
   } catch (error) {
-    const failure = recordFailure(log, error, request.kind, ids);
+    // Of an error that is not a RecordError only the name is kept: an unknown
+    // error's message may carry values that must not reach the logs.
+    const { kind } = request;
+    const step =
+      kind === 'reconcile' || kind === 'expire' || kind === 'lifecycle' ? kind : 'unexpected';
+    const failure =
+      error instanceof RecordError
+        ? error
+        : new RecordError({ ...ids, step, errorName: errorName(error) });
+    const outcome = failure.deferred ? 'deferred' : 'failed';
+    const { step: failedAt, errorName: name, message: reason } = failure;
+    const line = { outcome, step: failedAt, errorName: name, reason };
+    log[failure.deferred ? 'warn' : 'error'](`event ${outcome}`, line);
     // The queue's last receive: the admins hear of the person it leaves without an email.
     const last = lastTryNotice(request, receiveCount, failure);
     if (last) await run.notifyAdmins(last);

@@ -221,13 +221,15 @@ const scenarios: Record<string, (h: ExpiryHarness) => Promise<void>> = {
       expect(namesOf(GetLoginProfileCommand)).not.toContain('nested');
       expect(namesOf(GetLoginProfileCommand)).not.toContain('elsewhere');
       expect(logLines().find((l) => l.message === 'event done')).toMatchObject({
-        outcome: 'done',
-        expired: 2,
-        used: 1,
-        young: 2,
-        'not-managed': 2,
-        'not-welcomed': 1,
-        'no-profile': 1,
+        outcome: 'expiry-done',
+        counts: {
+          expired: 2,
+          used: 1,
+          young: 2,
+          'not-managed': 2,
+          'not-welcomed': 1,
+          'no-profile': 1,
+        },
       });
     },
 

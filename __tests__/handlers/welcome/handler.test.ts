@@ -1313,7 +1313,9 @@ describe('welcome handler', () => {
     ]);
     expect(h.aws.queued).toHaveLength(1);
     const done = logLines().filter((line) => line.message === 'event done');
-    expect(done.map((line) => line.outcome)).toEqual(['reconciled', 'done', 'feedback']);
+    expect(done.map((line) => line.outcome)).toEqual(['reconciled', 'expiry-done', 'feedback']);
+    // One object is both the record's result and its log line.
+    done.forEach((line, i) => expect(line).toMatchObject(summary.records[i]));
   });
 
   it('the exported Lambda handler is wired to the same flow', async () => {

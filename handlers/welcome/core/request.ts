@@ -1,19 +1,16 @@
 /**
  * From one SQS record to the request it carries, parsed once (docs/design.md,
- * "The event pattern for a successful CreateUser" and
  * "What a CreateUser event carries"): SNS's notification of an event the
- * user-events rule forwards or of SES feedback, or a request the pipeline
- * queued itself (shared/contract.ts). zod/mini, not Powertools' schemas:
- * those import the full `zod`, whose locales (~450 KB) break the bundle budget.
- *
- * Nothing throws. A `skip` is a message some writer sends that asks for
- * nothing (acknowledged); `unreadable` a body no writer sends, such as an
- * event the rule keeps out (stacks/user-events-rule.ts): its record fails,
- * and after the last receive the dead-letter queue keeps it to be read.
+ * user-events rule forwards or of SES feedback, or a body the pipeline queued
+ * itself (shared/contract.ts). zod/mini, not Powertools' schemas: those import
+ * the full `zod`, whose locales (~450 KB) break the bundle budget. Nothing
+ * throws: a body no writer sends (an event the rule keeps out) is `unreadable`.
  */
 import * as z from 'zod/mini';
 import {
   MANAGED_USER_PATH,
+  type QueuedRequest,
+  QueuedRequestSchema,
   SUSPENDED_TAG_KEY,
   type WelcomeRequestReason,
 } from '../../../shared/contract';
@@ -34,18 +31,6 @@ const SnsNotificationSchema = z.object({
   MessageId: Id,
   Message: z.string(),
 });
-
-/** The bodies the pipeline queues itself (shared/contract.ts). */
-const QueuedSchema = z.discriminatedUnion('iam-onboarding', [
-  z.object({ 'iam-onboarding': z.literal('reconcile') }),
-  z.object({ 'iam-onboarding': z.literal('expire'), startAfter: z.optional(UserName) }),
-  z.object({
-    'iam-onboarding': z.enum(['welcome', 'resend']),
-    userName: UserName,
-    userId: z.optional(Id),
-    reason: z.enum(['reconcile', 'redrive', 'operator']),
-  }),
-]);
 
 /** What USER_EVENTS_PATTERN forwards: successful (no `errorCode`) IAM calls, these three. */
 const call = {
@@ -99,13 +84,10 @@ export interface CreatedUser extends SuspensionChange {
 }
 
 /**
- * What a record asks for: the first email (`welcome`: a CreateUser event or a
- * queued welcome), a resend check (a TagUser of the counter or a queued
- * resend: core/resend.ts), a suspend or reinstate from IAM's tags
- * (`lifecycle`: core/lifecycle.ts), SES's bounce, complaint or reject, the
- * hourly reconcile or the daily expiry run (`startAfter`: its continuation).
- * A `skip` is acknowledged (`malformed-sqs-record` there: a record without
- * its ID, which SQS never sends); an `unreadable` fails its record.
+ * What a record asks for (`startAfter`: an expiry run's continuation). A
+ * `skip` is acknowledged: some writer sends it and it asks for nothing, or it
+ * is a record without its ID (which SQS never sends). An `unreadable` fails
+ * its record, so that the dead-letter queue keeps it to be read.
  */
 export type InboundRequest = { keys: RecordKeys } & (
   | { kind: 'welcome'; event: CreatedUser }
@@ -189,7 +171,7 @@ export function readRecord(record: unknown): {
 function readBody(messageId: string, body: string): InboundRequest {
   const json = parseJson(body);
   if (typeof json === 'object' && json !== null && 'iam-onboarding' in json) {
-    const queued = QueuedSchema.safeParse(json);
+    const queued = QueuedRequestSchema.safeParse(json);
     if (!queued.success) return unreadable('malformed-request', describeIssues(queued.error));
     return readQueued(messageId, queued.data);
   }
@@ -215,26 +197,21 @@ function readBody(messageId: string, body: string): InboundRequest {
  * welcome's path is checked against IAM like an event's, and it has no event
  * time: IAM's answer is final, the user is not new.
  */
-function readQueued(messageId: string, body: z.infer<typeof QueuedSchema>): InboundRequest {
-  if (body['iam-onboarding'] === 'reconcile') {
-    return { kind: 'reconcile', keys: { eventId: 'reconcile-request' } };
+function readQueued(messageId: string, body: QueuedRequest): InboundRequest {
+  if (body['iam-onboarding'] === 'reconcile' || body['iam-onboarding'] === 'expire') {
+    const { 'iam-onboarding': kind, ...rest } = body;
+    return { kind, ...rest, keys: { eventId: `${kind}-request` } };
   }
-  if (body['iam-onboarding'] === 'expire') {
-    const { startAfter } = body;
-    const after = startAfter === undefined ? {} : { startAfter };
-    return { kind: 'expire', ...after, keys: { eventId: 'expire-request' } };
-  }
-  const what = body['iam-onboarding'];
-  const { userName, userId, reason } = body;
+  const { 'iam-onboarding': kind, userName, userId, reason } = body;
   const event = {
-    eventId: what === 'welcome' ? `${reason}-request` : `${reason}-resend-request`,
+    eventId: kind === 'welcome' ? `${reason}-request` : `${reason}-resend-request`,
     snsMessageId: messageId,
     userName,
     ...(userId === undefined ? {} : { userId }),
     requested: reason,
   };
-  if (what === 'resend') return about({ kind: what, event });
-  return about({ kind: what, event: { ...event, path: MANAGED_USER_PATH } });
+  if (kind === 'resend') return about({ kind, event });
+  return about({ kind, event: { ...event, path: MANAGED_USER_PATH } });
 }
 
 /**

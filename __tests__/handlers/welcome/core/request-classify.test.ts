@@ -3,7 +3,14 @@
  * reason and its detail (what an operator reads in the log), the requests
  * the pipeline queues itself, and the receive count.
  */
+import fc from 'fast-check';
 import { readRecord } from '../../../../handlers/welcome/core/request';
+import {
+  expireRequest,
+  RECONCILE_REQUEST,
+  resendRequest,
+  welcomeRequest,
+} from '../../../../shared/contract';
 import { USER_EVENTS_PATTERN } from '../../../../stacks/user-events-rule';
 import { matchesEventPattern } from '../../../support/event-pattern';
 import { createUserEvent, sqsRecord, tagUserEvent } from '../../../support/welcome-events';
@@ -352,6 +359,27 @@ describe('SQS records', () => {
       detail,
       keys: {},
     });
+  });
+
+  it('reads every body the writers build (shared/contract.ts) as the kind they meant', () => {
+    // One schema types the writers and parses for the reader: a body built by
+    // a writer and refused here would be a queued welcome lost to the DLQ.
+    const userName = fc.stringMatching(/^[\w+=,.@-]{1,64}$/);
+    const userId = fc.option(fc.stringMatching(/^AIDA[A-Z0-9]{1,17}$/), { nil: undefined });
+    const reason = fc.constantFrom('reconcile', 'redrive', 'operator' as const);
+    fc.assert(
+      fc.property(userName, userId, reason, (name, id, why) => {
+        const user = { userName: name, ...(id === undefined ? {} : { userId: id }) };
+        const welcome = viaSqs(JSON.stringify(welcomeRequest(user, why))).request;
+        expect(welcome).toMatchObject({ kind: 'welcome', event: { ...user, requested: why } });
+        const resend = viaSqs(JSON.stringify(resendRequest(user, why))).request;
+        expect(resend).toMatchObject({ kind: 'resend', event: { ...user, requested: why } });
+        const next = viaSqs(JSON.stringify(expireRequest(name))).request;
+        expect(next).toMatchObject({ kind: 'expire', startAfter: name });
+      }),
+    );
+    expect(viaSqs(JSON.stringify(expireRequest())).request.kind).toBe('expire');
+    expect(viaSqs(JSON.stringify(RECONCILE_REQUEST)).request.kind).toBe('reconcile');
   });
 
   it('names what is wrong with a record, a body and a notification', () => {
