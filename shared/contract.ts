@@ -226,7 +226,8 @@ export const RECONCILE_REQUEST = { 'iam-onboarding': 'reconcile' } as const;
  */
 export const EXPIRE_REQUEST = { 'iam-onboarding': 'expire' } as const;
 
-const UserName = z.string().check(z.minLength(1), z.maxLength(64));
+/** An IAM user name as the queue's writers and reader check it: 1 to 64 characters (IAM's limit). */
+export const IamUserName = z.string().check(z.minLength(1), z.maxLength(64));
 
 /** Why a welcome was queued by something other than a CreateUser event. */
 const RequestReason = z.enum(['reconcile', 'redrive', 'operator']);
@@ -235,7 +236,7 @@ export type WelcomeRequestReason = z.infer<typeof RequestReason>;
 const userRequest = <K extends 'welcome' | 'resend'>(kind: K) =>
   z.object({
     'iam-onboarding': z.literal(kind),
-    userName: UserName,
+    userName: IamUserName,
     /**
      * IAM's user ID when queued, when known: a user deleted and created again
      * since is then left alone (its own CreateUser event welcomes it).
@@ -263,7 +264,7 @@ const userRequest = <K extends 'welcome' | 'resend'>(kind: K) =>
  */
 export const QueuedRequestSchema = z.discriminatedUnion('iam-onboarding', [
   z.object({ 'iam-onboarding': z.literal('reconcile') }),
-  z.object({ 'iam-onboarding': z.literal('expire'), startAfter: z.optional(UserName) }),
+  z.object({ 'iam-onboarding': z.literal('expire'), startAfter: z.optional(IamUserName) }),
   userRequest('welcome'),
   userRequest('resend'),
 ]);

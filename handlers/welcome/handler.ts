@@ -64,7 +64,7 @@ export function createWelcomeHandler(
     for (const record of event.Records) {
       const result = await runRecord(run, record);
       options.observe?.(record, result);
-      // A record without its ID was acknowledged as a skip: a failure naming none fails the batch.
+      // A failure naming no record (it had no ID) fails the whole batch: Lambda's rule.
       if (result.outcome === 'failed') batchItemFailures.push({ itemIdentifier: record.messageId });
     }
     return { batchItemFailures };

@@ -719,7 +719,6 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
         };
         const ok = sqsRecord(createUserEvent({ userName: 'sqs-ok' }), { messageId: 'm-ok' });
         const rejected = createUserEvent({ userName: 'sqs-rejected' });
-        const { messageId: _unnamed, ...nameless } = sqsRecord(createUserEvent({ userName: 'x' }));
         const batch = sqsEvent(
           ok,
           sqsRecord('not json', { messageId: 'm-garbage' }),
@@ -727,7 +726,6 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
             messageId: 'm-other-tags',
           }),
           sqsRecord(rejected, { messageId: 'm-rejected' }),
-          nameless,
         );
 
         const response = await h.invokeSqs(batch);
@@ -751,7 +749,6 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
         const skips = logLines().filter((line) => line.message === 'event skipped');
         expect(skips.map((line) => [line.sqsMessageId, line.reason])).toEqual([
           ['m-other-tags', 'not-a-resend-tag-change'],
-          [undefined, 'malformed-sqs-record'],
         ]);
 
         // SQS delivers the failed record again; SES accepts now. SES refused
@@ -768,6 +765,27 @@ const scenarios: Record<string, { options?: Parameters<typeof harness>[0]; run: 
           message: 'event done',
           receiveCount: 2,
           replacesEarlier: false,
+        });
+      },
+    },
+
+  'SQS: a record without its ID fails its batch (a failure naming no record): nothing sent, nothing acknowledged':
+    {
+      run: async (h) => {
+        addManagedUser(h.aws, 'nameless');
+        const { messageId: _unnamed, ...nameless } = sqsRecord(
+          createUserEvent({ userName: 'nameless' }),
+        );
+        const response = await h.invokeSqs(sqsEvent(nameless));
+        // Lambda fails the whole batch for a failure without an ID; SQS delivers it again.
+        expect(response.batchItemFailures).toHaveLength(1);
+        expect(response.batchItemFailures[0].itemIdentifier ?? '').toBe('');
+        expect(h.aws.sent).toHaveLength(0);
+        expect(h.aws.users.get('nameless')?.profile).toBeUndefined();
+        expect(logLines().find((line) => line.message === 'event failed')).toMatchObject({
+          level: 'ERROR',
+          step: 'read-message',
+          errorName: 'malformed-sqs-record',
         });
       },
     },

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import {
+  IamUserName,
   MANAGED_USER_PATH,
   type QueuedRequest,
   QueuedRequestSchema,
@@ -18,7 +19,6 @@ import { classifyTagUser, keyOf, type ResendEvent } from './resend-event';
 import { parseSesEvent, type SesFeedback } from './ses-event';
 
 const Id = z.string().check(z.minLength(1));
-const UserName = z.string().check(z.minLength(1), z.maxLength(64));
 
 const SqsRecordSchema = z.object({
   messageId: Id,
@@ -48,13 +48,16 @@ const ForwardedEventSchema = z.object({
       ...call,
       eventName: z.literal('CreateUser'),
       responseElements: z.object({
-        user: z.object({ userName: UserName, userId: Id, path: z.string() }),
+        user: z.object({ userName: IamUserName, userId: Id, path: z.string() }),
       }),
     }),
     z.object({
       ...call,
       eventName: z.enum(['TagUser', 'UntagUser']),
-      requestParameters: z.object({ userName: UserName, tags: z.optional(z.array(z.unknown())) }),
+      requestParameters: z.object({
+        userName: IamUserName,
+        tags: z.optional(z.array(z.unknown())),
+      }),
       userIdentity: z.optional(z.unknown()),
     }),
   ]),
@@ -85,9 +88,8 @@ export interface CreatedUser extends SuspensionChange {
 
 /**
  * What a record asks for (`startAfter`: an expiry run's continuation). A
- * `skip` is acknowledged: some writer sends it and it asks for nothing, or it
- * is a record without its ID (which SQS never sends). An `unreadable` fails
- * its record, so that the dead-letter queue keeps it to be read.
+ * `skip` is a message some writer sends that asks for nothing: acknowledged.
+ * An `unreadable` fails its record, so that the dead-letter queue keeps it.
  */
 export type InboundRequest = { keys: RecordKeys } & (
   | { kind: 'welcome'; event: CreatedUser }
@@ -100,7 +102,7 @@ export type InboundRequest = { keys: RecordKeys } & (
   | { kind: 'unreadable'; reason: UnreadableReason; detail: string }
 );
 
-export type SkipReason = 'malformed-sqs-record' | 'not-a-resend-tag-change' | 'ses-event-ignored';
+export type SkipReason = 'not-a-resend-tag-change' | 'ses-event-ignored';
 /** `malformed-message`: an SNS message that is no SES event, nor one the rule forwards. */
 export type UnreadableReason =
   'malformed-sqs-record' | 'malformed-sns-notification' | 'malformed-request' | 'malformed-message';
@@ -152,20 +154,17 @@ export function readRecord(record: unknown): {
   request: InboundRequest;
 } {
   const sqs = SqsRecordSchema.safeParse(record);
-  if (sqs.success) {
-    const { messageId, body, attributes } = sqs.data;
-    const count = Number(attributes?.ApproximateReceiveCount);
-    const receiveCount = Number.isInteger(count) && count >= 1 ? count : 1;
-    return { messageId, receiveCount, request: readBody(messageId, body) };
+  if (!sqs.success) {
+    // Fails like any unreadable body. Without its ID the failure names no
+    // record, and Lambda then fails the whole batch (of one): nothing is lost.
+    const id = (record as { messageId?: unknown } | null)?.messageId;
+    const request = unreadable('malformed-sqs-record', describeIssues(sqs.error));
+    return { messageId: typeof id === 'string' ? id : '', receiveCount: 1, request };
   }
-  // Without its ID a record cannot be named as failed (a batch item failure
-  // naming none fails the whole batch): it is acknowledged as a skip.
-  const id = (record as { messageId?: unknown } | null)?.messageId;
-  const named = typeof id === 'string' && id !== '';
-  const kind = named ? 'unreadable' : 'skip';
-  const detail = describeIssues(sqs.error);
-  const request = { kind, reason: 'malformed-sqs-record', detail, keys: {} } as const;
-  return { messageId: named ? id : '', receiveCount: 1, request };
+  const { messageId, body, attributes } = sqs.data;
+  const count = Number(attributes?.ApproximateReceiveCount);
+  const receiveCount = Number.isInteger(count) && count >= 1 ? count : 1;
+  return { messageId, receiveCount, request: readBody(messageId, body) };
 }
 
 function readBody(messageId: string, body: string): InboundRequest {

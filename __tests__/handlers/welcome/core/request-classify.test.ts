@@ -386,9 +386,9 @@ describe('SQS records', () => {
     expect(readRecord({ eventSource: 'aws:sqs', body: 1 })).toEqual({
       messageId: '',
       receiveCount: 1,
-      // Without its ID it cannot be named as failed: acknowledged.
+      // Without its ID it fails all the same: the failure names no record, so the batch fails.
       request: {
-        kind: 'skip',
+        kind: 'unreadable',
         reason: 'malformed-sqs-record',
         detail: 'messageId: invalid_type (expected string); body: invalid_type (expected string)',
         keys: {},

@@ -42,7 +42,7 @@ describe('readRecord', () => {
       ['raw', 1, 'unreadable'],
       ['confirm', 1, 'unreadable'],
       ['no-count', 1, 'welcome'],
-      ['', 1, 'skip'],
+      ['', 1, 'unreadable'],
       ['raw-event', 1, 'unreadable'],
     ]);
     const reasons = items.map((i) => ('reason' in i.request ? i.request.reason : '-'));
