@@ -19,6 +19,7 @@ import {
   SUSPENDED_TAG_KEY,
   ACCESS_UNTIL_TAG_KEY,
   DELIVERY_CHANNEL_TAG_KEY,
+  IAM_USER_NAME_MAX,
 } from '../shared/contract';
 import {
   channelSchema,
@@ -33,7 +34,7 @@ import { committedRoster } from './removals';
 
 /** IAM's limits, from the IAM quotas and API reference. */
 export const IAM_LIMITS = {
-  userNameMax: 64,
+  userNameMax: IAM_USER_NAME_MAX,
   groupNameMax: 128,
   policyNameMax: 128,
   /** Groups one user may belong to. */

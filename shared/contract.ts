@@ -226,8 +226,11 @@ export const RECONCILE_REQUEST = { 'iam-onboarding': 'reconcile' } as const;
  */
 export const EXPIRE_REQUEST = { 'iam-onboarding': 'expire' } as const;
 
-/** An IAM user name as the queue's writers and reader check it: 1 to 64 characters (IAM's limit). */
-export const IamUserName = z.string().check(z.minLength(1), z.maxLength(64));
+/** IAM's longest user name (the IAM quotas); the roster and the queue's messages check it. */
+export const IAM_USER_NAME_MAX = 64;
+
+/** An IAM user name as the queue's writers and reader check it. */
+export const IamUserName = z.string().check(z.minLength(1), z.maxLength(IAM_USER_NAME_MAX));
 
 /** Why a welcome was queued by something other than a CreateUser event. */
 const RequestReason = z.enum(['reconcile', 'redrive', 'operator']);
