@@ -38,9 +38,9 @@ export const EXPIRY_USER_MIN_MS = 15_000;
 export type UserExpiryOutcome = 'expired' | KeepReason | 'gone';
 
 export type ExpiryRunResult =
-  | { readonly outcome: 'off' }
+  | { readonly outcome: 'skipped'; readonly reason: 'expiry-off'; readonly detail: string }
   | {
-      readonly outcome: 'done' | 'continued';
+      readonly outcome: 'expiry-done' | 'expiry-continued';
       readonly counts: Readonly<Partial<Record<UserExpiryOutcome, number>>>;
       /** The last user this run looked at, when it queued its continuation. */
       readonly continuesAfter?: string;
@@ -67,7 +67,10 @@ export async function runExpiry(
   } catch (error) {
     throw failure(errorName(error), error instanceof Error ? error.message : undefined);
   }
-  if (days === undefined) return { outcome: 'off' };
+  if (days === undefined) {
+    const detail = 'UNUSED_PASSWORD_DAYS is not set: expiry is turned off in the settings';
+    return { outcome: 'skipped', reason: 'expiry-off', detail };
+  }
 
   let users: ListedUser[];
   try {
@@ -122,8 +125,8 @@ export async function runExpiry(
     );
   }
   return continuesAfter === undefined
-    ? { outcome: 'done', counts }
-    : { outcome: 'continued', counts, continuesAfter };
+    ? { outcome: 'expiry-done', counts }
+    : { outcome: 'expiry-continued', counts, continuesAfter };
 }
 
 /**

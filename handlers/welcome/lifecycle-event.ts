@@ -145,10 +145,11 @@ export async function reinstatePassword(
   return { sent: true };
 }
 
-export interface LifecycleEventResult {
+export type LifecycleEventResult = {
+  readonly outcome: 'lifecycle';
   readonly lifecycle: LifecycleOutcome | 'not-managed';
   readonly detail: string;
-}
+};
 
 /**
  * A deploy set (TagUser) or removed (UntagUser) the `suspended` tag:
@@ -172,9 +173,11 @@ export async function runLifecycleEvent(
   const tags = user
     ? await step(r, 'list-user-tags', () => listUserTags(deps.iam, event.userName))
     : undefined;
-  if (!user || !tags) return { lifecycle: 'gone', detail: 'the user no longer exists' };
+  const outcome = 'lifecycle';
+  if (!user || !tags) return { outcome, lifecycle: 'gone', detail: 'the user no longer exists' };
   if (!isManagedUser(user.path, tags))
     return {
+      outcome,
       lifecycle: 'not-managed',
       detail: 'not under the managed path with the managed-by tag: left alone',
     };
@@ -183,5 +186,5 @@ export async function runLifecycleEvent(
       warnings: false,
     }),
   );
-  return { lifecycle: result.outcome, detail: result.detail };
+  return { outcome, lifecycle: result.outcome, detail: result.detail };
 }

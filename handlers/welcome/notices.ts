@@ -71,12 +71,15 @@ export function lastTryNotice(
   };
 }
 
+/** How SES's report on a welcome email was taken (`reason`: what it said). */
+export type FeedbackOutcome = { outcome: 'feedback'; reason: string };
+
 /** Logs SES's report on a welcome email and tells the admins when a person must act. */
 export async function handleSesFeedback(
   run: RunContext,
   feedback: SesFeedback,
   log: EventLog,
-): Promise<{ reason: string }> {
+): Promise<FeedbackOutcome> {
   const userName = feedback.userName ?? UNTAGGED_USER;
   const facts = {
     feedback: feedback.feedback,
@@ -95,11 +98,11 @@ export async function handleSesFeedback(
       ...(feedback.addresses.length > 0 ? { address: feedback.addresses.join(', ') } : {}),
       suppression: { addresses: feedback.addresses, onceLifted: 'raise-resend' },
     });
-    return { reason: 'ses-bounce-suppressed' };
+    return { outcome: 'feedback', reason: 'ses-bounce-suppressed' };
   }
   if (feedback.feedback === 'bounce' && feedback.bounceType !== 'Permanent') {
     log.warn(EMAIL_PROBLEM_MESSAGE, { ...facts, outcome: 'transient-bounce' });
-    return { reason: 'ses-transient-bounce' };
+    return { outcome: 'feedback', reason: 'ses-transient-bounce' };
   }
   log.error(EMAIL_PROBLEM_MESSAGE, { ...facts, outcome: feedback.feedback });
   const kind =
@@ -114,5 +117,5 @@ export async function handleSesFeedback(
     ...(feedback.addresses.length > 0 ? { address: feedback.addresses.join(', ') } : {}),
     ...(feedback.detail ? { detail: feedback.detail } : {}),
   });
-  return { reason: `ses-${feedback.feedback}` };
+  return { outcome: 'feedback', reason: `ses-${feedback.feedback}` };
 }

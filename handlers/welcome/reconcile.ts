@@ -24,10 +24,14 @@ import { errorName, RecordError } from './core/errors';
 import type { RunContext } from './run-context';
 import type { EventLog } from './log';
 
-export async function runReconcile(
-  run: RunContext,
-  log: EventLog,
-): Promise<{ queued: number; lifecycle: LifecycleCounts }> {
+/** A reconcile run's result: how many it queued, and its lifecycle pass's counts. */
+export type ReconcileOutcome = {
+  readonly outcome: 'reconciled';
+  readonly queued: number;
+  readonly lifecycle: LifecycleCounts;
+};
+
+export async function runReconcile(run: RunContext, log: EventLog): Promise<ReconcileOutcome> {
   const { deps, config } = run;
   const queueUrl = config.welcomeQueueUrl;
   if (!queueUrl) {
@@ -76,7 +80,7 @@ export async function runReconcile(
       action: `${lifecycleFailed} person(s) could not be suspended, reinstated or warned (see the "step failed" lines); the next delivery tries again`,
     });
   }
-  return { queued, lifecycle };
+  return { outcome: 'reconciled', queued, lifecycle };
 }
 
 /** How many people the lifecycle pass left in each outcome (none counted only in the logs). */

@@ -1,43 +1,34 @@
 /**
  * One queue record, from its body to its logged outcome: read once into a
- * request (core/request.ts) and run by the runner its kind names. A runner
- * returns what it did, and that one object is both the record's result and
- * its "event done" (or "event skipped") log line; or it throws, and just this
- * record fails ("event deferred" or "event failed": the failure alarm counts
- * the last), for SQS to deliver again (handler.ts).
- *
- * An unreadable body fails too, on purpose: a retry cannot help, but
- * acknowledging it would lose it, while failing it leaves it in the
- * dead-letter queue after the last receive, where the alarm tells someone.
+ * request (core/request.ts) and run by the runner its kind names. What a
+ * runner returns is both the record's result and its "event done" (or
+ * "event skipped") line. A runner that throws fails just this record, for
+ * SQS to deliver again; so does an unreadable body, which a retry cannot
+ * help but which the dead-letter queue then keeps, where the alarm tells someone.
  */
 import { type InboundRequest, readRecord, type RecordKeys } from './core/request';
 import { errorName, RecordError } from './core/errors';
 import { type ExpiryRunResult, runExpiry } from './expiry';
 import type { RunContext } from './run-context';
 import { eventLog, type EventLog } from './log';
-import { handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
+import { type FeedbackOutcome, handleSesFeedback, lastTryNotice, welcomedNotice } from './notices';
 import { type LifecycleEventResult, runLifecycleEvent } from './lifecycle-event';
-import { type LifecycleCounts, runReconcile } from './reconcile';
+import { type ReconcileOutcome, runReconcile } from './reconcile';
 import { type ResendOutcome, resendWelcome } from './resend';
 import { type UserOutcome, welcomeUser } from './welcome';
 
 type Ids = Omit<RecordKeys, 'snsMessageId'>;
-type Skipped = { outcome: 'skipped'; reason: string; detail: string };
 
 /** What one record's run did: the fields of its "event done" or "event skipped" line. */
 export type RecordOutcome = Ids &
   (
     | UserOutcome
     | ResendOutcome
-    | { outcome: 'reconciled'; queued: number; lifecycle: LifecycleCounts }
-    /** The `suspended` tag changed: what was done (lifecycle-event.ts). */
-    | { outcome: 'lifecycle'; lifecycle: LifecycleEventResult['lifecycle']; detail: string }
-    | (Omit<Extract<ExpiryRunResult, { counts: unknown }>, 'outcome'> & {
-        outcome: 'expiry-done' | 'expiry-continued';
-      })
-    /** SES's word on a sent email, logged (and told to the admins when someone must act). */
-    | { outcome: 'feedback'; reason: string }
-    | Skipped
+    | ReconcileOutcome
+    | LifecycleEventResult
+    | ExpiryRunResult
+    | FeedbackOutcome
+    | { outcome: 'skipped'; reason: string; detail: string }
   );
 
 /** A record's end: its outcome, or the error that fails it. */
@@ -56,26 +47,10 @@ const RUNNERS: { [K in InboundRequest['kind']]: Runner<K> } = {
     return result;
   },
   resend: (run, { event }, log) => resendWelcome(run, event, log),
-  reconcile: async (run, _request, log) => ({
-    outcome: 'reconciled',
-    ...(await runReconcile(run, log)),
-  }),
-  lifecycle: async (run, { event }, log) => ({
-    outcome: 'lifecycle',
-    ...(await runLifecycleEvent(run, event, log)),
-  }),
-  expire: async (run, request, log) => {
-    const result = await runExpiry(run, request, log);
-    if (result.outcome === 'off') {
-      const detail = 'UNUSED_PASSWORD_DAYS is not set: expiry is turned off in the settings';
-      return { outcome: 'skipped', reason: 'expiry-off', detail };
-    }
-    return { ...result, outcome: `expiry-${result.outcome}` };
-  },
-  'ses-feedback': async (run, { event }, log) => ({
-    outcome: 'feedback',
-    ...(await handleSesFeedback(run, event, log)),
-  }),
+  reconcile: (run, _request, log) => runReconcile(run, log),
+  lifecycle: (run, { event }, log) => runLifecycleEvent(run, event, log),
+  expire: (run, request, log) => runExpiry(run, request, log),
+  'ses-feedback': (run, { event }, log) => handleSesFeedback(run, event, log),
   skip: (_run, { reason, detail }) => Promise.resolve({ outcome: 'skipped', reason, detail }),
   unreadable: (_run, { reason, detail }) => {
     const action = `${detail}; no writer of the queue sends this body, the dead-letter queue keeps it`;
@@ -83,12 +58,12 @@ const RUNNERS: { [K in InboundRequest['kind']]: Runner<K> } = {
   },
 };
 
-/** One SQS record: its result, never thrown (handler.ts turns a failure into a throw). */
+/** One SQS record: its result, never thrown (handler.ts reports a failure to SQS). */
 export async function runRecord(run: RunContext, record: unknown): Promise<RecordResult> {
-  const { messageId, receiveCount, request } = readRecord(record);
-  const { snsMessageId: _sns, ...ids } = request.keys;
+  const { messageId, receiveCount, keys, request } = readRecord(record);
+  const { snsMessageId: _sns, ...ids } = keys;
   const sqsMessageId = messageId === '' ? {} : { sqsMessageId: messageId };
-  const log = eventLog(run.deps.logger, { ...sqsMessageId, receiveCount, ...request.keys });
+  const log = eventLog(run.deps.logger, { ...sqsMessageId, receiveCount, ...keys });
   try {
     const runner = RUNNERS[request.kind] as Runner<typeof request.kind>;
     const outcome = await runner(run, request, log);

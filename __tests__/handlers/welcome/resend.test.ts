@@ -393,7 +393,6 @@ describe('resend from the roster', () => {
     };
     const event = (userName: string) => ({
       eventId: `e-${userName}`,
-      snsMessageId: 'm',
       userName,
       eventTimeMs: h.clock.now - 60_000,
     });

@@ -67,13 +67,13 @@ const ForwardedEventSchema = z.object({
 export interface RecordKeys {
   /** EventBridge event id (`<reason>-request` when queued): what logs and failures are found by. */
   eventId?: string;
-  /** SNS message id (SQS message id when queued); each SNS delivery of one event shares it. */
+  /** The SNS message id: each SNS delivery of one event shares it. */
   snsMessageId?: string;
   userName?: string;
 }
 
 /** The user whose `suspended` tag a deploy set or removed. */
-export type SuspensionChange = Required<RecordKeys>;
+export type SuspensionChange = Required<Omit<RecordKeys, 'snsMessageId'>>;
 
 export interface CreatedUser extends SuspensionChange {
   /** IAM's unique ID (a re-created user has a new one); absent on a queued welcome without it. */
@@ -91,7 +91,7 @@ export interface CreatedUser extends SuspensionChange {
  * `skip` is a message some writer sends that asks for nothing: acknowledged.
  * An `unreadable` fails its record, so that the dead-letter queue keeps it.
  */
-export type InboundRequest = { keys: RecordKeys } & (
+export type InboundRequest =
   | { kind: 'welcome'; event: CreatedUser }
   | { kind: 'resend'; event: ResendEvent }
   | { kind: 'lifecycle'; event: SuspensionChange }
@@ -99,8 +99,7 @@ export type InboundRequest = { keys: RecordKeys } & (
   | { kind: 'reconcile' }
   | { kind: 'expire'; startAfter?: string }
   | { kind: 'skip'; reason: SkipReason; detail: string }
-  | { kind: 'unreadable'; reason: UnreadableReason; detail: string }
-);
+  | { kind: 'unreadable'; reason: UnreadableReason; detail: string };
 
 export type SkipReason = 'not-a-resend-tag-change' | 'ses-event-ignored';
 /** `malformed-message`: an SNS message that is no SES event, nor one the rule forwards. */
@@ -128,67 +127,55 @@ function parseJson(text: string): unknown {
   }
 }
 
-function unreadable(
-  reason: UnreadableReason,
-  detail: string,
-  keys: RecordKeys = {},
-): InboundRequest {
-  return { kind: 'unreadable', reason, detail, keys };
-}
-
-/** A request about the one user its event names. */
-function about<R extends { kind: InboundRequest['kind']; event: SuspensionChange }>(
-  request: R,
-): R & { keys: RecordKeys } {
-  const { eventId, snsMessageId, userName } = request.event;
-  return { ...request, keys: { eventId, snsMessageId, userName } };
+function unreadable(reason: UnreadableReason, detail: string): InboundRequest {
+  return { kind: 'unreadable', reason, detail };
 }
 
 /**
  * One SQS record, read once: its ID (what a batch item failure names), its
- * `ApproximateReceiveCount` (1 on the first delivery) and its request.
+ * `ApproximateReceiveCount` (1 on the first delivery), its request and who
+ * it is about, as far as the body could be read.
  */
 export function readRecord(record: unknown): {
   messageId: string;
   receiveCount: number;
+  keys: RecordKeys;
   request: InboundRequest;
 } {
+  const keys: RecordKeys = {};
   const sqs = SqsRecordSchema.safeParse(record);
   if (!sqs.success) {
     // Fails like any unreadable body. Without its ID the failure names no
     // record, and Lambda then fails the whole batch (of one): nothing is lost.
     const id = (record as { messageId?: unknown } | null)?.messageId;
     const request = unreadable('malformed-sqs-record', describeIssues(sqs.error));
-    return { messageId: typeof id === 'string' ? id : '', receiveCount: 1, request };
+    return { messageId: typeof id === 'string' ? id : '', receiveCount: 1, keys, request };
   }
   const { messageId, body, attributes } = sqs.data;
   const count = Number(attributes?.ApproximateReceiveCount);
   const receiveCount = Number.isInteger(count) && count >= 1 ? count : 1;
-  return { messageId, receiveCount, request: readBody(messageId, body) };
+  return { messageId, receiveCount, keys, request: readBody(body, keys) };
 }
 
-function readBody(messageId: string, body: string): InboundRequest {
+/** The body's request; `keys` is filled in as far as the body names them. */
+function readBody(body: string, keys: RecordKeys): InboundRequest {
   const json = parseJson(body);
   if (typeof json === 'object' && json !== null && 'iam-onboarding' in json) {
     const queued = QueuedRequestSchema.safeParse(json);
     if (!queued.success) return unreadable('malformed-request', describeIssues(queued.error));
-    return readQueued(messageId, queued.data);
+    return readQueued(queued.data, keys);
   }
   const notification = SnsNotificationSchema.safeParse(json);
   if (!notification.success) {
     const detail = json === NOT_JSON ? 'body is not JSON' : describeIssues(notification.error);
     return unreadable('malformed-sns-notification', detail);
   }
-  const { MessageId: snsMessageId, Message } = notification.data;
-  const ses = parseSesEvent(Message);
-  const keys = { snsMessageId };
-  if (ses.kind === 'ignored') {
-    return { kind: 'skip', reason: 'ses-event-ignored', detail: ses.detail, keys };
-  }
-  if (ses.kind === 'not-ses') return readEvent(keys, Message);
-  const { event } = ses;
-  const who = event.userName === undefined ? keys : { ...keys, userName: event.userName };
-  return { kind: 'ses-feedback', event, keys: who };
+  keys.snsMessageId = notification.data.MessageId;
+  const ses = parseSesEvent(notification.data.Message);
+  if (ses.kind === 'not-ses') return readEvent(notification.data.Message, keys);
+  if (ses.kind === 'ses-feedback' && ses.event.userName !== undefined)
+    keys.userName = ses.event.userName;
+  return ses;
 }
 
 /**
@@ -196,21 +183,23 @@ function readBody(messageId: string, body: string): InboundRequest {
  * welcome's path is checked against IAM like an event's, and it has no event
  * time: IAM's answer is final, the user is not new.
  */
-function readQueued(messageId: string, body: QueuedRequest): InboundRequest {
+function readQueued(body: QueuedRequest, keys: RecordKeys): InboundRequest {
   if (body['iam-onboarding'] === 'reconcile' || body['iam-onboarding'] === 'expire') {
     const { 'iam-onboarding': kind, ...rest } = body;
-    return { kind, ...rest, keys: { eventId: `${kind}-request` } };
+    keys.eventId = `${kind}-request`;
+    return { kind, ...rest };
   }
   const { 'iam-onboarding': kind, userName, userId, reason } = body;
+  const eventId = kind === 'welcome' ? `${reason}-request` : `${reason}-resend-request`;
+  Object.assign(keys, { eventId, userName });
   const event = {
-    eventId: kind === 'welcome' ? `${reason}-request` : `${reason}-resend-request`,
-    snsMessageId: messageId,
+    eventId,
     userName,
     ...(userId === undefined ? {} : { userId }),
     requested: reason,
   };
-  if (kind === 'resend') return about({ kind, event });
-  return about({ kind, event: { ...event, path: MANAGED_USER_PATH } });
+  if (kind === 'resend') return { kind, event };
+  return { kind, event: { ...event, path: MANAGED_USER_PATH } };
 }
 
 /**
@@ -219,28 +208,28 @@ function readQueued(messageId: string, body: QueuedRequest): InboundRequest {
  * a suspension change: the rule forwards only the `suspended` key's, and
  * the decision is IAM's tags read afresh, so a needless look costs a read.
  */
-function readEvent(keys: { snsMessageId: string }, message: string): InboundRequest {
+function readEvent(message: string, keys: RecordKeys): InboundRequest {
   const json = parseJson(message);
   const parsed = ForwardedEventSchema.safeParse(json);
   if (!parsed.success) {
     const issues = json === NOT_JSON ? 'not JSON' : describeIssues(parsed.error);
-    return unreadable('malformed-message', issues, keys);
+    return unreadable('malformed-message', issues);
   }
   const { id: eventId, time, detail } = parsed.data;
-  const ids = { eventId, ...keys };
   const eventTimeMs = [detail.eventTime, time]
     .map((t) => Date.parse(t ?? ''))
     .find(Number.isFinite);
   const at = eventTimeMs === undefined ? {} : { eventTimeMs };
   if (detail.eventName === 'CreateUser') {
     const { userName, userId, path } = detail.responseElements.user;
-    return about({ kind: 'welcome', event: { ...ids, userName, userId, path, ...at } });
+    Object.assign(keys, { eventId, userName });
+    return { kind: 'welcome', event: { eventId, userName, userId, path, ...at } };
   }
   const { userName } = detail.requestParameters;
+  Object.assign(keys, { eventId, userName });
   const suspension =
     detail.eventName === 'UntagUser' ||
     detail.requestParameters.tags?.some((tag) => keyOf(tag) === SUSPENDED_TAG_KEY);
-  if (suspension) return about({ kind: 'lifecycle', event: { ...ids, userName } });
-  const tagged = classifyTagUser({ ...ids, ...at }, detail);
-  return tagged.kind === 'resend' ? about(tagged) : { ...tagged, keys: { ...ids, userName } };
+  if (suspension) return { kind: 'lifecycle', event: { eventId, userName } };
+  return classifyTagUser({ eventId, ...at }, detail);
 }

@@ -14,8 +14,6 @@ import { RESEND_TAG_KEY, type WelcomeRequestReason } from '../../../shared/contr
 export interface ResendEvent {
   /** EventBridge event id (or `<reason>-resend-request` for a queued request). */
   eventId: string;
-  /** SNS message id (SQS message id for a queued request). */
-  snsMessageId: string;
   userName: string;
   /** Only on a queued request: a user re-created since is left alone. */
   userId?: string;
@@ -78,7 +76,7 @@ export function keyOf(entry: unknown): string | undefined {
  * counter; a list in a shape not recognised is not trusted either way.
  */
 export function classifyTagUser(
-  ids: { eventId: string; snsMessageId: string; eventTimeMs?: number },
+  ids: { eventId: string; eventTimeMs?: number },
   call: TagUserCall,
 ): ResendClassification {
   const keys = (call.requestParameters.tags ?? []).map(keyOf);

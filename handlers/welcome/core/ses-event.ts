@@ -84,17 +84,20 @@ export function decodeTagValue(value: string): string | undefined {
 }
 
 export type SesEventResult =
-  | { readonly kind: 'feedback'; readonly event: SesFeedback }
+  | { readonly kind: 'ses-feedback'; readonly event: SesFeedback }
   /** SES's own setup check, or an event kind the function does not act on (e.g. Delivery). */
-  | { readonly kind: 'ignored'; readonly detail: string }
+  | { readonly kind: 'skip'; readonly reason: 'ses-event-ignored'; readonly detail: string }
   /** Not an SES event at all: someone else's message. */
   | { readonly kind: 'not-ses' };
 
 const KINDS = { Bounce: 'bounce', Complaint: 'complaint', Reject: 'reject' } as const;
 
-/** Reads an SNS message that may be an SES event; never throws. */
+const ignored = (detail: string) =>
+  ({ kind: 'skip', reason: 'ses-event-ignored', detail }) as const;
+
+/** Reads an SNS message that may be an SES event (as the request it makes); never throws. */
 export function parseSesEvent(message: string): SesEventResult {
-  if (SES_TOPIC_CHECK.test(message)) return { kind: 'ignored', detail: 'SES topic validation' };
+  if (SES_TOPIC_CHECK.test(message)) return ignored('SES topic validation');
   let json: unknown;
   try {
     json = JSON.parse(message);
@@ -107,7 +110,7 @@ export function parseSesEvent(message: string): SesEventResult {
   const type = e.eventType ?? e.notificationType;
   if (type === undefined) return { kind: 'not-ses' };
   const feedback = KINDS[type as keyof typeof KINDS] as SesFeedback['feedback'] | undefined;
-  if (feedback === undefined) return { kind: 'ignored', detail: `SES ${type} event` };
+  if (feedback === undefined) return ignored(`SES ${type} event`);
   const tagged = e.mail.tags?.[SES_USER_TAG]?.[0];
   const userName = tagged === undefined ? undefined : decodeTagValue(tagged);
   const recipients =
@@ -126,7 +129,7 @@ export function parseSesEvent(message: string): SesEventResult {
         ? e.complaint?.complaintFeedbackType
         : e.reject?.reason;
   return {
-    kind: 'feedback',
+    kind: 'ses-feedback',
     event: {
       feedback,
       ...(feedback === 'bounce' && e.bounce ? { bounceType: e.bounce.bounceType } : {}),

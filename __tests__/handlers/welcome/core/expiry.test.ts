@@ -121,7 +121,8 @@ describe('UNUSED_PASSWORD_DAYS', () => {
 
 describe('the expire request in the queue (core/request.ts)', () => {
   const parsed = (body: string) => {
-    return readRecord(sqsRecord(body, { messageId: 'm' })).request;
+    const { request, keys } = readRecord(sqsRecord(body, { messageId: 'm' }));
+    return { ...request, keys };
   };
 
   test('the schedule’s fixed body, and a continuation naming where to resume', () => {

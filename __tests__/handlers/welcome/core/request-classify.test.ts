@@ -34,14 +34,16 @@ const viaSns = (message: Record<string, unknown> | string) => {
     TopicArn: 'arn:aws:sns:us-east-1:123456789012:iam-onboarding',
     Message: typeof message === 'string' ? message : JSON.stringify(message),
   });
-  return readRecord(sqsRecord(body, { messageId: 'm-1' })).request;
+  const { request, keys } = readRecord(sqsRecord(body, { messageId: 'm-1' }));
+  return { ...request, keys };
 };
 
-/** The one item of an SQS invocation whose record body is `body` (a string: as is). */
+/** The one item of an SQS invocation whose record body is `body` (a string: as is), its keys beside its request. */
 const viaSqs = (body: Record<string, unknown> | string, receiveCount?: string) => {
   const record = sqsRecord(body, { messageId: 'm-1' });
   if (receiveCount !== undefined) record.attributes = { ApproximateReceiveCount: receiveCount };
-  return readRecord(record);
+  const { request, keys, ...rest } = readRecord(record);
+  return { ...rest, request: { ...request, keys } };
 };
 
 describe('what the user-events rule forwards is a request; anything else it keeps out is unreadable', () => {
@@ -158,7 +160,7 @@ describe('what the user-events rule forwards is a request; anything else it keep
     ]);
     const lifecycle = {
       kind: 'lifecycle',
-      event: { eventId: 't1', snsMessageId: 'sns-0-t1', userName: 'ada' },
+      event: { eventId: 't1', userName: 'ada' },
       keys: { eventId: 't1', snsMessageId: 'sns-0-t1', userName: 'ada' },
     };
     expect(viaSns(spelt)).toEqual(lifecycle);
@@ -179,7 +181,6 @@ describe('a successful CreateUser', () => {
       kind: 'welcome',
       event: {
         eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
         userName: 'ada',
         userId: 'AIDAADA',
         path: '/iam-onboarding/',
@@ -197,7 +198,6 @@ describe('a successful CreateUser', () => {
       kind: 'welcome',
       event: {
         eventId: 'e1',
-        snsMessageId: 'sns-0-e1',
         userName: 'ada',
         userId: 'AIDAADA',
         path: '/iam-onboarding/',
@@ -266,7 +266,7 @@ describe('SQS records', () => {
     ['zero', '0', 1],
     ['not whole', '2.5', 1],
     ['not a number', 'many', 1],
-  ])('a receive count that is %s reads as %s', (_label, count, expected) => {
+  ])('a receive count that is %s (%s) reads as %d', (_label, count, expected) => {
     const item = viaSqs(createUserEvent({ userName: 'ada' }), count ?? '1');
     if (count === undefined) {
       const record = sqsRecord(createUserEvent({ userName: 'ada' }));
@@ -296,12 +296,11 @@ describe('SQS records', () => {
         kind: 'welcome',
         event: {
           eventId: `${reason}-request`,
-          snsMessageId: 'm-1',
           userName: 'ada',
           path: '/iam-onboarding/',
           requested: reason,
         },
-        keys: { eventId: `${reason}-request`, snsMessageId: 'm-1', userName: 'ada' },
+        keys: { eventId: `${reason}-request`, userName: 'ada' },
       });
     }
     expect(
@@ -386,12 +385,12 @@ describe('SQS records', () => {
     expect(readRecord({ eventSource: 'aws:sqs', body: 1 })).toEqual({
       messageId: '',
       receiveCount: 1,
+      keys: {},
       // Without its ID it fails all the same: the failure names no record, so the batch fails.
       request: {
         kind: 'unreadable',
         reason: 'malformed-sqs-record',
         detail: 'messageId: invalid_type (expected string); body: invalid_type (expected string)',
-        keys: {},
       },
     });
     expect(readRecord({ eventSource: 'aws:sqs', messageId: '', body: '{}' })).toMatchObject({
@@ -402,7 +401,6 @@ describe('SQS records', () => {
       kind: 'unreadable',
       reason: 'malformed-sqs-record',
       detail: 'body: invalid_type (expected string)',
-      keys: {},
     });
     expect(viaSqs('not json')).toEqual({
       messageId: 'm-1',

@@ -8,15 +8,14 @@ describe('readRecord', () => {
     expect(readRecord(sqsRecord(event, { receiveCount: 3, messageId: 'm-1' }))).toEqual({
       messageId: 'm-1',
       receiveCount: 3,
+      keys: { eventId: event.id, snsMessageId: `sns-${String(event.id)}`, userName: 'ada' },
       request: {
         kind: 'welcome',
         event: expect.objectContaining({
           eventId: event.id,
-          snsMessageId: `sns-${String(event.id)}`,
           userName: 'ada',
           eventTimeMs: Date.parse('2025-01-01T11:59:00Z'),
         }) as unknown,
-        keys: { eventId: event.id, snsMessageId: `sns-${String(event.id)}`, userName: 'ada' },
       },
     });
   });

@@ -48,7 +48,7 @@ describe('parseSesEvent', () => {
       }),
     );
     expect(r).toEqual({
-      kind: 'feedback',
+      kind: 'ses-feedback',
       event: {
         feedback: 'bounce',
         bounceType: 'Permanent',
@@ -70,10 +70,10 @@ describe('parseSesEvent', () => {
       }),
     );
     expect(r).toMatchObject({
-      kind: 'feedback',
+      kind: 'ses-feedback',
       event: { feedback: 'complaint', addresses: ['y@example.com'] },
     });
-    expect(r.kind === 'feedback' ? r.event.userName : 'not feedback').toBeUndefined();
+    expect(r.kind === 'ses-feedback' ? r.event.userName : 'not feedback').toBeUndefined();
   });
 
   it('a reject falls back to the email’s destination for the address', () => {
@@ -89,9 +89,10 @@ describe('parseSesEvent', () => {
   it('ignores SES’s topic check and other event types; anything else is not SES', () => {
     expect(
       parseSesEvent('Successfully validated SNS topic for Amazon SES event publishing.'),
-    ).toEqual({ kind: 'ignored', detail: 'SES topic validation' });
+    ).toEqual({ kind: 'skip', reason: 'ses-event-ignored', detail: 'SES topic validation' });
     expect(parseSesEvent(JSON.stringify({ eventType: 'Delivery', mail: mail() }))).toEqual({
-      kind: 'ignored',
+      kind: 'skip',
+      reason: 'ses-event-ignored',
       detail: 'SES Delivery event',
     });
     expect(parseSesEvent('not json')).toEqual({ kind: 'not-ses' });
