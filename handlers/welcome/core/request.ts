@@ -189,15 +189,11 @@ function readQueued(body: QueuedRequest, keys: RecordKeys): InboundRequest {
     keys.eventId = `${kind}-request`;
     return { kind, ...rest };
   }
-  const { 'iam-onboarding': kind, userName, userId, reason } = body;
-  const eventId = kind === 'welcome' ? `${reason}-request` : `${reason}-resend-request`;
-  Object.assign(keys, { eventId, userName });
-  const event = {
-    eventId,
-    userName,
-    ...(userId === undefined ? {} : { userId }),
-    requested: reason,
-  };
+  // The schema's output has no key that the body left out: a userId is there or absent.
+  const { 'iam-onboarding': kind, reason: requested, ...user } = body;
+  const eventId = kind === 'welcome' ? `${requested}-request` : `${requested}-resend-request`;
+  Object.assign(keys, { eventId, userName: user.userName });
+  const event = { eventId, ...user, requested };
   if (kind === 'resend') return { kind, event };
   return { kind, event: { ...event, path: MANAGED_USER_PATH } };
 }
