@@ -189,11 +189,11 @@ function readQueued(body: QueuedRequest, keys: RecordKeys): InboundRequest {
     keys.eventId = `${kind}-request`;
     return { kind, ...rest };
   }
-  // The schema's output has no key that the body left out: a userId is there or absent.
+  // The schema's output has only its own keys, and none that the body left out.
   const { 'iam-onboarding': kind, reason: requested, ...user } = body;
   const eventId = kind === 'welcome' ? `${requested}-request` : `${requested}-resend-request`;
   Object.assign(keys, { eventId, userName: user.userName });
-  const event = { eventId, ...user, requested };
+  const event = { ...user, eventId, requested };
   if (kind === 'resend') return { kind, event };
   return { kind, event: { ...event, path: MANAGED_USER_PATH } };
 }

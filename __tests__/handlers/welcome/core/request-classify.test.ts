@@ -315,6 +315,26 @@ describe('SQS records', () => {
     ).toMatchObject({ kind: 'welcome', event: { userId: 'AIDA1' } });
   });
 
+  it('reads only the fields a queued body may set: no path, event id or event time of its own', () => {
+    const body = {
+      ...welcomeRequest({ userName: 'ada' }, 'operator'),
+      path: '/elsewhere/',
+      eventId: 'forged',
+      eventTimeMs: 0,
+      requested: 'reconcile',
+    };
+    expect(viaSqs(JSON.stringify(body)).request).toStrictEqual({
+      kind: 'welcome',
+      event: {
+        userName: 'ada',
+        eventId: 'operator-request',
+        requested: 'operator',
+        path: '/iam-onboarding/',
+      },
+      keys: { eventId: 'operator-request', userName: 'ada' },
+    });
+  });
+
   it.each([
     [
       'an unknown request',
